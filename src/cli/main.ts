@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runReport } from '../pipeline/report.js';
+import type { OutputFormat } from '../render/index.js';
+import { ConfigtrailError, UsageError, oneLine } from '../util/errors.js';
+import { resolvePeriod } from '../util/period.js';
+import { generatorInfo } from '../util/version.js';
+import { createProgressReporter } from './progress.js';
+import { formatSummary, jsonSummary } from './summary.js';
+
+/** Exit codes (documented in the README). */
+export const EXIT = { ok: 0, error: 1, usage: 2, strictRejections: 3 } as const;
+
+const FORMATS: readonly OutputFormat[] = ['html', 'pdf', 'json', 'csv'];
+const MIB = 1024 * 1024;
+
+interface ReportArgs {
+  inputs: string[];
+  from?: string;
+  to?: string;
+  quarter?: string;
+  framework: string[];
+  format: string;
+  out: string;
+  strict: boolean;
+  quiet: boolean;
+  json: boolean;
+  debug: boolean;
+  maxFileSize: number;
+  window: number;
+  chromium?: string;
+}
+
+function parseFormats(text: string): Set<OutputFormat> {
+  const wanted = text
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  if (wanted.length === 0) throw new UsageError(`--format needs at least one of ${FORMATS.join(', ')}`);
+  for (const f of wanted) {
+    if (!FORMATS.includes(f as OutputFormat)) throw new UsageError(`unknown --format "${f}": choose from ${FORMATS.join(', ')}`);
+  }
+  return new Set(wanted as OutputFormat[]);
+}
+
+async function reportCommand(args: ReportArgs): Promise<number> {
+  const period = resolvePeriod(args);
+  const formats = parseFormats(args.format);
+  if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
+  if (!(args.window > 0)) throw new UsageError('--window must be a positive number of minutes');
+  const outDir = resolve(args.out);
+  const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
+  let run;
+  try {
+    run = await runReport({
+      inputs: args.inputs,
+      period,
+      frameworks: args.framework,
+      formats,
+      outDir,
+      maxFileBytes: Math.floor(args.maxFileSize * MIB),
+      windowMs: Math.floor(args.window * 60_000),
+      chromiumPath: args.chromium,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.stop();
+  }
+  const { report, files } = run;
+  if (args.json) process.stdout.write(`${JSON.stringify(jsonSummary(report, files), null, 2)}\n`);
+  else if (!args.quiet) process.stdout.write(formatSummary(report, files));
+  const rejections = report.rejected.length;
+  if (args.strict && rejections > 0) {
+    process.stderr.write(`configtrail: --strict: ${rejections} rejected input(s); see the list above or report.json\n`);
+    return EXIT.strictRejections;
+  }
+  return EXIT.ok;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let debug = argv.includes('--debug');
+  let exitCode: number = EXIT.ok;
+  const cli = yargs(argv)
+    .scriptName('configtrail')
+    .usage('$0 <command> [options]')
+    .version(generatorInfo().version)
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'name a command, e.g. configtrail report ./export --quarter 2026-Q3')
+    .option('debug', { type: 'boolean', default: false, describe: 'print stack traces on errors' })
+    .command(
+      'report <inputs..>',
+      'attribute every configuration change in a period to its actor and render the audit report',
+      (y) =>
+        y
+          .positional('inputs', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'folders, .tar/.tar.gz/.tgz/.zip archives or files of exported AWS Config and CloudTrail data',
+          })
+          .option('from', { type: 'string', describe: 'first day of the period, YYYY-MM-DD (UTC, inclusive)' })
+          .option('to', { type: 'string', describe: 'last day of the period, YYYY-MM-DD (UTC, inclusive)' })
+          .option('quarter', { type: 'string', describe: 'the period as a calendar quarter, e.g. 2026-Q3' })
+          .option('framework', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: 'governance framework id to evaluate (repeatable); recorded in the scope',
+          })
+          .option('format', { type: 'string', default: 'html,pdf,json,csv', describe: 'comma-separated: html, pdf, json, csv' })
+          .option('out', { type: 'string', default: 'reports/configtrail', describe: 'output folder' })
+          .option('strict', { type: 'boolean', default: false, describe: `exit ${EXIT.strictRejections} when any input was rejected` })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
+          .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary on stdout' })
+          .option('max-file-size', {
+            type: 'number',
+            default: 256,
+            describe: 'largest decompressed file or archive entry accepted, in MiB (gzip-bomb guard)',
+          })
+          .option('window', {
+            type: 'number',
+            default: 60,
+            describe: 'minutes before a configuration capture in which its causing API call is searched',
+          })
+          .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' }),
+      async (args) => {
+        debug = args.debug;
+        exitCode = await reportCommand(args as unknown as ReportArgs);
+      },
+    )
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .help()
+    .alias('h', 'help');
+
+  try {
+    await cli.parseAsync();
+    return exitCode;
+  } catch (err) {
+    const code = err instanceof UsageError ? EXIT.usage : EXIT.error;
+    process.stderr.write(`configtrail: error: ${oneLine(err, 1000)}\n`);
+    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    else if (!(err instanceof UsageError) && !(err instanceof ConfigtrailError)) {
+      process.stderr.write('configtrail: run again with --debug for details\n');
+    }
+    return code;
+  }
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`configtrail: error: ${oneLine(err)}\n`);
+    process.exitCode = EXIT.error;
+  },
+);

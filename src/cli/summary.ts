@@ -1,0 +1,58 @@
+import type { Report } from '../model/types.js';
+
+/**
+ * Paths and reasons can come from the data (archive entry names, JSON error excerpts): show control
+ * characters as escapes so they cannot drive the terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The CLI's closing summary: counts that reconcile, then every rejected and skipped input. */
+export function formatSummary(report: Report, files: string[]): string {
+  const c = report.counts;
+  const attributed = report.changes.filter((ch) => ch.attribution.method !== 'none').length;
+  const lines = [
+    `configtrail ${report.generator.version} — ${report.period.label} (${report.period.from} to ${report.period.to})`,
+    `files:   ${c.files.read} read = ${c.files.used} used + ${c.files.rejected} rejected + ${c.files.skipped} skipped`,
+    `records: ${c.records.read} read = ${c.records.used} used + ${c.records.rejected} rejected`,
+    `events:  ${c.events.read} CloudTrail events (${c.events.kept} kept as evidence, ${c.events.failed} failed calls)`,
+    `config:  ${c.configurationItems.read} configuration items (${c.configurationItems.kept} bear on the period)`,
+    `changes: ${report.changes.length} in the period, ${attributed} attributed to an API call`,
+  ];
+  if (report.integrity.mismatched.length > 0) {
+    lines.push(`integrity: ${report.integrity.mismatched.length} CloudTrail log file(s) do NOT match their digest`);
+  }
+  if (report.rejected.length > 0) {
+    lines.push(`rejected (${report.rejected.length}):`);
+    for (const r of report.rejected) lines.push(`  ${printable(r.path)}${r.record !== undefined ? ` #${r.record}` : ''}: ${printable(r.reason)}`);
+  }
+  if (report.skipped.length > 0) {
+    lines.push(`skipped (${report.skipped.length}):`);
+    for (const s of report.skipped) lines.push(`  ${printable(s.path)}: ${printable(s.reason)}`);
+  }
+  lines.push('wrote:');
+  for (const f of files) lines.push(`  ${f}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--json`: what a pipeline needs to act on the run, without parsing report.json. */
+export function jsonSummary(report: Report, files: string[]) {
+  return {
+    period: report.period,
+    counts: report.counts,
+    changes: report.changes.length,
+    attributed: report.changes.filter((ch) => ch.attribution.method !== 'none').length,
+    failedCalls: report.failedCalls.length,
+    integrity: {
+      verified: report.integrity.verified,
+      mismatched: report.integrity.mismatched.length,
+      uncovered: report.integrity.uncovered,
+      missing: report.integrity.missing,
+    },
+    rejected: report.rejected,
+    skipped: report.skipped,
+    outputs: files,
+  };
+}

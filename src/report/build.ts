@@ -1,0 +1,158 @@
+import type {
+  Change,
+  ConfigItem,
+  ConfigRuleResult,
+  ControlResult,
+  Correlation,
+  CountRow,
+  Evidence,
+  IntegrityResult,
+  Report,
+} from '../model/types.js';
+import { cmp, resourceKey } from '../store/index.js';
+import { isoWeekStart, weeksOf } from '../util/period.js';
+
+export interface BuildOptions {
+  generator: { name: string; version: string };
+  frameworks: string[];
+  controls: ControlResult[];
+}
+
+/**
+ * Assembles report.json (schemaVersion 1) from the evidence, the correlation and the control
+ * results. Everything is sorted, and nothing depends on the clock: the same inputs and options
+ * give the same bytes.
+ */
+export function buildReport(evidence: Evidence, correlation: Correlation, opts: BuildOptions): Report {
+  const changes = [...correlation.changes].sort(compareChanges);
+  return {
+    schemaVersion: 1,
+    generator: opts.generator,
+    period: { from: evidence.period.from, to: evidence.period.to, label: evidence.period.label },
+    scope: {
+      accounts: distinct([...evidence.items.map((i) => i.accountId), ...evidence.events.map((e) => e.accountId)]),
+      regions: distinct([...evidence.items.map((i) => i.region), ...evidence.events.map((e) => e.awsRegion)]),
+      frameworks: [...opts.frameworks],
+    },
+    counts: evidence.counts,
+    inputs: evidence.inputs,
+    rejected: evidence.rejected,
+    skipped: evidence.skipped,
+    changes,
+    failedCalls: correlation.failedCalls,
+    configRuleResults: configRuleResults(evidence),
+    integrity: verifyIntegrity(evidence),
+    summary: {
+      byChangeType: countBy(changes, (c) => c.changeType),
+      byResourceType: countBy(changes, (c) => c.resourceType),
+      byActor: countBy(changes, (c) => c.actor?.origin ?? '(not attributed)'),
+      byWeek: weeksOf(evidence.period).map((week) => ({
+        key: week,
+        count: changes.filter((c) => isoWeekStart(Date.parse(c.captureTime)) === week).length,
+      })),
+    },
+    controls: opts.controls,
+  };
+}
+
+function compareChanges(a: Change, b: Change): number {
+  return (
+    cmp(a.captureTime, b.captureTime) ||
+    cmp(a.accountId, b.accountId) ||
+    cmp(a.region, b.region) ||
+    cmp(a.resourceType, b.resourceType) ||
+    cmp(a.resourceId, b.resourceId) ||
+    cmp(a.id, b.id)
+  );
+}
+
+function distinct(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => !!v))].sort(cmp);
+}
+
+/** Counts by key, most frequent first, ties by key. */
+export function countBy<T>(rows: T[], key: (row: T) => string): CountRow[] {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
+  return [...counts].map(([k, count]) => ({ key: k, count })).sort((a, b) => b.count - a.count || cmp(a.key, b.key));
+}
+
+/**
+ * AWS Config rule results carried by `AWS::Config::ResourceCompliance` items: per evaluated
+ * resource, the latest item up to the end of the period, one row per rule.
+ */
+function configRuleResults(evidence: Evidence): ConfigRuleResult[] {
+  const latest = new Map<string, ConfigItem>();
+  for (const item of evidence.items) {
+    if (item.resourceType !== 'AWS::Config::ResourceCompliance') continue;
+    latest.set(resourceKey(item), item); // items are sorted by capture time
+  }
+  const rows: ConfigRuleResult[] = [];
+  for (const item of latest.values()) {
+    if (item.status === 'ResourceDeleted' || item.status === 'ResourceDeletedNotRecorded') continue;
+    const conf = asRecord(item.configuration);
+    const rules = Array.isArray(conf.configRuleList) ? conf.configRuleList : [];
+    for (const rule of rules) {
+      const r = asRecord(rule);
+      rows.push({
+        accountId: item.accountId,
+        region: item.region,
+        ruleName: str(r.configRuleName) ?? str(r.configRuleId) ?? '(unnamed rule)',
+        resourceType: str(conf.targetResourceType) ?? '',
+        resourceId: str(conf.targetResourceId) ?? item.resourceId,
+        complianceType: str(r.complianceType) ?? str(conf.complianceType) ?? 'UNKNOWN',
+        captureTime: item.captureTime,
+      });
+    }
+  }
+  return rows.sort(
+    (a, b) => cmp(a.ruleName, b.ruleName) || cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.resourceId, b.resourceId),
+  );
+}
+
+const AWSLOGS = 'AWSLogs/';
+
+/** The S3 key of a delivered file from its display path (`…/AWSLogs/…` or `archive!AWSLogs/…`). */
+function deliveredKey(path: string): string | undefined {
+  const at = path.lastIndexOf(AWSLOGS);
+  return at < 0 ? undefined : path.slice(at);
+}
+
+/**
+ * CloudTrail log file integrity: each digest lists the SHA-256 of the log files delivered in its
+ * hour. A delivered log file whose hash differs was altered after delivery. (Digest signatures
+ * need the trail's public key, which an export does not hold; they are not verified.)
+ */
+function verifyIntegrity(evidence: Evidence): IntegrityResult {
+  const expected = new Map<string, string>();
+  for (const digest of evidence.digests) {
+    for (const f of digest.logFiles) {
+      const key = deliveredKey(f.s3Object);
+      if (key) expected.set(key, f.hashValue.toLowerCase());
+    }
+  }
+  const result: IntegrityResult = { verified: 0, mismatched: [], uncovered: 0, missing: 0 };
+  const seen = new Set<string>();
+  for (const input of evidence.inputs) {
+    if (input.kind !== 'cloudtrail-log') continue;
+    const key = deliveredKey(input.path);
+    const want = key ? expected.get(key) : undefined;
+    if (!key || want === undefined) {
+      result.uncovered++;
+      continue;
+    }
+    seen.add(key);
+    if (want === input.sha256) result.verified++;
+    else result.mismatched.push({ path: input.path, expected: want, actual: input.sha256 });
+  }
+  for (const key of expected.keys()) if (!seen.has(key)) result.missing++;
+  return result;
+}
+
+function asRecord(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}

@@ -1,0 +1,185 @@
+import type {
+  CloudTrailEvent,
+  ConfigItem,
+  Counts,
+  DigestFile,
+  Evidence,
+  InputRecord,
+  ParsedFile,
+  Period,
+  Rejection,
+  Skip,
+  SourceEvent,
+} from '../model/types.js';
+
+const HOUR_MS = 3_600_000;
+
+/** STS calls whose responses hand out credentials: the links of an actor chain. */
+export const SESSION_ISSUING_EVENTS = new Set([
+  'AssumeRole',
+  'AssumeRoleWithSAML',
+  'AssumeRoleWithWebIdentity',
+  'GetFederationToken',
+  'GetSessionToken',
+]);
+
+/** Event sources whose successful read-only calls the activity checks need (sign-ins). */
+const ACTIVITY_SOURCES = new Set(['signin.amazonaws.com']);
+
+export interface StoreOptions {
+  /** How long before a capture a causing event may be; events that early before the period are kept. */
+  windowMs: number;
+  /**
+   * How long before the period a session-issuing event is kept. Role sessions last at most 12 h and
+   * federation tokens 36 h; a chain's root can be older than the call it explains, so keep 48 h.
+   */
+  sessionMarginMs?: number;
+}
+
+/**
+ * The store stage: receives parsed files one at a time and keeps only what correlation and controls
+ * need, so memory follows the evidence, not the input size:
+ * - configuration items: per resource the last one before the period, and all inside it;
+ * - CloudTrail: writes (from `windowMs` before the period), session-issuing STS calls (from the
+ *   session margin before it), failed calls and sign-ins in the period; read-only successes are
+ *   only counted.
+ */
+export class EvidenceStore {
+  private readonly inputs: InputRecord[] = [];
+  private readonly rejected: Rejection[] = [];
+  private readonly skipped: Skip[] = [];
+  private readonly digests: DigestFile[] = [];
+  private readonly inPeriodItems: ConfigItem[] = [];
+  private readonly lastBefore = new Map<string, ConfigItem>();
+  private readonly events: CloudTrailEvent[] = [];
+  private readonly keptEventIds = new Set<string>();
+  private readonly counts: Counts = {
+    files: { read: 0, used: 0, rejected: 0, skipped: 0 },
+    records: { read: 0, used: 0, rejected: 0 },
+    events: { read: 0, kept: 0, readOnly: 0, failed: 0 },
+    configurationItems: { read: 0, kept: 0 },
+  };
+  private readonly sessionFromMs: number;
+  private readonly writeFromMs: number;
+
+  constructor(
+    readonly period: Period,
+    opts: StoreOptions,
+  ) {
+    this.sessionFromMs = period.startMs - (opts.sessionMarginMs ?? 48 * HOUR_MS);
+    this.writeFromMs = period.startMs - opts.windowMs;
+  }
+
+  /** Records what the sources stage reports besides files (archives, source-level rejections). */
+  addSourceEvent(ev: Exclude<SourceEvent, { type: 'file' }>): void {
+    switch (ev.type) {
+      case 'archive':
+        this.inputs.push(ev.input);
+        break;
+      case 'rejected':
+        if (ev.input) this.inputs.push(ev.input);
+        this.rejected.push(ev.rejection);
+        this.counts.files.read++;
+        this.counts.files.rejected++;
+        break;
+      case 'skipped':
+        if (ev.input) this.inputs.push(ev.input);
+        this.skipped.push(ev.skip);
+        this.counts.files.read++;
+        this.counts.files.skipped++;
+        break;
+    }
+  }
+
+  addParsed(file: ParsedFile): void {
+    this.inputs.push(file.input);
+    this.rejected.push(...file.rejected);
+    this.counts.files.read++;
+    this.counts.records.read += file.input.records;
+    this.counts.records.rejected += file.input.rejected;
+    this.counts.records.used += file.input.records - file.input.rejected;
+    if (file.skipped) {
+      this.skipped.push(file.skipped);
+      this.counts.files.skipped++;
+      return;
+    }
+    if (file.rejected.some((r) => r.record === undefined)) {
+      this.counts.files.rejected++;
+      return;
+    }
+    this.counts.files.used++;
+    if (file.digest) this.digests.push(file.digest);
+    for (const item of file.items) this.addItem(item);
+    for (const event of file.events) this.addEvent(event);
+  }
+
+  private addItem(item: ConfigItem): void {
+    this.counts.configurationItems.read++;
+    if (item.captureTimeMs >= this.period.endMs) return;
+    if (item.captureTimeMs >= this.period.startMs) {
+      this.inPeriodItems.push(item);
+      return;
+    }
+    const key = resourceKey(item);
+    const prev = this.lastBefore.get(key);
+    if (!prev || compareItems(prev, item) < 0) this.lastBefore.set(key, item);
+  }
+
+  private addEvent(event: CloudTrailEvent): void {
+    const c = this.counts.events;
+    c.read++;
+    if (event.errorCode) c.failed++;
+    else if (event.readOnly === true) c.readOnly++;
+    if (!this.keeps(event)) return;
+    // Organization and account trails, and lookup-events output, can all carry the same event.
+    if (this.keptEventIds.has(event.eventId)) return;
+    this.keptEventIds.add(event.eventId);
+    this.events.push(event);
+  }
+
+  private keeps(e: CloudTrailEvent): boolean {
+    const t = e.eventTimeMs;
+    if (t >= this.period.endMs) return false;
+    if (SESSION_ISSUING_EVENTS.has(e.eventName) && e.eventSource === 'sts.amazonaws.com') return t >= this.sessionFromMs;
+    if (t < this.writeFromMs) return false;
+    if (e.errorCode) return t >= this.period.startMs;
+    if (ACTIVITY_SOURCES.has(e.eventSource)) return t >= this.period.startMs;
+    return e.readOnly !== true;
+  }
+
+  /** The evidence, in a stable order whatever order the files arrived in. */
+  finish(): Evidence {
+    const items = [...this.lastBefore.values(), ...this.inPeriodItems].sort(compareItems);
+    const events = this.events.sort((a, b) => a.eventTimeMs - b.eventTimeMs || cmp(a.eventId, b.eventId));
+    this.counts.configurationItems.kept = items.length;
+    this.counts.events.kept = events.length;
+    return {
+      period: this.period,
+      inputs: [...this.inputs].sort((a, b) => cmp(a.path, b.path)),
+      rejected: [...this.rejected].sort((a, b) => cmp(a.path, b.path) || (a.record ?? -1) - (b.record ?? -1) || cmp(a.reason, b.reason)),
+      skipped: [...this.skipped].sort((a, b) => cmp(a.path, b.path)),
+      counts: this.counts,
+      items,
+      events,
+      digests: [...this.digests].sort((a, b) => cmp(a.source.path, b.source.path)),
+    };
+  }
+}
+
+export function resourceKey(item: Pick<ConfigItem, 'accountId' | 'region' | 'resourceType' | 'resourceId'>): string {
+  return `${item.accountId}|${item.region}|${item.resourceType}|${item.resourceId}`;
+}
+
+function compareItems(a: ConfigItem, b: ConfigItem): number {
+  return (
+    a.captureTimeMs - b.captureTimeMs ||
+    cmp(resourceKey(a), resourceKey(b)) ||
+    cmp(String(a.stateId ?? ''), String(b.stateId ?? '')) ||
+    cmp(a.source.path, b.source.path) ||
+    a.source.index - b.source.index
+  );
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

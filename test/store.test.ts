@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import type { CloudTrailEvent, ConfigItem, ParsedFile } from '../src/model/types.js';
+import { buildReport } from '../src/report/build.js';
+import { EvidenceStore } from '../src/store/index.js';
+import { resolvePeriod } from '../src/util/period.js';
+
+const period = resolvePeriod({ quarter: '2026-Q3' });
+const HOUR = 3_600_000;
+
+function item(resourceId: string, time: string, over: Partial<ConfigItem> = {}): ConfigItem {
+  return {
+    accountId: '111122223333',
+    region: 'us-east-1',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    resourceId,
+    captureTime: time,
+    captureTimeMs: Date.parse(time),
+    status: 'OK',
+    configuration: { groupId: resourceId },
+    supplementaryConfiguration: {},
+    tags: {},
+    relationships: [],
+    relatedEvents: [],
+    origin: 'history',
+    source: { path: 'h.json', index: 0 },
+    ...over,
+  };
+}
+
+function event(eventId: string, time: string, over: Partial<CloudTrailEvent> = {}): CloudTrailEvent {
+  return {
+    eventId,
+    eventTime: time,
+    eventTimeMs: Date.parse(time),
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'AuthorizeSecurityGroupIngress',
+    awsRegion: 'us-east-1',
+    accountId: '111122223333',
+    readOnly: false,
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice' },
+    source: { path: 'ct.json', index: 0 },
+    ...over,
+  };
+}
+
+function parsed(path: string, contents: { items?: ConfigItem[]; events?: CloudTrailEvent[]; rejected?: ParsedFile['rejected']; records?: number; skipped?: boolean }): ParsedFile {
+  const items = contents.items ?? [];
+  const events = contents.events ?? [];
+  const rejected = contents.rejected ?? [];
+  return {
+    input: {
+      path,
+      sha256: '0'.repeat(64),
+      size: 10,
+      kind: contents.skipped ? 'unknown' : events.length ? 'cloudtrail-log' : 'config-history',
+      records: contents.records ?? items.length + events.length + rejected.filter((r) => r.record !== undefined).length,
+      rejected: rejected.filter((r) => r.record !== undefined).length,
+    },
+    items,
+    events,
+    rejected,
+    skipped: contents.skipped ? { path, reason: 'not a CloudTrail or AWS Config file' } : undefined,
+  };
+}
+
+describe('store', () => {
+  it('keeps only the last item before the period per resource, and every item inside it', () => {
+    const store = new EvidenceStore(period, { windowMs: HOUR });
+    store.addParsed(
+      parsed('h1', {
+        items: [
+          item('sg-1', '2026-06-01T00:00:00.000Z'),
+          item('sg-1', '2026-06-20T00:00:00.000Z'),
+          item('sg-1', '2026-07-02T00:00:00.000Z'),
+          item('sg-1', '2026-08-02T00:00:00.000Z'),
+          item('sg-1', '2026-10-02T00:00:00.000Z'), // after the period
+          item('sg-2', '2026-05-01T00:00:00.000Z'),
+        ],
+      }),
+    );
+    const ev = store.finish();
+    expect(ev.items.map((i) => `${i.resourceId}@${i.captureTime.slice(0, 10)}`)).toEqual([
+      'sg-2@2026-05-01',
+      'sg-1@2026-06-20',
+      'sg-1@2026-07-02',
+      'sg-1@2026-08-02',
+    ]);
+    expect(ev.counts.configurationItems).toEqual({ read: 6, kept: 4 });
+  });
+
+  it('keeps writes, failed calls, sign-ins and session-issuing calls; drops read-only successes', () => {
+    const store = new EvidenceStore(period, { windowMs: HOUR });
+    store.addParsed(
+      parsed('ct', {
+        events: [
+          event('write', '2026-07-10T00:00:00Z'),
+          event('read', '2026-07-10T00:00:00Z', { readOnly: true, eventName: 'DescribeSecurityGroups' }),
+          event('failed', '2026-07-10T00:00:00Z', { errorCode: 'AccessDenied', readOnly: true }),
+          event('login', '2026-07-10T00:00:00Z', { eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', readOnly: true }),
+          event('sts-early', '2026-06-29T12:00:00Z', { eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', readOnly: true }),
+          event('sts-too-early', '2026-06-20T00:00:00Z', { eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', readOnly: true }),
+          event('write-in-window', '2026-06-30T23:30:00Z'),
+          event('write-too-early', '2026-06-30T20:00:00Z'),
+          event('write-after', '2026-10-01T00:00:00Z'),
+        ],
+      }),
+    );
+    const ev = store.finish();
+    expect(ev.events.map((e) => e.eventId).sort()).toEqual(['failed', 'login', 'sts-early', 'write', 'write-in-window'].sort());
+    expect(ev.counts.events).toMatchObject({ read: 9, kept: 5, failed: 1, readOnly: 4 });
+  });
+
+  it('keeps an event delivered twice (org trail + account trail) once', () => {
+    const store = new EvidenceStore(period, { windowMs: HOUR });
+    store.addParsed(parsed('a', { events: [event('same', '2026-07-10T00:00:00Z')] }));
+    store.addParsed(parsed('b', { events: [event('same', '2026-07-10T00:00:00Z')] }));
+    expect(store.finish().events).toHaveLength(1);
+  });
+
+  it('counts reconcile: files read = used + rejected + skipped; records read = used + rejected', () => {
+    const store = new EvidenceStore(period, { windowMs: HOUR });
+    store.addParsed(parsed('good', { events: [event('e1', '2026-07-10T00:00:00Z')], rejected: [{ path: 'good', record: 1, reason: 'no eventTime' }] }));
+    store.addParsed(parsed('corrupt.json.gz', { rejected: [{ path: 'corrupt.json.gz', reason: 'unexpected end of file' }], records: 0 }));
+    store.addParsed(parsed('README.txt', { skipped: true, records: 0 }));
+    store.addSourceEvent({ type: 'rejected', rejection: { path: 'x.tgz!../evil', reason: 'path escapes the archive root' } });
+    const ev = store.finish();
+    const f = ev.counts.files;
+    expect(f).toEqual({ read: 4, used: 1, rejected: 2, skipped: 1 });
+    expect(f.read).toBe(f.used + f.rejected + f.skipped);
+    expect(ev.counts.records).toEqual({ read: 2, used: 1, rejected: 1 });
+    expect(ev.rejected.map((r) => r.path)).toEqual(['corrupt.json.gz', 'good', 'x.tgz!../evil']);
+  });
+});
+
+describe('report assembly', () => {
+  it('verifies CloudTrail log files against digests: match, mismatch, uncovered, missing', () => {
+    const store = new EvidenceStore(period, { windowMs: HOUR });
+    const logKey = 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/07/10/111122223333_CloudTrail_us-east-1_20260710T0000Z_a.json.gz';
+    const badKey = logKey.replace('_a.json', '_b.json');
+    const log = (key: string, sha: string): ParsedFile => ({ ...parsed(`/x/${key}`, { events: [] }), input: { path: `/x/${key}`, sha256: sha, size: 1, kind: 'cloudtrail-log', records: 0, rejected: 0 } });
+    store.addParsed(log(logKey, 'a'.repeat(64)));
+    store.addParsed(log(badKey, 'b'.repeat(64)));
+    store.addParsed(log(logKey.replace('_a.json', '_c.json'), 'c'.repeat(64)));
+    store.addParsed({
+      ...parsed('digest', {}),
+      input: { path: 'digest', sha256: 'd'.repeat(64), size: 1, kind: 'cloudtrail-digest', records: 3, rejected: 0 },
+      digest: {
+        accountId: '111122223333',
+        digestStartTime: '2026-07-10T00:00:00Z',
+        digestEndTime: '2026-07-10T01:00:00Z',
+        logFiles: [
+          { s3Object: logKey, hashValue: 'A'.repeat(64) },
+          { s3Object: badKey, hashValue: 'e'.repeat(64) },
+          { s3Object: logKey.replace('_a.json', '_gone.json'), hashValue: 'f'.repeat(64) },
+        ],
+        source: { path: 'digest' },
+      },
+    });
+    const report = buildReport(store.finish(), { changes: [], failedCalls: [] }, { generator: { name: 'configtrail', version: 't' }, frameworks: [], controls: [] });
+    expect(report.integrity.verified).toBe(1);
+    expect(report.integrity.mismatched).toEqual([{ path: `/x/${badKey}`, expected: 'e'.repeat(64), actual: 'b'.repeat(64) }]);
+    expect(report.integrity.uncovered).toBe(1);
+    expect(report.integrity.missing).toBe(1);
+  });
+
+  it('lists AWS Config rule results from the latest ResourceCompliance item of each resource', () => {
+    const store = new EvidenceStore(period, { windowMs: HOUR });
+    const compliance = (time: string, type: string) =>
+      item('AWS::EC2::SecurityGroup/sg-1', time, {
+        resourceType: 'AWS::Config::ResourceCompliance',
+        configuration: {
+          complianceType: type,
+          targetResourceId: 'sg-1',
+          targetResourceType: 'AWS::EC2::SecurityGroup',
+          configRuleList: [{ configRuleName: 'restricted-ssh', complianceType: type }],
+        },
+      });
+    store.addParsed(parsed('c', { items: [compliance('2026-07-01T00:00:00.000Z', 'COMPLIANT'), compliance('2026-08-01T00:00:00.000Z', 'NON_COMPLIANT')] }));
+    const report = buildReport(store.finish(), { changes: [], failedCalls: [] }, { generator: { name: 'configtrail', version: 't' }, frameworks: [], controls: [] });
+    expect(report.configRuleResults).toEqual([
+      expect.objectContaining({ ruleName: 'restricted-ssh', resourceId: 'sg-1', complianceType: 'NON_COMPLIANT', captureTime: '2026-08-01T00:00:00.000Z' }),
+    ]);
+    expect(report.summary.byWeek).toHaveLength(14);
+  });
+});
