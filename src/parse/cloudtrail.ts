@@ -1,0 +1,106 @@
+import type { CloudTrailEvent, SessionIssuer, UserIdentity } from '../model/types.js';
+import { bool, isObj, parseTime, str, text, type Obj } from './values.js';
+
+/** A record is a CloudTrail event when it carries these (used to recognise NDJSON and single records). */
+export function looksLikeEvent(v: unknown): boolean {
+  return isObj(v) && typeof v.eventName === 'string' && (typeof v.eventSource === 'string' || typeof v.eventVersion === 'string');
+}
+
+function sessionIssuer(v: unknown): SessionIssuer | undefined {
+  if (!isObj(v)) return undefined;
+  return clean({ type: str(v.type), principalId: str(v.principalId), arn: str(v.arn), accountId: str(v.accountId), userName: str(v.userName) });
+}
+
+/** Copies only the documented fields, each with its documented type. */
+export function userIdentity(v: Obj): UserIdentity {
+  const out: UserIdentity = clean({
+    type: str(v.type),
+    principalId: str(v.principalId),
+    arn: str(v.arn),
+    accountId: str(v.accountId),
+    accessKeyId: str(v.accessKeyId),
+    userName: str(v.userName),
+    invokedBy: str(v.invokedBy),
+    identityProvider: str(v.identityProvider),
+    credentialId: str(v.credentialId),
+  });
+  if (isObj(v.onBehalfOf)) out.onBehalfOf = clean({ userId: str(v.onBehalfOf.userId), identityStoreArn: str(v.onBehalfOf.identityStoreArn) });
+  const sc = v.sessionContext;
+  if (isObj(sc)) {
+    const ctx: NonNullable<UserIdentity['sessionContext']> = {};
+    if (isObj(sc.attributes)) {
+      ctx.attributes = clean({ mfaAuthenticated: str(sc.attributes.mfaAuthenticated), creationDate: str(sc.attributes.creationDate) });
+    }
+    const issuer = sessionIssuer(sc.sessionIssuer);
+    if (issuer) ctx.sessionIssuer = issuer;
+    if (isObj(sc.webIdFederationData)) {
+      const w = sc.webIdFederationData;
+      ctx.webIdFederationData = clean({ federatedProvider: str(w.federatedProvider), attributes: isObj(w.attributes) ? w.attributes : undefined });
+    }
+    const si = str(sc.sourceIdentity);
+    if (si !== undefined) ctx.sourceIdentity = si;
+    const ec2 = str(sc.ec2RoleDelivery);
+    if (ec2 !== undefined) ctx.ec2RoleDelivery = ec2;
+    out.sessionContext = ctx;
+  }
+  return out;
+}
+
+/**
+ * Normalises one CloudTrail record, or returns why it cannot be used. The record's own values are
+ * kept (times as recorded, names as recorded); only types are enforced.
+ */
+export function normaliseEvent(raw: unknown, path: string, index: number): CloudTrailEvent | string {
+  if (!isObj(raw)) return `record is ${Array.isArray(raw) ? 'an array' : typeof raw}, not a CloudTrail event object`;
+  const eventId = text(raw.eventID);
+  if (!eventId) return 'CloudTrail record has no eventID';
+  const eventName = text(raw.eventName);
+  if (!eventName) return 'CloudTrail record has no eventName';
+  const eventSource = text(raw.eventSource);
+  if (!eventSource) return 'CloudTrail record has no eventSource';
+  const eventTime = str(raw.eventTime);
+  const eventTimeMs = parseTime(eventTime);
+  if (eventTime === undefined || eventTimeMs === undefined) return `CloudTrail record has no valid eventTime (${JSON.stringify(raw.eventTime ?? null).slice(0, 40)})`;
+  if (raw.userIdentity !== undefined && !isObj(raw.userIdentity)) return 'CloudTrail record has a userIdentity that is not an object';
+  const ui = userIdentity(isObj(raw.userIdentity) ? raw.userIdentity : {});
+  const accountId = text(raw.recipientAccountId) ?? ui.accountId;
+  if (!accountId) return 'CloudTrail record has no account id (recipientAccountId or userIdentity.accountId)';
+  const awsRegion = text(raw.awsRegion);
+  if (!awsRegion) return 'CloudTrail record has no awsRegion';
+
+  const ev: CloudTrailEvent = {
+    eventId,
+    eventTime,
+    eventTimeMs,
+    eventSource,
+    eventName,
+    awsRegion,
+    accountId,
+    userIdentity: ui,
+    source: { path, index },
+  };
+  const opt: Partial<CloudTrailEvent> = {
+    eventType: str(raw.eventType),
+    eventCategory: str(raw.eventCategory),
+    readOnly: bool(raw.readOnly),
+    errorCode: text(raw.errorCode),
+    errorMessage: str(raw.errorMessage),
+    sourceIPAddress: str(raw.sourceIPAddress),
+    userAgent: str(raw.userAgent),
+    sharedEventID: str(raw.sharedEventID),
+  };
+  Object.assign(ev, clean(opt));
+  if (raw.requestParameters != null) ev.requestParameters = raw.requestParameters;
+  if (raw.responseElements != null) ev.responseElements = raw.responseElements;
+  if (raw.additionalEventData != null) ev.additionalEventData = raw.additionalEventData;
+  if (Array.isArray(raw.resources)) {
+    ev.resources = raw.resources.filter(isObj).map((r) => clean({ ARN: str(r.ARN), accountId: str(r.accountId), type: str(r.type) }));
+  }
+  return ev;
+}
+
+/** Drops undefined fields so JSON output and deep comparisons stay tidy. */
+export function clean<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

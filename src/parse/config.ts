@@ -1,0 +1,74 @@
+import type { ConfigItem, DigestFile } from '../model/types.js';
+import { clean } from './cloudtrail.js';
+import { isObj, maybeJson, parseTime, str, stringMap, text } from './values.js';
+
+type Origin = ConfigItem['origin'];
+
+/**
+ * Normalises one configuration item, whatever its dialect: delivered files and SNS notifications
+ * (`awsAccountId`, `ARN`, ISO capture time, configuration as an object) and the Config API's
+ * output (`accountId`, `arn`, epoch-seconds times, configuration as a JSON string).
+ * Returns why the item cannot be used when it lacks what identifies it.
+ */
+export function normaliseItem(raw: unknown, origin: Origin, path: string, index: number, oversized = false): ConfigItem | string {
+  if (!isObj(raw)) return `configuration item is ${Array.isArray(raw) ? 'an array' : typeof raw}, not an object`;
+  const resourceType = text(raw.resourceType);
+  if (!resourceType) return 'configuration item has no resourceType';
+  const resourceId = text(raw.resourceId);
+  if (!resourceId) return 'configuration item has no resourceId';
+  const accountId = text(raw.awsAccountId) ?? text(raw.accountId);
+  if (!accountId) return 'configuration item has no account id (awsAccountId/accountId)';
+  const region = text(raw.awsRegion);
+  if (!region) return 'configuration item has no awsRegion';
+  const rawTime = raw.configurationItemCaptureTime;
+  const captureTimeMs = parseTime(rawTime);
+  if (captureTimeMs === undefined) return `configuration item has no valid configurationItemCaptureTime (${JSON.stringify(rawTime ?? null).slice(0, 40)})`;
+  // Delivered ISO strings are kept as written; API epoch seconds become ISO with milliseconds.
+  const captureTime = typeof rawTime === 'string' && !/^\d+(\.\d+)?$/.test(rawTime) ? rawTime : new Date(captureTimeMs).toISOString();
+
+  const supplementary: Record<string, unknown> = {};
+  if (isObj(raw.supplementaryConfiguration)) {
+    for (const k of Object.keys(raw.supplementaryConfiguration).sort()) supplementary[k] = maybeJson(raw.supplementaryConfiguration[k]);
+  }
+  const created = raw.resourceCreationTime;
+  const createdMs = parseTime(created);
+  const item: ConfigItem = {
+    accountId,
+    region,
+    resourceType,
+    resourceId,
+    captureTime,
+    captureTimeMs,
+    status: text(raw.configurationItemStatus) ?? 'OK',
+    configuration: oversized ? null : (maybeJson(raw.configuration) ?? null),
+    supplementaryConfiguration: supplementary,
+    tags: stringMap(raw.tags),
+    relationships: Array.isArray(raw.relationships) ? raw.relationships : [],
+    relatedEvents: Array.isArray(raw.relatedEvents) ? raw.relatedEvents.map(str).filter((s): s is string => !!s) : [],
+    origin,
+    source: { path, index },
+  };
+  Object.assign(
+    item,
+    clean({
+      resourceName: text(raw.resourceName),
+      arn: text(raw.ARN) ?? text(raw.arn),
+      availabilityZone: text(raw.availabilityZone),
+      stateId: str(raw.configurationStateId),
+      resourceCreationTime:
+        typeof created === 'string' && !/^\d+(\.\d+)?$/.test(created) ? created : createdMs !== undefined ? new Date(createdMs).toISOString() : undefined,
+      oversized: oversized || undefined,
+    }),
+  );
+  return item;
+}
+
+/** A digest's log file entry, or why it cannot be used. */
+export function normaliseDigestEntry(raw: unknown): DigestFile['logFiles'][number] | string {
+  if (!isObj(raw)) return 'digest logFiles entry is not an object';
+  const s3Object = text(raw.s3Object);
+  if (!s3Object) return 'digest logFiles entry has no s3Object';
+  const hashValue = text(raw.hashValue);
+  if (!hashValue || !/^[0-9a-fA-F]+$/.test(hashValue)) return 'digest logFiles entry has no hex hashValue';
+  return clean({ s3Bucket: str(raw.s3Bucket), s3Object, hashValue: hashValue.toLowerCase(), hashAlgorithm: str(raw.hashAlgorithm) });
+}

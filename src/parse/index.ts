@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '../model/types.js';
+import { looksLikeEvent, normaliseEvent } from './cloudtrail.js';
+import { normaliseDigestEntry, normaliseItem } from './config.js';
+import { isObj, parseTime, shortReason, str, text, type Obj } from './values.js';
+
+export interface ParseOptions {
+  /** Largest decompressed size accepted (gzip-bomb guard). */
+  maxFileBytes: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The parse stage for one file: decompress, recognise the format by content, normalise every record.
+ * Synchronous and pure (it can run in a worker), and it never throws: a file or record that cannot
+ * be used comes back as a rejection with its reason; a file of another kind comes back as skipped.
+ */
+export function parseFile(file: SourceFile, opts: ParseOptions): ParsedFile {
+  const out: ParsedFile = {
+    input: {
+      path: file.path,
+      sha256: createHash('sha256').update(file.bytes).digest('hex'),
+      size: file.bytes.length,
+      kind: 'unknown',
+      records: 0,
+      rejected: 0,
+    },
+    events: [],
+    items: [],
+    rejected: [],
+  };
+  if (file.container) out.input.container = file.container;
+  try {
+    parseInto(out, file, opts);
+  } catch (err) {
+    // Defensive: a parser bug must not lose the file silently.
+    reject(out, `internal parse error: ${shortReason(err instanceof Error ? err.message : String(err))}`);
+  }
+  return out;
+}
+
+function reject(out: ParsedFile, reason: string): void {
+  out.events = [];
+  out.items = [];
+  delete out.digest;
+  out.input.records = 0;
+  out.input.rejected = 0;
+  out.rejected = [{ path: out.input.path, reason }];
+}
+
+function skip(out: ParsedFile, reason: string): void {
+  out.skipped = { path: out.input.path, reason };
+}
+
+/** Names under which a file is expected to be JSON: then unreadable content is a rejection, not a skip. */
+function expectsJson(key: string): boolean {
+  return /\.json(\.gz)?$/i.test(key) || /(^|\/)AWSLogs\//.test(key);
+}
+
+function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void {
+  let bytes = file.bytes;
+  if (bytes.length === 0) return skip(out, 'empty file');
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: opts.maxFileBytes });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/i.test(e.message)) {
+        return reject(out, `decompressed size exceeds the ${opts.maxFileBytes}-byte limit (possible gzip bomb)`);
+      }
+      return reject(out, `corrupt gzip: ${shortReason(e.message)}`);
+    }
+  } else if (bytes.length > opts.maxFileBytes) {
+    return reject(out, `file of ${bytes.length} bytes exceeds the ${opts.maxFileBytes}-byte limit`);
+  }
+
+  let textContent: string;
+  try {
+    textContent = utf8.decode(bytes);
+  } catch {
+    return expectsJson(file.key) ? reject(out, 'not UTF-8 text: binary or corrupt content') : skip(out, 'binary file: not a CloudTrail or AWS Config file');
+  }
+  if (textContent.charCodeAt(0) === 0xfeff) textContent = textContent.slice(1);
+  const trimmed = textContent.trimStart();
+  if (trimmed.length === 0) return skip(out, 'empty file');
+  if (trimmed[0] !== '{' && trimmed[0] !== '[') {
+    return expectsJson(file.key) ? reject(out, 'invalid JSON: content does not start with { or [') : skip(out, 'not a CloudTrail or AWS Config file: not JSON');
+  }
+
+  let doc: unknown;
+  try {
+    doc = JSON.parse(textContent);
+  } catch (err) {
+    // One JSON record per line (CloudTrail records as streamed by log shippers) fails as a whole.
+    if (parseNdjson(out, textContent)) return;
+    return reject(out, `invalid JSON: ${shortReason((err as Error).message)}`);
+  }
+  readDocument(out, doc, 0);
+}
+
+/** Returns false when the text is not NDJSON (its first line is not a JSON object). */
+function parseNdjson(out: ParsedFile, content: string): boolean {
+  const lines = content.split(/\r?\n/);
+  let first: unknown;
+  try {
+    first = JSON.parse(lines[0] ?? '');
+  } catch {
+    return false;
+  }
+  if (!isObj(first) || lines.filter((l) => l.trim()).length < 2) return false;
+  out.input.kind = 'cloudtrail-ndjson';
+  let index = 0;
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    const i = index++;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch (err) {
+      recordRejected(out, i, `invalid JSON on line ${i + 1}: ${shortReason((err as Error).message)}`);
+      continue;
+    }
+    addEvent(out, rec, i);
+  }
+  out.input.records = index;
+  return true;
+}
+
+function recordRejected(out: ParsedFile, record: number, reason: string): void {
+  out.rejected.push({ path: out.input.path, record, reason });
+  out.input.rejected++;
+}
+
+function addEvent(out: ParsedFile, raw: unknown, index: number): void {
+  const ev = normaliseEvent(raw, out.input.path, index);
+  if (typeof ev === 'string') recordRejected(out, index, ev);
+  else out.events.push(ev);
+}
+
+function addItem(out: ParsedFile, raw: unknown, origin: ConfigItem['origin'], index: number, oversized = false): void {
+  const item = normaliseItem(raw, origin, out.input.path, index, oversized);
+  if (typeof item === 'string') recordRejected(out, index, item);
+  else out.items.push(item);
+}
+
+function setKind(out: ParsedFile, kind: InputKind, records: number): void {
+  out.input.kind = kind;
+  out.input.records = records;
+}
+
+/** Recognises a parsed JSON document by its shape and reads its records. */
+function readDocument(out: ParsedFile, doc: unknown, depth: number): void {
+  if (!isObj(doc)) {
+    if (Array.isArray(doc) && doc.length > 0 && doc.every(looksLikeEvent)) {
+      // A bare array of CloudTrail records (what some tools export).
+      setKind(out, 'cloudtrail-ndjson', doc.length);
+      doc.forEach((r, i) => addEvent(out, r, i));
+      return;
+    }
+    return skip(out, `not a CloudTrail or AWS Config file: top-level JSON ${Array.isArray(doc) ? 'array' : typeof doc}`);
+  }
+
+  if ('Records' in doc) {
+    if (!Array.isArray(doc.Records)) return reject(out, 'CloudTrail log file: "Records" is not an array');
+    setKind(out, 'cloudtrail-log', doc.Records.length);
+    doc.Records.forEach((r, i) => addEvent(out, r, i));
+    return;
+  }
+  if (Array.isArray(doc.Events) && (doc.Events.length === 0 || doc.Events.some((e) => isObj(e) && 'CloudTrailEvent' in e))) {
+    setKind(out, 'cloudtrail-lookup', doc.Events.length);
+    doc.Events.forEach((e, i) => {
+      const body = isObj(e) ? e.CloudTrailEvent : undefined;
+      if (typeof body !== 'string') return recordRejected(out, i, 'lookup-events entry has no CloudTrailEvent string');
+      let rec: unknown;
+      try {
+        rec = JSON.parse(body);
+      } catch (err) {
+        return recordRejected(out, i, `CloudTrailEvent is not valid JSON: ${shortReason((err as Error).message)}`);
+      }
+      addEvent(out, rec, i);
+    });
+    return;
+  }
+  if (Array.isArray(doc.logFiles) && ('digestStartTime' in doc || 'digestEndTime' in doc)) return readDigest(out, doc);
+  if (doc.Type === 'Notification' && typeof doc.Message === 'string' && depth === 0) {
+    // An SNS envelope around a Config message.
+    let inner: unknown;
+    try {
+      inner = JSON.parse(doc.Message);
+    } catch (err) {
+      return reject(out, `SNS notification Message is not valid JSON: ${shortReason((err as Error).message)}`);
+    }
+    return readDocument(out, inner, depth + 1);
+  }
+  if (typeof doc.messageType === 'string') return readConfigMessage(out, doc);
+  if (Array.isArray(doc.configurationItems)) {
+    const items = doc.configurationItems;
+    // Delivered files carry fileVersion; the API's output does not, and names the account `accountId`.
+    const api = !('fileVersion' in doc) && items.some((i) => isObj(i) && 'accountId' in i && !('awsAccountId' in i));
+    const kind: InputKind = api ? 'config-api-history' : 'configSnapshotId' in doc ? 'config-snapshot' : 'config-history';
+    const origin: ConfigItem['origin'] = api ? 'api' : kind === 'config-snapshot' ? 'snapshot' : 'history';
+    setKind(out, kind, items.length);
+    items.forEach((r, i) => addItem(out, r, origin, i));
+    return;
+  }
+  if (Array.isArray(doc.baseConfigurationItems)) {
+    setKind(out, 'config-api-batch', doc.baseConfigurationItems.length);
+    doc.baseConfigurationItems.forEach((r, i) => addItem(out, r, 'api', i));
+    return;
+  }
+  if (looksLikeEvent(doc)) {
+    // One CloudTrail record on its own (a one-line NDJSON file).
+    setKind(out, 'cloudtrail-ndjson', 1);
+    addEvent(out, doc, 0);
+    return;
+  }
+  const keys = Object.keys(doc).slice(0, 5).join(', ');
+  skip(out, `not a CloudTrail or AWS Config file: JSON object with keys ${shortReason(keys, 80) || '(none)'}`);
+}
+
+function readConfigMessage(out: ParsedFile, doc: Obj): void {
+  const type = String(doc.messageType);
+  if (type === 'ConfigurationItemChangeNotification') {
+    setKind(out, 'config-notification', 1);
+    return addItem(out, doc.configurationItem, 'notification', 0);
+  }
+  if (type === 'OversizedConfigurationItemChangeNotification') {
+    // Only a summary is delivered; the body must be fetched from the Config API.
+    setKind(out, 'config-notification', 1);
+    return addItem(out, doc.configurationItemSummary, 'notification', 0, true);
+  }
+  skip(out, `AWS Config message of type ${shortReason(type, 80)} carries no configuration item`);
+}
+
+function readDigest(out: ParsedFile, doc: Obj): void {
+  const logFiles = doc.logFiles as unknown[];
+  setKind(out, 'cloudtrail-digest', logFiles.length);
+  const start = str(doc.digestStartTime);
+  const end = str(doc.digestEndTime);
+  const accountId = text(doc.awsAccountId);
+  if (!start || parseTime(start) === undefined || !end || parseTime(end) === undefined || !accountId) {
+    out.input.records = 0;
+    return reject(out, 'CloudTrail digest lacks a valid digestStartTime, digestEndTime or awsAccountId');
+  }
+  const digest: DigestFile = { accountId, digestStartTime: start, digestEndTime: end, logFiles: [], source: { path: out.input.path } };
+  const bucket = str(doc.digestS3Bucket);
+  const object = str(doc.digestS3Object);
+  if (bucket !== undefined) digest.digestS3Bucket = bucket;
+  if (object !== undefined) digest.digestS3Object = object;
+  logFiles.forEach((raw, i) => {
+    const entry = normaliseDigestEntry(raw);
+    if (typeof entry === 'string') recordRejected(out, i, entry);
+    else digest.logFiles.push(entry);
+  });
+  out.digest = digest;
+}

@@ -1,0 +1,87 @@
+/**
+ * Small readers for untrusted JSON values: every field of a record may have any type, so code
+ * downstream only ever sees the types the model promises.
+ */
+
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A string field; numbers (account ids written as numbers) become their decimal string. */
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/** A non-empty string field. */
+export function text(v: unknown): string | undefined {
+  const s = str(v);
+  return s === undefined || s.length === 0 ? undefined : s;
+}
+
+export function bool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return undefined;
+}
+
+/**
+ * Parses a timestamp: ISO 8601 strings, CloudTrail's compact `20131102T010628Z`, and epoch seconds
+ * (the Config API's numbers). Returns epoch ms, or undefined when it is not a time.
+ */
+export function parseTime(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? Math.round(v * 1000) : undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 40) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return parseTime(Number(v));
+  const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(v);
+  if (compact) {
+    const [, y, mo, d, h, mi, s] = compact;
+    return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  }
+  // Only ISO-shaped strings: Date.parse alone accepts many locale forms.
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v)) return undefined;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** A string-keyed map whose values are strings (tags); other shapes give an empty map. */
+export function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObj(v)) {
+    for (const k of Object.keys(v).sort()) {
+      const s = str(v[k]);
+      if (s !== undefined) out[k] = s;
+    }
+  } else if (Array.isArray(v)) {
+    // The Config API sometimes returns tags as [{key, value}] / [{Key, Value}].
+    for (const t of v) {
+      if (!isObj(t)) continue;
+      const k = str(t.key ?? t.Key);
+      const val = str(t.value ?? t.Value);
+      if (k !== undefined && val !== undefined) out[k] = val;
+    }
+  }
+  return out;
+}
+
+/** A value the Config API returns as a JSON string; unparseable strings are kept as strings. */
+export function maybeJson(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return v;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return v;
+  }
+}
+
+/** One-line, bounded message for a rejection reason. */
+export function shortReason(msg: string, max = 200): string {
+  const line = msg.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
