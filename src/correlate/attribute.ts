@@ -1,0 +1,216 @@
+import type { Attribution, CloudTrailEvent, ConfigItem } from '../model/types.js';
+import { cmp } from '../store/index.js';
+import type { ItemChange } from './changes.js';
+
+/** Read-only API verbs: never the cause of a change, whatever `readOnly` says (or omits). */
+const READ_VERB = /^(Get|List|Describe|Head|Lookup|BatchGet|Search|Scan|Query|Select|Check|Preview|Validate|Simulate|Estimate|Test)[A-Z]/;
+const NOT_WRITES = new Set(['ConsoleLogin', 'CheckMfa', 'SwitchRole', 'ExitRole', 'RenewRole', 'GetSigninToken']);
+
+export function isWrite(e: CloudTrailEvent): boolean {
+  if (e.readOnly === true) return false;
+  if (NOT_WRITES.has(e.eventName)) return false;
+  if (e.readOnly === false) return true;
+  return !READ_VERB.test(e.eventName);
+}
+
+/** `AWS::<Service>::…` → the eventSource prefix, where it is not simply the lower-cased service. */
+const SOURCE_OF_SERVICE: Record<string, string> = {
+  ElasticLoadBalancingV2: 'elasticloadbalancing',
+  ElasticLoadBalancing: 'elasticloadbalancing',
+  CertificateManager: 'acm',
+  ApiGateway: 'apigateway',
+  ApiGatewayV2: 'apigateway',
+  CloudWatch: 'monitoring',
+  Logs: 'logs',
+  Events: 'events',
+  AccessAnalyzer: 'access-analyzer',
+  Lambda: 'lambda',
+  StepFunctions: 'states',
+  CodeBuild: 'codebuild',
+  ElasticBeanstalk: 'elasticbeanstalk',
+  OpenSearch: 'es',
+  Elasticsearch: 'es',
+  SecurityHub: 'securityhub',
+  GuardDuty: 'guardduty',
+  NetworkFirewall: 'network-firewall',
+  WAFv2: 'wafv2',
+  Route53: 'route53',
+  AutoScaling: 'autoscaling',
+  EFS: 'elasticfilesystem',
+  Backup: 'backup',
+  Config: 'config',
+};
+
+/** The eventSource an API call on this resource type is logged under, or undefined when unknown. */
+export function eventSourceFor(resourceType: string): string | undefined {
+  const service = /^AWS::([^:]+)::/.exec(resourceType)?.[1];
+  if (!service) return undefined;
+  const prefix = SOURCE_OF_SERVICE[service] ?? (/^[A-Za-z0-9]+$/.test(service) ? service.toLowerCase() : undefined);
+  return prefix ? `${prefix}.amazonaws.com` : undefined;
+}
+
+/** Global services: API calls are logged in us-east-1 while Config records the resource elsewhere. */
+function anyRegion(resourceType: string): boolean {
+  return resourceType.startsWith('AWS::IAM::') || resourceType === 'AWS::S3::Bucket' || resourceType.startsWith('AWS::Route53::') || resourceType.startsWith('AWS::CloudFront::');
+}
+
+const MAX_DEPTH = 8;
+const MAX_STRINGS = 2000;
+
+/** Every string value inside an event's resources, requestParameters and responseElements (bounded). */
+function strings(e: CloudTrailEvent): Set<string> {
+  const out = new Set<string>();
+  const visit = (v: unknown, depth: number) => {
+    if (out.size >= MAX_STRINGS || depth > MAX_DEPTH) return;
+    if (typeof v === 'string') {
+      if (v.length > 0 && v.length <= 2048) out.add(v);
+    } else if (Array.isArray(v)) {
+      for (const x of v) visit(x, depth + 1);
+    } else if (v && typeof v === 'object') {
+      for (const x of Object.values(v)) visit(x, depth + 1);
+    }
+  };
+  for (const r of e.resources ?? []) if (r.ARN) out.add(r.ARN);
+  visit(e.requestParameters, 0);
+  visit(e.responseElements, 0);
+  return out;
+}
+
+/** An ARN also names its last path or colon segment (…:key/1234abcd → 1234abcd). */
+function arnTail(s: string): string | undefined {
+  if (!s.startsWith('arn:')) return undefined;
+  const cut = Math.max(s.lastIndexOf('/'), s.lastIndexOf(':'));
+  return cut >= 0 && cut < s.length - 1 ? s.slice(cut + 1) : undefined;
+}
+
+type Strength = 'strong' | 'name';
+
+/**
+ * Index from resource identifiers to the successful write events that name them. Only identifiers
+ * of items that changed are indexed, so the index follows the evidence, and matching a change costs
+ * its candidates, not every event.
+ */
+export class EventIndex {
+  private readonly byToken = new Map<string, CloudTrailEvent[]>();
+  readonly byId = new Map<string, CloudTrailEvent>();
+
+  constructor(events: CloudTrailEvent[], tokens: Set<string>) {
+    for (const e of events) {
+      this.byId.set(e.eventId, e);
+      if (e.errorCode || !isWrite(e)) continue;
+      const hit = new Set<string>();
+      for (const s of strings(e)) {
+        if (tokens.has(s)) hit.add(s);
+        const tail = arnTail(s);
+        if (tail && tokens.has(tail)) hit.add(tail);
+      }
+      for (const t of hit) {
+        const list = this.byToken.get(t);
+        if (list) list.push(e);
+        else this.byToken.set(t, [e]);
+      }
+    }
+  }
+
+  get(token: string | undefined): CloudTrailEvent[] {
+    return token ? (this.byToken.get(token) ?? []) : [];
+  }
+}
+
+export function tokensOf(changes: ItemChange[]): Set<string> {
+  const t = new Set<string>();
+  for (const { item } of changes) {
+    t.add(item.resourceId);
+    if (item.arn) t.add(item.arn);
+    if (item.resourceName) t.add(item.resourceName);
+  }
+  return t;
+}
+
+function minutes(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  return m < 1 ? 'under a minute' : `${m} min`;
+}
+
+/**
+ * Finds the API call that caused a change: the latest successful write in the same account (and
+ * region, except for global services) that names the resource and falls after the previous capture
+ * and within `windowMs` before this one. `relatedEvents`, when Config filled it, wins.
+ */
+export function attribute(change: ItemChange, index: EventIndex, windowMs: number): { attribution: Attribution; event?: CloudTrailEvent } {
+  const { item, previous } = change;
+  for (const id of item.relatedEvents) {
+    const e = index.byId.get(id);
+    if (e) {
+      return {
+        event: e,
+        attribution: { method: 'relatedEvents', confidence: 1, eventId: e.eventId, eventName: e.eventName, eventTime: e.eventTime, eventSource: e.eventSource, reason: 'named in the configuration item\'s relatedEvents', candidates: 1 },
+      };
+    }
+  }
+  const source = eventSourceFor(item.resourceType);
+  const from = Math.max(item.captureTimeMs - windowMs, previous ? previous.captureTimeMs + 1 : -Infinity);
+  const strength = new Map<CloudTrailEvent, Strength>();
+  const consider = (events: CloudTrailEvent[], s: Strength) => {
+    for (const e of events) {
+      if (strength.get(e) === 'strong') continue;
+      if (!eligible(e, item, source, from)) continue;
+      strength.set(e, s);
+    }
+  };
+  consider(index.get(item.resourceId), 'strong');
+  consider(index.get(item.arn), 'strong');
+  if (item.resourceName && item.resourceName !== item.resourceId) consider(index.get(item.resourceName), 'name');
+
+  const candidates = [...strength.keys()].sort(
+    (a, b) => b.eventTimeMs - a.eventTimeMs || rank(strength.get(a)) - rank(strength.get(b)) || cmp(a.eventId, b.eventId),
+  );
+  const best = candidates[0];
+  const what = item.resourceName && item.resourceName !== item.resourceId ? `${item.resourceId} (${item.resourceName})` : item.resourceId;
+  if (!best) {
+    return {
+      attribution: {
+        method: 'none',
+        confidence: 0,
+        reason: `no successful write naming ${what} in ${item.accountId} within ${minutes(windowMs)} before the capture${previous ? ' and after the previous one' : ''}`,
+        candidates: 0,
+      },
+    };
+  }
+  const s = strength.get(best)!;
+  const gap = item.captureTimeMs - best.eventTimeMs;
+  let confidence = s === 'strong' ? 0.95 : 0.8;
+  if (!source || best.eventSource !== source) confidence -= 0.15;
+  if (gap > 15 * 60_000) confidence -= 0.1;
+  if (candidates.length > 1) confidence -= 0.1;
+  confidence = Math.round(Math.max(0.05, Math.min(1, confidence)) * 100) / 100;
+  const svc = best.eventSource.replace(/\.amazonaws\.com$/, '');
+  const reason =
+    `latest successful ${svc}:${best.eventName} naming ${s === 'strong' ? what : `the name ${item.resourceName ?? ''}`} ${minutes(gap)} before the capture` +
+    (candidates.length > 1 ? `; ${candidates.length} candidates in the window` : '');
+  return {
+    event: best,
+    attribution: { method: 'inferred', confidence, eventId: best.eventId, eventName: best.eventName, eventTime: best.eventTime, eventSource: best.eventSource, reason, candidates: candidates.length },
+  };
+}
+
+function rank(s: Strength | undefined): number {
+  return s === 'strong' ? 0 : 1;
+}
+
+function eligible(e: CloudTrailEvent, item: ConfigItem, source: string | undefined, fromMs: number): boolean {
+  if (e.errorCode || !isWrite(e)) return false;
+  if (e.accountId !== item.accountId) return false;
+  if (!anyRegion(item.resourceType) && e.awsRegion !== item.region) return false;
+  if (e.eventTimeMs > item.captureTimeMs || e.eventTimeMs < fromMs) return false;
+  // A known service must match; an unknown one is not filtered (confidence is lowered instead).
+  if (source && e.eventSource !== source && knownSources.has(e.eventSource)) return false;
+  return true;
+}
+
+/** Event sources of services configtrail maps resource types to. */
+const knownSources = new Set(
+  ['ec2', 's3', 'iam', 'kms', 'cloudtrail', 'rds', 'lambda', 'config', 'sns', 'sqs', 'dynamodb', 'elasticloadbalancing', 'logs', 'monitoring', 'events', 'acm', 'apigateway', 'secretsmanager', 'ssm', 'ecs', 'eks', 'ecr', 'elasticfilesystem', 'securityhub', 'guardduty', 'access-analyzer', 'autoscaling', 'cloudformation', 'route53', 'cloudfront', 'organizations'].map(
+    (s) => `${s}.amazonaws.com`,
+  ),
+);

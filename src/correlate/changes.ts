@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { ChangeType, ConfigItem, DiffEntry, Period } from '../model/types.js';
+import { cmp, resourceKey } from '../store/index.js';
+import { capDiff, deepEqual, diffConfig } from './diff.js';
+
+const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
+
+/** Config rule results are evidence for controls, not configuration changes. */
+export const NOT_CHANGES = new Set(['AWS::Config::ResourceCompliance']);
+
+export interface ItemChange {
+  item: ConfigItem;
+  previous?: ConfigItem;
+  changeType: ChangeType;
+  diff: DiffEntry[];
+}
+
+export function changeId(c: Pick<ConfigItem, 'accountId' | 'region' | 'resourceType' | 'resourceId' | 'captureTime'>): string {
+  return createHash('sha256').update(`${c.accountId}|${c.region}|${c.resourceType}|${c.resourceId}|${c.captureTime}`).digest('hex').slice(0, 16);
+}
+
+function stateIdNum(i: ConfigItem): number {
+  const n = Number(i.stateId);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function sameState(a: ConfigItem, b: ConfigItem): boolean {
+  return (
+    DELETED.has(a.status) === DELETED.has(b.status) &&
+    deepEqual(a.configuration, b.configuration) &&
+    deepEqual(a.supplementaryConfiguration, b.supplementaryConfiguration) &&
+    deepEqual(a.tags, b.tags)
+  );
+}
+
+function diffOf(prev: ConfigItem | undefined, item: ConfigItem, changeType: ChangeType): DiffEntry[] {
+  if (changeType === 'delete') return [{ path: 'configuration', op: 'remove', before: prev?.configuration ?? null }];
+  if (changeType === 'create') return [{ path: 'configuration', op: 'add', after: item.configuration }];
+  if (!prev) return [{ path: 'configuration', op: 'add', after: item.configuration, before: 'previous state not in the input' }];
+  if (item.oversized || prev.oversized) {
+    return [{ path: 'configuration', op: 'replace', after: 'configuration body not delivered (OversizedConfigurationItemChangeNotification): fetch it with get-resource-config-history' }];
+  }
+  const entries = [
+    ...diffConfig(prev.configuration, item.configuration, 'configuration'),
+    ...diffConfig(prev.supplementaryConfiguration, item.supplementaryConfiguration, 'supplementaryConfiguration'),
+    ...diffConfig(prev.tags, item.tags, 'tags'),
+  ];
+  return capDiff(entries);
+}
+
+/**
+ * The configuration changes in the period: per resource, each item whose state differs from the
+ * previous one (which may lie before the period: that is the "before"). A snapshot of a resource
+ * with no earlier item is a baseline, not a change; identical consecutive items are one state.
+ */
+export function findChanges(items: ConfigItem[], period: Period): ItemChange[] {
+  const byResource = new Map<string, ConfigItem[]>();
+  for (const item of items) {
+    if (NOT_CHANGES.has(item.resourceType)) continue;
+    const key = resourceKey(item);
+    const list = byResource.get(key);
+    if (list) list.push(item);
+    else byResource.set(key, [item]);
+  }
+  const out: ItemChange[] = [];
+  for (const key of [...byResource.keys()].sort(cmp)) {
+    const list = byResource
+      .get(key)!
+      .sort((a, b) => a.captureTimeMs - b.captureTimeMs || stateIdNum(a) - stateIdNum(b) || cmp(a.source.path, b.source.path) || a.source.index - b.source.index);
+    let prev: ConfigItem | undefined;
+    for (const item of list) {
+      if (item.status === 'ResourceNotRecorded') continue;
+      const inPeriod = item.captureTimeMs >= period.startMs && item.captureTimeMs < period.endMs;
+      if (prev && sameState(prev, item)) {
+        prev = item;
+        continue;
+      }
+      if (inPeriod) {
+        let changeType: ChangeType | undefined;
+        if (DELETED.has(item.status)) changeType = prev && !DELETED.has(prev.status) ? 'delete' : undefined;
+        else if (item.status === 'ResourceDiscovered' || (prev && DELETED.has(prev.status))) changeType = 'create';
+        // No earlier state in the input: a snapshot is the baseline; a history item is an update
+        // whose "before" the export does not hold (Config marks creations ResourceDiscovered).
+        else if (!prev) changeType = item.origin === 'snapshot' ? undefined : 'update';
+        else changeType = 'update';
+        if (changeType) {
+          const c: ItemChange = { item, changeType, diff: diffOf(prev, item, changeType) };
+          if (prev) c.previous = prev;
+          out.push(c);
+        }
+      }
+      prev = item;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveActor } from '../src/correlate/actor.js';
+import { buildSessionIndex } from '../src/correlate/sessions.js';
+import type { CloudTrailEvent, UserIdentity } from '../src/model/types.js';
+import { parseFile } from '../src/parse/index.js';
+import { SHARED_DATA } from './helpers/cli.js';
+import { event } from './helpers/evidence.js';
+
+const A = '111111111111';
+const B = '222222222222';
+const user = (name: string, acct = A): UserIdentity => ({ type: 'IAMUser', arn: `arn:aws:iam::${acct}:user/${name}`, accountId: acct, userName: name, accessKeyId: `AKIA${name.toUpperCase()}` });
+const session = (role: string, name: string, key: string, acct = A, extra: Partial<UserIdentity> = {}): UserIdentity => ({
+  type: 'AssumedRole',
+  arn: `arn:aws:sts::${acct}:assumed-role/${role}/${name}`,
+  principalId: `AROA${role.toUpperCase()}:${name}`,
+  accountId: acct,
+  accessKeyId: key,
+  sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${acct}:role/${role}`, userName: role, accountId: acct }, attributes: { creationDate: '2026-08-01T09:00:00Z', mfaAuthenticated: 'false' } },
+  ...extra,
+});
+const assume = (by: UserIdentity, role: string, key: string, o: { acct?: string; name?: string; time?: string; eventName?: string; requestParameters?: Record<string, unknown> } = {}): CloudTrailEvent =>
+  event(o.eventName ?? 'AssumeRole', {
+    eventSource: 'sts.amazonaws.com',
+    accountId: o.acct ?? A,
+    time: o.time ?? '2026-08-01T09:00:00Z',
+    userIdentity: by,
+    requestParameters: { roleArn: `arn:aws:iam::${o.acct ?? A}:role/${role}`, roleSessionName: o.name ?? 's', ...o.requestParameters },
+    responseElements: { credentials: { accessKeyId: key, expiration: 'x' }, assumedRoleUser: { assumedRoleId: `AROA${role.toUpperCase()}:${o.name ?? 's'}`, arn: `arn:aws:sts::${o.acct ?? A}:assumed-role/${role}/${o.name ?? 's'}` } },
+  });
+const call = (ui: UserIdentity, acct = A) => event('AuthorizeSecurityGroupIngress', { userIdentity: ui, accountId: acct, time: '2026-08-01T10:00:00Z', readOnly: false });
+
+function resolve(target: CloudTrailEvent, others: CloudTrailEvent[]) {
+  return resolveActor(target, buildSessionIndex([...others, target]));
+}
+
+describe('resolveActor', () => {
+  it('IAM user: the user ARN', () => {
+    const a = resolve(call(user('alice')), []);
+    expect(a).toMatchObject({ origin: `arn:aws:iam::${A}:user/alice`, originType: 'IAMUser', resolved: true, type: 'IAMUser' });
+  });
+
+  it('root: the account root ARN', () => {
+    const a = resolve(call({ type: 'Root', accountId: A, principalId: A }), []);
+    expect(a).toMatchObject({ origin: `arn:aws:iam::${A}:root`, originType: 'Root' });
+  });
+
+  it('two-hop and three-hop role chains, across accounts, back to the IAM user', () => {
+    const s1 = assume(user('bob'), 'ops-admin', 'ASIA1', { name: 'bob' });
+    const s2 = assume(session('ops-admin', 'bob', 'ASIA1'), 'deployer', 'ASIA2', { acct: B, name: 'deploy' });
+    const s3 = assume(session('deployer', 'deploy', 'ASIA2', B), 'final', 'ASIA3', { acct: B, name: 'final' });
+    const two = resolve(call(session('deployer', 'deploy', 'ASIA2', B), B), [s1, s2]);
+    expect(two).toMatchObject({ origin: `arn:aws:iam::${A}:user/bob`, originType: 'IAMUser', resolved: true });
+    expect(two.chain.map((c) => [c.type, c.name, c.via])).toEqual([
+      ['IAMUser', 'bob', undefined],
+      ['AssumedRole', 'ops-admin/bob', 'AssumeRole'],
+      ['AssumedRole', 'deployer/deploy', 'AssumeRole'],
+    ]);
+    const three = resolve(call(session('final', 'final', 'ASIA3', B), B), [s3, s2, s1]);
+    expect(three.origin).toBe(`arn:aws:iam::${A}:user/bob`);
+    expect(three.chain).toHaveLength(4);
+  });
+
+  it('IAM Identity Center via AssumeRoleWithSAML: the user name, as SSOUser', () => {
+    const saml = assume(
+      { type: 'SAMLUser', principalId: 'SAMLPROV:jane@example.com', userName: 'jane@example.com', identityProvider: `arn:aws:iam::${A}:saml-provider/AWSSSO_abc_DO_NOT_DELETE` },
+      'aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_123',
+      'ASIASSO',
+      { eventName: 'AssumeRoleWithSAML', name: 'jane@example.com' },
+    );
+    const a = resolve(call(session('AWSReservedSSO_Admin_123', 'jane@example.com', 'ASIASSO', A, { onBehalfOf: { userId: 'u-1' } })), [saml]);
+    expect(a).toMatchObject({ origin: 'jane@example.com', originType: 'SSOUser', resolved: true });
+    expect(a.chain[0]).toMatchObject({ type: 'SSOUser', via: 'IAM Identity Center' });
+  });
+
+  it('IAM Identity Center without the SAML call: the session name of the AWSReservedSSO role', () => {
+    const a = resolve(call(session('AWSReservedSSO_ReadOnly_9', 'joe@example.com', 'ASIAX')), []);
+    expect(a).toMatchObject({ origin: 'joe@example.com', originType: 'SSOUser', resolved: true });
+  });
+
+  it('web identity: the token subject (a CI pipeline)', () => {
+    const subject = 'repo:acme/infra:ref:refs/heads/main';
+    const web = assume({ type: 'WebIdentityUser', userName: subject, identityProvider: `arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com` }, 'ci', 'ASIAWEB', { eventName: 'AssumeRoleWithWebIdentity' });
+    const a = resolve(call(session('ci', 'gh', 'ASIAWEB')), [web]);
+    expect(a).toMatchObject({ origin: subject, originType: 'WebIdentityUser', resolved: true });
+  });
+
+  it('service-linked role: the service principal', () => {
+    const ui = session('AWSServiceRoleForAutoScaling', 'AutoScaling', 'ASIASVC', A, { invokedBy: 'autoscaling.amazonaws.com' });
+    ui.sessionContext!.sessionIssuer!.arn = `arn:aws:iam::${A}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    expect(resolve(call(ui), [])).toMatchObject({ origin: 'autoscaling.amazonaws.com', originType: 'AWSService' });
+  });
+
+  it('sourceIdentity set on AssumeRole is carried to the actor', () => {
+    const s1 = assume(user('carol'), 'ops', 'ASIASRC', { requestParameters: { sourceIdentity: 'carol@corp' } });
+    const a = resolve(call(session('ops', 's', 'ASIASRC', A, { sessionContext: { sourceIdentity: 'carol@corp', sessionIssuer: { arn: `arn:aws:iam::${A}:role/ops`, userName: 'ops' } } })), [s1]);
+    expect(a).toMatchObject({ origin: `arn:aws:iam::${A}:user/carol`, sourceIdentity: 'carol@corp' });
+    expect(a.chain.map((c) => c.type)).toEqual(['IAMUser', 'SourceIdentity', 'AssumedRole']);
+  });
+
+  it('unresolved: the issuing call is missing, and a loop in the data stops', () => {
+    const a = resolve(call(session('ops', 'x', 'ASIAMISSING')), []);
+    expect(a).toMatchObject({ origin: `arn:aws:sts::${A}:assumed-role/ops/x`, originType: 'AssumedRole', resolved: false });
+    // A session whose key was (absurdly) issued by itself.
+    const loop = assume(session('ops', 's', 'ASIALOOP'), 'ops', 'ASIALOOP');
+    const l = resolve(call(session('ops', 's', 'ASIALOOP')), [loop]);
+    expect(l.chain.length).toBeLessThanOrEqual(12);
+  });
+
+  it('falls back to the assumed-role id and creationDate when the key is not seen', () => {
+    const s1 = assume(user('dave'), 'ops', 'ASIAOTHER', { name: 'dave', time: '2026-08-01T08:59:58Z' });
+    const ui = session('ops', 'dave', 'ASIANOTSEEN');
+    ui.sessionContext!.attributes!.creationDate = '20260801T090000Z';
+    expect(resolve(call(ui), [s1]).origin).toBe(`arn:aws:iam::${A}:user/dave`);
+  });
+});
+
+const ELASTIC = join(SHARED_DATA, 'elastic-cloudtrail');
+describe.skipIf(!existsSync(ELASTIC))('real samples (elastic/integrations)', () => {
+  const load = (f: string) => parseFile({ path: f, key: f, bytes: readFileSync(join(ELASTIC, f)) }, { maxFileBytes: 1 << 24 }).events;
+
+  it('a later call with the key issued to an IAM Identity Center session resolves to the SSO user', () => {
+    const issuing = load('test-assume-role-email-session-json.log').find((e) => e.eventName === 'AssumeRole')!;
+    const later = call({ type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/x/y', accessKeyId: 'ASIAWHOJDLGPOEXAMPLE', accountId: issuing.accountId });
+    const a = resolve(later, [issuing]);
+    expect(a.originType).toBe('SSOUser');
+    expect(a.origin).toMatch(/@/);
+    expect(a.chain[a.chain.length - 1]!.via).toBe('AssumeRole');
+  });
+
+  it('a later call with the key an AWS service obtained resolves to that service', () => {
+    const issuing = load('test-assume-role-aws-service-json.log')[0]!;
+    const key = (issuing.responseElements as { credentials: { accessKeyId: string } }).credentials.accessKeyId;
+    const later = call({ type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/x/i-1', accessKeyId: key, accountId: issuing.accountId });
+    expect(resolve(later, [issuing])).toMatchObject({ origin: 'ec2.amazonaws.com', originType: 'AWSService' });
+  });
+});
