@@ -257,3 +257,28 @@ describe('bad input', () => {
     expect(p.items).toHaveLength(1);
   });
 });
+
+describe('IAM credential report', () => {
+  const csv = [
+    'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated',
+    '<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00+00:00,not_supported,2026-07-01T00:00:00+00:00,not_supported,not_supported,false,true,2020-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
+    'alice,arn:aws:iam::111111111111:user/alice,2021-01-01T00:00:00+00:00,true,2026-07-02T00:00:00+00:00,2021-01-01T00:00:00+00:00,N/A,true,true,2021-01-01T00:00:00+00:00,2026-07-02T00:00:00+00:00,us-east-1,ec2,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
+    'broken,not-an-arn',
+  ].join('\n');
+
+  it('reads the CSV, one row per user, rejecting rows without an IAM ARN', () => {
+    const p = parse('credential-report.csv', csv);
+    expect(p.input.kind).toBe('iam-credential-report');
+    expect(p.credentialReport?.accountId).toBe('111111111111');
+    expect(p.credentialReport?.rows.map((r) => r.user)).toEqual(['<root_account>', 'alice']);
+    expect(p.credentialReport?.rows[0]!.access_key_1_active).toBe('true');
+    expect(p.rejected).toEqual([{ path: '/in/credential-report.csv', record: 2, reason: 'credential report row has no user or no IAM ARN' }]);
+    expect(p.input.records).toBe(3);
+  });
+
+  it('reads the get-credential-report JSON envelope with its generation time', () => {
+    const p = parse('cr.json', JSON.stringify({ Content: Buffer.from(csv).toString('base64'), ReportFormat: 'text/csv', GeneratedTime: '2026-09-30T12:00:00Z' }));
+    expect(p.credentialReport?.generatedTime).toBe('2026-09-30T12:00:00Z');
+    expect(p.credentialReport?.rows).toHaveLength(2);
+  });
+});

@@ -2,7 +2,9 @@
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFrameworks } from '../controls/index.js';
 import { runReport } from '../pipeline/report.js';
+import { listChecks, listFrameworks } from './catalog.js';
 import type { OutputFormat } from '../render/index.js';
 import { ConfigtrailError, UsageError, oneLine } from '../util/errors.js';
 import { resolvePeriod } from '../util/period.js';
@@ -22,6 +24,9 @@ interface ReportArgs {
   to?: string;
   quarter?: string;
   framework: string[];
+  frameworkFile: string[];
+  waivers?: string;
+  authorizedPrincipals: string[];
   format: string;
   out: string;
   strict: boolean;
@@ -50,6 +55,10 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const formats = parseFormats(args.format);
   if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
   if (!(args.window > 0)) throw new UsageError('--window must be a positive number of minutes');
+  // Framework, waiver and principal files are read before any input: their mistakes are usage errors.
+  const frameworks = selectFrameworks(args.framework, args.frameworkFile);
+  const waivers = args.waivers ? loadWaivers(args.waivers) : [];
+  const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
   const outDir = resolve(args.out);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   let run;
@@ -57,7 +66,9 @@ async function reportCommand(args: ReportArgs): Promise<number> {
     run = await runReport({
       inputs: args.inputs,
       period,
-      frameworks: args.framework,
+      frameworks,
+      waivers,
+      authorizedPrincipals,
       formats,
       outDir,
       maxFileBytes: Math.floor(args.maxFileSize * MIB),
@@ -108,7 +119,20 @@ export async function main(argv: string[]): Promise<number> {
             type: 'string',
             array: true,
             default: [] as string[],
-            describe: 'governance framework id to evaluate (repeatable); recorded in the scope',
+            describe: `governance framework to evaluate (repeatable; default ${DEFAULT_FRAMEWORK}); see \`configtrail frameworks\``,
+          })
+          .option('framework-file', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: 'an in-house framework (.yaml, .json or .csv) mapping requirements to checks (repeatable)',
+          })
+          .option('waivers', { type: 'string', describe: 'accepted exceptions (.yaml): control, resource, reason, approver, ticket, expires' })
+          .option('authorized-principals', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: 'principals allowed to change resources (ARN, SSO user, subject; * suffix = prefix), or a file of them (repeatable)',
           })
           .option('format', { type: 'string', default: 'html,pdf,json,csv', describe: 'comma-separated: html, pdf, json, csv' })
           .option('out', { type: 'string', default: 'reports/configtrail', describe: 'output folder' })
@@ -129,6 +153,25 @@ export async function main(argv: string[]): Promise<number> {
       async (args) => {
         debug = args.debug;
         exitCode = await reportCommand(args as unknown as ReportArgs);
+      },
+    )
+    .command(
+      'frameworks',
+      'list the built-in governance frameworks',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (args) => {
+        process.stdout.write(listFrameworks(args.json));
+      },
+    )
+    .command(
+      'checks',
+      'list the checks and the framework requirements each serves',
+      (y) =>
+        y
+          .option('framework', { type: 'string', array: true, default: [] as string[], describe: 'only requirements of these frameworks' })
+          .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (args) => {
+        process.stdout.write(listChecks(args.framework, args.json));
       },
     )
     .fail((msg, err) => {

@@ -51,6 +51,7 @@ export type InputKind =
   | 'config-notification' // ConfigurationItemChangeNotification / Oversized…
   | 'config-api-history' // `aws configservice get-resource-config-history`
   | 'config-api-batch' // `aws configservice batch-get-resource-config`
+  | 'iam-credential-report' // `aws iam get-credential-report` CSV (or its JSON envelope)
   | 'unknown';
 
 /** One entry of report.json `inputs[]`: every file read, with its hash. */
@@ -200,12 +201,23 @@ export interface DigestFile {
   source: { path: string };
 }
 
+/** An IAM credential report: one row per user (and `<root_account>`), keyed by the CSV headers. */
+export interface CredentialReport {
+  accountId: string;
+  /** Display path of the file it came from. */
+  path: string;
+  /** From the `get-credential-report` JSON envelope, when given. */
+  generatedTime?: string;
+  rows: Record<string, string>[];
+}
+
 /** The parse stage's result for one file. */
 export interface ParsedFile {
   input: InputRecord;
   events: CloudTrailEvent[];
   items: ConfigItem[];
   digest?: DigestFile;
+  credentialReport?: CredentialReport;
   /** Whole-file or per-record rejections (per-record ones carry `record`). */
   rejected: Rejection[];
   /** Set when the file is not something configtrail reads. */
@@ -236,6 +248,8 @@ export interface Evidence {
   items: ConfigItem[];
   events: CloudTrailEvent[];
   digests: DigestFile[];
+  /** IAM credential reports given as input (absent when none). */
+  credentialReports?: CredentialReport[];
 }
 
 // ───────────────────────────── correlate ─────────────────────────────
@@ -342,6 +356,17 @@ export interface Correlation {
 
 export type ControlStatus = 'PASS' | 'FAIL' | 'MANUAL' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA' | 'ERROR';
 
+/** An accepted exception (`--waivers`) as applied to a finding. */
+export interface AppliedWaiver {
+  reason: string;
+  approver?: string;
+  ticket?: string;
+  /** YYYY-MM-DD; the waiver applies up to and including this day. */
+  expires?: string;
+  /** True when the waiver expired before the end of the period: it no longer applies. */
+  expired: boolean;
+}
+
 export interface Finding {
   resourceId: string;
   resourceType: string;
@@ -350,6 +375,18 @@ export interface Finding {
   time?: string;
   changeId?: string;
   actor?: Actor;
+  /** The check that produced the finding. */
+  check?: string;
+  /** Set when a waiver matched this finding (applied, or expired and therefore not applied). */
+  waiver?: AppliedWaiver;
+}
+
+/** The verdict of one check, as used by a requirement. */
+export interface CheckOutcome {
+  check: string;
+  title: string;
+  status: ControlStatus;
+  reason: string;
 }
 
 export interface ControlResult {
@@ -358,6 +395,16 @@ export interface ControlResult {
   title: string;
   status: ControlStatus;
   findings: Finding[];
+  section?: string;
+  description?: string;
+  /** Why this status, one sentence (for MANUAL: the evidence the export cannot hold). */
+  reason?: string;
+  /** The checks that decided the status. */
+  checks?: CheckOutcome[];
+  /** Failed findings covered by a valid waiver: they do not count towards the status. */
+  waived?: number;
+  /** What the checks do not cover, for a requirement only partly decidable from the export. */
+  note?: string;
 }
 
 // ───────────────────────────── report ─────────────────────────────

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '../model/types.js';
 import { looksLikeEvent, normaliseEvent } from './cloudtrail.js';
 import { normaliseDigestEntry, normaliseItem } from './config.js';
+import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
 import { isObj, parseTime, shortReason, str, text, type Obj } from './values.js';
 
 export interface ParseOptions {
@@ -85,6 +86,11 @@ function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void 
   if (textContent.charCodeAt(0) === 0xfeff) textContent = textContent.slice(1);
   const trimmed = textContent.trimStart();
   if (trimmed.length === 0) return skip(out, 'empty file');
+  if (looksLikeCredentialReport(trimmed)) {
+    const bad = readCredentialReport(out, trimmed);
+    if (bad) reject(out, bad);
+    return;
+  }
   if (trimmed[0] !== '{' && trimmed[0] !== '[') {
     return expectsJson(file.key) ? reject(out, 'invalid JSON: content does not start with { or [') : skip(out, 'not a CloudTrail or AWS Config file: not JSON');
   }
@@ -195,6 +201,14 @@ function readDocument(out: ParsedFile, doc: unknown, depth: number): void {
     return readDocument(out, inner, depth + 1);
   }
   if (typeof doc.messageType === 'string') return readConfigMessage(out, doc);
+  if (typeof doc.Content === 'string' && doc.ReportFormat === 'text/csv') {
+    // `aws iam get-credential-report` JSON: the CSV is base64 in Content.
+    const csv = Buffer.from(doc.Content, 'base64').toString('utf8');
+    if (!looksLikeCredentialReport(csv)) return skip(out, 'text/csv report that is not an IAM credential report');
+    const bad = readCredentialReport(out, csv, str(doc.GeneratedTime));
+    if (bad) reject(out, bad);
+    return;
+  }
   if (Array.isArray(doc.configurationItems)) {
     const items = doc.configurationItems;
     // Delivered files carry fileVersion; the API's output does not, and names the account `accountId`.

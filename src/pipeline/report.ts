@@ -1,3 +1,7 @@
+import { buildControlEvidence, evaluateControls } from '../controls/index.js';
+import type { Framework } from '../controls/frameworks.js';
+import type { Waiver } from '../controls/waivers.js';
+import { activityOf } from '../correlate/activity.js';
 import { correlate } from '../correlate/index.js';
 import type { Period, Report } from '../model/types.js';
 import { parseFile } from '../parse/index.js';
@@ -21,7 +25,9 @@ export interface Progress {
 export interface ReportRunOptions {
   inputs: string[];
   period: Period;
-  frameworks: string[];
+  frameworks: Framework[];
+  waivers: Waiver[];
+  authorizedPrincipals: string[];
   formats: Set<OutputFormat>;
   outDir: string;
   /** Largest decompressed file or archive entry accepted (gzip-bomb guard). */
@@ -60,10 +66,15 @@ export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
   progress.stage = 'correlate';
   tell();
   const correlation = correlate(evidence, { windowMs: opts.windowMs });
+  const controlEvidence = buildControlEvidence(evidence, correlation, {
+    activity: activityOf(evidence),
+    authorizedPrincipals: opts.authorizedPrincipals,
+  });
+  const controls = evaluateControls(opts.frameworks, controlEvidence, opts.waivers);
   const report = buildReport(evidence, correlation, {
     generator: generatorInfo(),
-    frameworks: opts.frameworks,
-    controls: [],
+    frameworks: opts.frameworks.map((f) => f.id),
+    controls,
   });
 
   progress.stage = 'render';

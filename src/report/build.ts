@@ -81,7 +81,7 @@ export function countBy<T>(rows: T[], key: (row: T) => string): CountRow[] {
  * AWS Config rule results carried by `AWS::Config::ResourceCompliance` items: per evaluated
  * resource, the latest item up to the end of the period, one row per rule.
  */
-function configRuleResults(evidence: Evidence): ConfigRuleResult[] {
+export function configRuleResults(evidence: Evidence): ConfigRuleResult[] {
   const latest = new Map<string, ConfigItem>();
   for (const item of evidence.items) {
     if (item.resourceType !== 'AWS::Config::ResourceCompliance') continue;

@@ -1,5 +1,6 @@
 import type {
   CloudTrailEvent,
+  CredentialReport,
   ConfigItem,
   Counts,
   DigestFile,
@@ -49,6 +50,7 @@ export class EvidenceStore {
   private readonly rejected: Rejection[] = [];
   private readonly skipped: Skip[] = [];
   private readonly digests: DigestFile[] = [];
+  private readonly credentialReports: CredentialReport[] = [];
   private readonly inPeriodItems: ConfigItem[] = [];
   private readonly lastBefore = new Map<string, ConfigItem>();
   private readonly events: CloudTrailEvent[] = [];
@@ -109,6 +111,7 @@ export class EvidenceStore {
     }
     this.counts.files.used++;
     if (file.digest) this.digests.push(file.digest);
+    if (file.credentialReport) this.credentialReports.push(file.credentialReport);
     for (const item of file.items) this.addItem(item);
     for (const event of file.events) this.addEvent(event);
   }
@@ -144,6 +147,8 @@ export class EvidenceStore {
     if (t < this.writeFromMs) return false;
     if (e.errorCode) return t >= this.period.startMs;
     if (ACTIVITY_SOURCES.has(e.eventSource)) return t >= this.period.startMs;
+    // Any use of the root user is evidence (CIS: eliminate root use), reads included.
+    if (e.userIdentity.type === 'Root') return t >= this.period.startMs;
     return e.readOnly !== true;
   }
 
@@ -162,6 +167,7 @@ export class EvidenceStore {
       items,
       events,
       digests: [...this.digests].sort((a, b) => cmp(a.source.path, b.source.path)),
+      credentialReports: [...this.credentialReports].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.path, b.path)),
     };
   }
 }

@@ -1,0 +1,98 @@
+import type { CheckOutcome, ControlResult, ControlStatus, Finding } from '../model/types.js';
+import { cmp } from '../store/index.js';
+import { oneLine } from '../util/errors.js';
+import type { Framework } from './frameworks.js';
+import type { Check, CheckResult, ControlEvidence } from './model.js';
+import { applyWaivers, type Waiver } from './waivers.js';
+
+/** Worst first: a requirement takes the worst status among its checks. */
+const SEVERITY_ORDER: ControlStatus[] = ['FAIL', 'ERROR', 'INSUFFICIENT_DATA', 'MANUAL', 'PASS', 'NOT_APPLICABLE'];
+
+export function worstStatus(statuses: ControlStatus[]): ControlStatus {
+  let best = SEVERITY_ORDER.length - 1;
+  for (const s of statuses) best = Math.min(best, SEVERITY_ORDER.indexOf(s));
+  return SEVERITY_ORDER[best]!;
+}
+
+/** Runs one check; a check that throws becomes an ERROR result, never a silent gap. */
+export function runCheck(check: Check, ev: ControlEvidence): CheckResult {
+  try {
+    const r = check.evaluate(ev);
+    return { ...r, findings: r.findings.map((f) => ({ ...f, check: check.meta.id })) };
+  } catch (err) {
+    return { status: 'ERROR', findings: [], reason: `check failed: ${oneLine(err)}` };
+  }
+}
+
+/**
+ * Evaluates the requirements of the given frameworks: every check runs once, each requirement
+ * takes the worst status of its checks, waivers are applied to failing findings, and requirements
+ * with no check are MANUAL with the reason recorded in the framework file.
+ */
+export function evaluateFrameworks(
+  frameworks: Framework[],
+  checks: Map<string, Check>,
+  ev: ControlEvidence,
+  waivers: Waiver[] = [],
+): ControlResult[] {
+  const cache = new Map<string, CheckResult>();
+  const resultOf = (id: string): CheckResult => {
+    let r = cache.get(id);
+    if (!r) {
+      const check = checks.get(id);
+      r = check ? runCheck(check, ev) : { status: 'ERROR', findings: [], reason: `unknown check ${id}` };
+      cache.set(id, r);
+    }
+    return r;
+  };
+
+  const out: ControlResult[] = [];
+  for (const fw of frameworks) {
+    for (const req of fw.requirements) {
+      const base = {
+        framework: fw.id,
+        id: req.id,
+        title: req.title,
+        ...(req.section ? { section: req.section } : {}),
+        ...(req.description ? { description: req.description } : {}),
+        ...(req.partial ? { note: req.partial } : {}),
+      };
+      if (req.checks.length === 0) {
+        out.push({ ...base, status: 'MANUAL', findings: [], reason: req.manual ?? 'no automated check: needs evidence outside the export', checks: [] });
+        continue;
+      }
+      const outcomes: CheckOutcome[] = req.checks.map((id) => {
+        const r = resultOf(id);
+        return { check: id, title: checks.get(id)?.meta.title ?? id, status: r.status, reason: r.reason };
+      });
+      const findings: Finding[] = req.checks.flatMap((id) => resultOf(id).findings);
+      const applied = applyWaivers(findings, waivers, { framework: fw.id, requirement: req.id }, ev.period);
+      const waived = applied.filter((f) => f.status === 'FAIL' && f.waiver && !f.waiver.expired).length;
+      // A check whose every failing finding is waived counts as passing for this requirement.
+      const statuses = req.checks.map((id) => {
+        const r = resultOf(id);
+        if (r.status !== 'FAIL') return r.status;
+        const mine = applied.filter((f) => f.check === id && f.status === 'FAIL');
+        return mine.length > 0 && mine.every((f) => f.waiver && !f.waiver.expired) ? 'PASS' : 'FAIL';
+      });
+      let status = worstStatus(statuses);
+      if (req.manual && status !== 'FAIL') status = worstStatus([status, 'MANUAL']);
+      const reason = status === 'MANUAL' && req.manual ? req.manual : reasonFor(status, outcomes, waived);
+      out.push({ ...base, status, findings: sortFindings(applied), reason, checks: outcomes, ...(waived > 0 ? { waived } : {}) });
+    }
+  }
+  return out;
+}
+
+function reasonFor(status: ControlStatus, outcomes: CheckOutcome[], waived: number): string {
+  const deciding = outcomes.filter((o) => o.status === status);
+  const text = (deciding.length > 0 ? deciding : outcomes).map((o) => o.reason).join('; ');
+  return waived > 0 ? `${text} (${waived} failing finding${waived === 1 ? '' : 's'} waived)` : text;
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const rank = (s: ControlStatus) => SEVERITY_ORDER.indexOf(s);
+  return [...findings].sort(
+    (a, b) => rank(a.status) - rank(b.status) || cmp(a.resourceType, b.resourceType) || cmp(a.resourceId, b.resourceId) || cmp(a.time ?? '', b.time ?? '') || cmp(a.detail, b.detail),
+  );
+}

@@ -1,0 +1,58 @@
+import type { Change, ConfigItem, Correlation, Evidence } from '../model/types.js';
+import { configRuleResults } from '../report/build.js';
+import { cmp, resourceKey } from '../store/index.js';
+import type { ActivityEvent, ControlEvidence } from './model.js';
+
+const GONE = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded']);
+
+export interface ControlEvidenceOptions {
+  activity: ActivityEvent[];
+  authorizedPrincipals?: string[];
+}
+
+/** Prepares, once, the read-only view of the evidence that every check evaluates against. */
+export function buildControlEvidence(evidence: Evidence, correlation: Correlation, opts: ControlEvidenceOptions): ControlEvidence {
+  const timelines = new Map<string, ConfigItem[]>();
+  const configRegions = new Set<string>();
+  for (const item of evidence.items) {
+    configRegions.add(`${item.accountId}|${item.region}`);
+    const key = resourceKey(item);
+    const list = timelines.get(key);
+    if (list) list.push(item);
+    else timelines.set(key, [item]);
+  }
+  const byType = new Map<string, ConfigItem[]>();
+  for (const [, list] of [...timelines].sort((a, b) => cmp(a[0], b[0]))) {
+    const last = list[list.length - 1]!;
+    if (GONE.has(last.status)) continue;
+    const l = byType.get(last.resourceType);
+    if (l) l.push(last);
+    else byType.set(last.resourceType, [last]);
+  }
+  const changeByState = new Map<string, Change>();
+  for (const c of correlation.changes) changeByState.set(`${resourceKey(c)}|${c.captureTime}`, c);
+
+  const trailRegions = new Set<string>();
+  const trailAccounts = new Set<string>();
+  for (const e of evidence.events) {
+    trailRegions.add(`${e.accountId}|${e.awsRegion}`);
+    if (e.eventTimeMs >= evidence.period.startMs) trailAccounts.add(e.accountId);
+  }
+  const accounts = [...new Set([...evidence.items.map((i) => i.accountId), ...evidence.events.map((e) => e.accountId)])].sort(cmp);
+
+  return {
+    period: evidence.period,
+    accounts,
+    configRegions,
+    trailRegions,
+    trailAccounts,
+    endState: (type) => byType.get(type) ?? [],
+    timeline: (item) => timelines.get(resourceKey(item)) ?? [],
+    changeFor: (item) => changeByState.get(`${resourceKey(item)}|${item.captureTime}`),
+    changes: correlation.changes,
+    activity: opts.activity,
+    credentialReports: evidence.credentialReports ?? [],
+    configRuleResults: configRuleResults(evidence),
+    authorizedPrincipals: opts.authorizedPrincipals ?? [],
+  };
+}

@@ -1,0 +1,75 @@
+import type { Actor, Change, CloudTrailEvent, ConfigItem, ControlStatus, CredentialReport, Finding, Period } from '../model/types.js';
+
+/**
+ * The controls stage's own types. A check is a small unit with metadata and a pure evaluation over
+ * the evidence; frameworks are data files that map each requirement to checks. No check knows a
+ * framework, and adding a framework never touches a check (cdk-nag's rules and packs).
+ */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'informational';
+
+/** What a check reads: AWS Config state, CloudTrail activity, the IAM credential report. */
+export type EvidenceNeed = 'config' | 'cloudtrail' | 'credential-report' | 'config-rules';
+
+export interface CheckMeta {
+  /** Stable kebab-case id naming what the check asserts, e.g. `security-group-no-admin-ports-open-ipv4`. */
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Resource types whose configuration the check reads (empty for activity checks). */
+  resourceTypes: string[];
+  needs: EvidenceNeed[];
+  /** What the check verifies and from which evidence, one or two sentences. */
+  description: string;
+}
+
+export interface CheckResult {
+  status: ControlStatus;
+  findings: Finding[];
+  /** Why this status, one sentence (e.g. what evidence was missing for INSUFFICIENT_DATA). */
+  reason: string;
+}
+
+export interface Check {
+  meta: CheckMeta;
+  evaluate(evidence: ControlEvidence): CheckResult;
+}
+
+
+/** A CloudTrail event with its resolved actor: the evidence activity checks list. */
+export interface ActivityEvent {
+  event: CloudTrailEvent;
+  actor: Actor;
+}
+
+/**
+ * Everything a check may read, prepared once. All lists are in a stable order; checks must not
+ * depend on anything else (no clock, no I/O).
+ */
+export interface ControlEvidence {
+  period: Period;
+  /** Accounts seen in the evidence (Config or CloudTrail), sorted. */
+  accounts: string[];
+  /** `account|region` pairs that have AWS Config items (any time up to the end of the period). */
+  configRegions: Set<string>;
+  /** `account|region` pairs that have CloudTrail events. */
+  trailRegions: Set<string>;
+  /** Accounts with CloudTrail events inside the period. */
+  trailAccounts: Set<string>;
+  /** State of every resource at the end of the period (deleted resources excluded), by resource type. */
+  endState(resourceType: string): ConfigItem[];
+  /** Every recorded state of one resource up to the end of the period, oldest first. */
+  timeline(item: Pick<ConfigItem, 'accountId' | 'region' | 'resourceType' | 'resourceId'>): ConfigItem[];
+  /** The in-period change that produced this item, if any. */
+  changeFor(item: ConfigItem): Change | undefined;
+  changes: Change[];
+  /** CloudTrail events inside the period that the store kept (writes, sign-ins, failed calls, root use), with actors. */
+  activity: ActivityEvent[];
+  credentialReports: CredentialReport[];
+  /** AWS Config rule results present in the export: latest per rule and resource. */
+  configRuleResults: { accountId: string; region: string; ruleName: string; resourceType: string; resourceId: string; complianceType: string; captureTime: string }[];
+  /** Principals allowed to change resources (`--authorized-principals`); empty when not given. */
+  authorizedPrincipals: string[];
+}
+
+export type { CredentialReport, Finding };

@@ -1,0 +1,203 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALL_CHECKS, builtinFrameworkIds, checkRegistry, loadBuiltinFramework, loadWaivers, selectFrameworks } from '../src/controls/index.js';
+import { evaluateFrameworks, worstStatus } from '../src/controls/evaluate.js';
+import type { Framework } from '../src/controls/frameworks.js';
+import { loadFrameworkFile } from '../src/controls/frameworks.js';
+import type { Check } from '../src/controls/model.js';
+import { loadAuthorizedPrincipals } from '../src/controls/principals.js';
+import { tempDir } from './helpers/cli.js';
+import { evidenceOf, item } from './helpers/evidence.js';
+
+const FRAMEWORK_IDS = ['cis-aws-v3.0', 'cis-aws-v6.0', 'nist-800-53-r5', 'pci-dss-v4.0', 'soc2'];
+
+describe('built-in frameworks', () => {
+  it('ships the five frameworks under their public ids', () => {
+    expect(builtinFrameworkIds()).toEqual(FRAMEWORK_IDS);
+  });
+
+  it('refer only to checks that exist, and every check serves at least one framework', () => {
+    const known = new Set(checkRegistry().keys());
+    const used = new Set<string>();
+    for (const id of FRAMEWORK_IDS) {
+      for (const r of loadBuiltinFramework(id).requirements) {
+        for (const c of r.checks) {
+          expect(known.has(c), `${id} ${r.id} → ${c}`).toBe(true);
+          used.add(c);
+        }
+        if (r.checks.length === 0) expect(r.manual, `${id} ${r.id} has no checks and no manual reason`).toBeTruthy();
+      }
+    }
+    expect(ALL_CHECKS.map((c) => c.meta.id).filter((c) => !used.has(c))).toEqual([]);
+  });
+
+  it('evaluates at least 50 of the 63 CIS v6.0 requirements from exported data', () => {
+    const cis = loadBuiltinFramework('cis-aws-v6.0');
+    expect(cis.requirements).toHaveLength(63);
+    expect(cis.requirements.filter((r) => r.checks.length > 0).length).toBeGreaterThanOrEqual(50);
+  });
+
+  it('has unique check ids with complete metadata', () => {
+    const ids = ALL_CHECKS.map((c) => c.meta.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const c of ALL_CHECKS) {
+      expect(c.meta.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(c.meta.title.length).toBeGreaterThan(10);
+      expect(c.meta.description.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('rejects an unknown framework id with the list of known ones', () => {
+    expect(() => selectFrameworks(['cis-aws-v9'], [])).toThrow(/unknown framework "cis-aws-v9" \(known: cis-aws-v3.0, cis-aws-v6.0/);
+    expect(selectFrameworks([], []).map((f) => f.id)).toEqual(['cis-aws-v6.0']);
+  });
+});
+
+function fakeCheck(id: string, status: 'PASS' | 'FAIL' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA', throws = false): Check {
+  return {
+    meta: { id, title: id, severity: 'low', resourceTypes: [], needs: ['config'], description: id },
+    evaluate: () => {
+      if (throws) throw new Error('boom');
+      return {
+        status,
+        reason: `${id} says ${status}`,
+        findings: status === 'FAIL' ? [{ resourceId: `r-${id}`, resourceType: 'AWS::EC2::SecurityGroup', status: 'FAIL', detail: `${id} failed` }] : [],
+      };
+    },
+  };
+}
+
+describe('requirement evaluation', () => {
+  const checks = new Map([fakeCheck('a-pass', 'PASS'), fakeCheck('b-fail', 'FAIL'), fakeCheck('c-na', 'NOT_APPLICABLE'), fakeCheck('d-nodata', 'INSUFFICIENT_DATA'), fakeCheck('e-throws', 'PASS', true)].map((c) => [c.meta.id, c]));
+  const fw: Framework = {
+    id: 'fw',
+    title: 'FW',
+    requirements: [
+      { id: '1', title: 'pass and n/a', checks: ['a-pass', 'c-na'] },
+      { id: '2', title: 'pass and fail', checks: ['a-pass', 'b-fail'] },
+      { id: '3', title: 'no data is never a pass', checks: ['a-pass', 'd-nodata'] },
+      { id: '4', title: 'a throwing check is an error', checks: ['e-throws'] },
+      { id: '5', title: 'manual', checks: [], manual: 'needs a signed policy document' },
+      { id: '6', title: 'only n/a', checks: ['c-na'] },
+    ],
+  };
+
+  it('takes the worst status of the checks, records each check, and never turns missing data into PASS', () => {
+    const r = evaluateFrameworks([fw], checks, evidenceOf({}));
+    expect(r.map((c) => [c.id, c.status])).toEqual([
+      ['1', 'PASS'],
+      ['2', 'FAIL'],
+      ['3', 'INSUFFICIENT_DATA'],
+      ['4', 'ERROR'],
+      ['5', 'MANUAL'],
+      ['6', 'NOT_APPLICABLE'],
+    ]);
+    expect(r[1]!.findings).toEqual([expect.objectContaining({ resourceId: 'r-b-fail', check: 'b-fail' })]);
+    expect(r[3]!.reason).toBe('check failed: boom');
+    expect(r[4]!.reason).toBe('needs a signed policy document');
+    expect(r[1]!.checks?.map((c) => c.status)).toEqual(['PASS', 'FAIL']);
+  });
+
+  it('orders statuses FAIL > ERROR > INSUFFICIENT_DATA > MANUAL > PASS > NOT_APPLICABLE', () => {
+    expect(worstStatus(['PASS', 'NOT_APPLICABLE'])).toBe('PASS');
+    expect(worstStatus(['MANUAL', 'PASS'])).toBe('MANUAL');
+    expect(worstStatus(['INSUFFICIENT_DATA', 'ERROR'])).toBe('ERROR');
+    expect(worstStatus([])).toBe('NOT_APPLICABLE');
+  });
+
+  it('applies a valid waiver (the requirement passes, the finding shows the justification) and ignores an expired one', () => {
+    const dir = tempDir('waivers');
+    const file = join(dir, 'waivers.yaml');
+    writeFileSync(
+      file,
+      [
+        'waivers:',
+        '  - control: fw:2',
+        '    resource: r-b-fail',
+        '    reason: Bastion host, accepted by the CISO',
+        '    approver: ciso@example.com',
+        '    ticket: SEC-42',
+        '    expires: 2027-01-31',
+        '',
+      ].join('\n'),
+    );
+    const valid = evaluateFrameworks([fw], checks, evidenceOf({}), loadWaivers(file))[1]!;
+    expect(valid.status).toBe('PASS');
+    expect(valid.waived).toBe(1);
+    expect(valid.findings[0]!.waiver).toEqual({ reason: 'Bastion host, accepted by the CISO', approver: 'ciso@example.com', ticket: 'SEC-42', expires: '2027-01-31', expired: false });
+
+    writeFileSync(file, readFileSync(file, 'utf8').replace('2027-01-31', '2026-08-15'));
+    const expired = evaluateFrameworks([fw], checks, evidenceOf({}), loadWaivers(file))[1]!;
+    expect(expired.status).toBe('FAIL');
+    expect(expired.waived).toBeUndefined();
+    expect(expired.findings[0]!.waiver).toMatchObject({ expired: true, expires: '2026-08-15' });
+  });
+});
+
+describe('data files name the line of a mistake', () => {
+  const dir = tempDir('datafiles');
+  const write = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const known = new Set(['security-group-no-admin-ports-open-ipv4']);
+
+  it('reads a custom framework from YAML and from CSV', () => {
+    const y = loadFrameworkFile(
+      write('acme.yaml', 'id: acme\ntitle: ACME baseline\nrequirements:\n  - id: NET-1\n    title: No SSH from the internet\n    checks: [security-group-no-admin-ports-open-ipv4]\n  - id: ORG-1\n    title: Policies reviewed\n    manual: Board minutes\n'),
+      known,
+    );
+    expect(y).toEqual({
+      id: 'acme',
+      title: 'ACME baseline',
+      requirements: [
+        { id: 'NET-1', title: 'No SSH from the internet', checks: ['security-group-no-admin-ports-open-ipv4'] },
+        { id: 'ORG-1', title: 'Policies reviewed', checks: [], manual: 'Board minutes' },
+      ],
+    });
+    const c = loadFrameworkFile(write('inhouse.csv', 'id,title,section,checks\nN1,No SSH,Network,security-group-no-admin-ports-open-ipv4\n'), known);
+    expect(c.id).toBe('inhouse');
+    expect(c.requirements[0]).toEqual({ id: 'N1', title: 'No SSH', section: 'Network', checks: ['security-group-no-admin-ports-open-ipv4'] });
+  });
+
+  it('malformed YAML, unknown checks and missing fields are one-line errors with the line', () => {
+    const bad = write('bad.yaml', 'id: x\nrequirements:\n  - id: A\n    title: [unclosed\n');
+    expect(() => loadFrameworkFile(bad, known)).toThrow(new RegExp(`^${bad}:\\d+: invalid YAML`));
+    const unknown = write('unknown.yaml', 'id: x\nrequirements:\n  - id: A\n    title: T\n    checks: [no-such-check]\n');
+    expect(() => loadFrameworkFile(unknown, known)).toThrow(`${unknown}:3: unknown check "no-such-check"`);
+    const missing = write('missing.yaml', 'id: x\nrequirements:\n  - id: A\n    title: T\n    checks: [security-group-no-admin-ports-open-ipv4]\n  - title: no id\n    manual: m\n');
+    expect(() => loadFrameworkFile(missing, known)).toThrow(`${missing}:6: missing "id"`);
+    const csv = write('bad.csv', 'id,title,checks\nA,T,security-group-no-admin-ports-open-ipv4\nB,"unterminated,x\n');
+    expect(() => loadFrameworkFile(csv, known)).toThrow(new RegExp(`^${csv}:\\d+: invalid CSV`));
+    const nocol = write('nocol.csv', 'id,title\nA,T\n');
+    expect(() => loadFrameworkFile(nocol, known)).toThrow(`${nocol}:1: missing column "checks" in the header`);
+  });
+
+  it('waiver files: missing reason and bad dates name the line', () => {
+    const w1 = write('w1.yaml', 'waivers:\n  - control: cis-aws-v6.0:6.3\n    reason: ok\n  - control: cis-aws-v6.0:2.4\n');
+    expect(() => loadWaivers(w1)).toThrow(`${w1}:4: missing "reason"`);
+    const w2 = write('w2.yaml', '- control: soc2:cc_8_1\n  reason: r\n  expires: next year\n');
+    expect(() => loadWaivers(w2)).toThrow(`${w2}:1: "expires" must be a date YYYY-MM-DD, got "next year"`);
+  });
+
+  it('authorized principals from flags and from a file with comments', () => {
+    const f = write('principals.txt', '# pipelines\narn:aws:iam::111111111111:role/deployer\nrepo:acme/infra:*  # CI\n');
+    expect(loadAuthorizedPrincipals([f, 'jane@example.com'])).toEqual(['arn:aws:iam::111111111111:role/deployer', 'jane@example.com', 'repo:acme/infra:*']);
+  });
+});
+
+describe('a check over the evidence view', () => {
+  it('sees the end-of-period state only (deleted resources gone)', () => {
+    const ev = evidenceOf({
+      items: [
+        item('AWS::EC2::SecurityGroup', 'sg-1', { groupId: 'sg-1' }),
+        item('AWS::EC2::SecurityGroup', 'sg-2', { groupId: 'sg-2' }),
+        item('AWS::EC2::SecurityGroup', 'sg-2', null, { captureTime: '2026-08-01T00:00:00.000Z', status: 'ResourceDeleted' }),
+      ],
+    });
+    expect(ev.endState('AWS::EC2::SecurityGroup').map((i) => i.resourceId)).toEqual(['sg-1']);
+    expect(ev.timeline({ accountId: '111111111111', region: 'us-east-1', resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-2' })).toHaveLength(2);
+  });
+});
