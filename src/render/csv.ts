@@ -1,0 +1,55 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Report } from '../model/types.js';
+
+/**
+ * A cell a spreadsheet could read as a formula (`= + - @`, or TAB/CR that some apps strip first) is
+ * prefixed with a single quote (OWASP CSV injection guidance). Every cell goes through here.
+ */
+export function neutraliseCell(v: unknown): string {
+  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+function csv(header: string[], rows: unknown[][]): string {
+  return stringify([header, ...rows.map((r) => r.map(neutraliseCell))], { record_delimiter: '\n' });
+}
+
+const DIFF_SUMMARY_CHARS = 2000;
+
+function diffSummary(d: Report['changes'][number]['diff']): string {
+  const s = d.map((e) => `${e.path}: ${e.before === undefined ? '∅' : JSON.stringify(e.before)} → ${e.after === undefined ? '∅' : JSON.stringify(e.after)}`).join('; ');
+  return s.length > DIFF_SUMMARY_CHARS ? `${s.slice(0, DIFF_SUMMARY_CHARS - 1)}…` : s;
+}
+
+export function changesCsv(report: Report): string {
+  return csv(
+    ['captureTime', 'accountId', 'region', 'resourceType', 'resourceId', 'resourceName', 'changeType', 'method', 'confidence', 'eventName', 'eventTime', 'eventId', 'actorType', 'actorArn', 'origin', 'originType', 'chain', 'diff'],
+    report.changes.map((c) => [
+      c.captureTime, c.accountId, c.region, c.resourceType, c.resourceId, c.resourceName ?? '', c.changeType,
+      c.attribution.method, c.attribution.confidence, c.attribution.eventName ?? '', c.attribution.eventTime ?? '', c.attribution.eventId ?? '',
+      c.actor?.type ?? '', c.actor?.arn ?? '', c.actor?.origin ?? '', c.actor?.originType ?? '',
+      (c.actor?.chain ?? []).map((s) => s.name).join(' → '), diffSummary(c.diff),
+    ]),
+  );
+}
+
+export function findingsCsv(report: Report): string {
+  const rows: unknown[][] = [];
+  for (const c of report.controls) {
+    if (c.findings.length === 0) {
+      rows.push([c.framework, c.id, c.title, c.status, '', '', '', '', c.reason ?? '', '', '', '']);
+      continue;
+    }
+    for (const f of c.findings) {
+      rows.push([c.framework, c.id, c.title, c.status, f.check ?? '', f.resourceType, f.resourceId, f.status, f.detail, f.time ?? '', f.actor?.origin ?? '', f.waiver ? `${f.waiver.expired ? 'expired: ' : ''}${f.waiver.reason}` : '']);
+    }
+  }
+  return csv(['framework', 'controlId', 'title', 'controlStatus', 'check', 'resourceType', 'resourceId', 'findingStatus', 'detail', 'time', 'actorOrigin', 'waiver'], rows);
+}
+
+export function rejectedCsv(report: Report): string {
+  return csv(
+    ['kind', 'path', 'record', 'reason'],
+    [...report.rejected.map((r) => ['rejected', r.path, r.record ?? '', r.reason]), ...report.skipped.map((s) => ['skipped', s.path, '', s.reason])],
+  );
+}

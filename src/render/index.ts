@@ -1,0 +1,37 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Report } from '../model/types.js';
+import { changesCsv, findingsCsv, rejectedCsv } from './csv.js';
+import { renderHtml } from './html.js';
+import { reportJson } from './json.js';
+import { renderPdf } from './pdf.js';
+import type { RenderOptions } from './view.js';
+
+export type OutputFormat = 'html' | 'pdf' | 'json' | 'csv';
+
+/**
+ * Writes the requested outputs into `outDir` (created if needed) under fixed names; no path ever
+ * comes from the data. Returns the files written, in a stable order.
+ */
+export async function writeOutputs(report: Report, outDir: string, formats: Set<OutputFormat>, opts: RenderOptions & { executablePath?: string } = {}): Promise<string[]> {
+  mkdirSync(outDir, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, body: string) => {
+    const p = join(outDir, name);
+    writeFileSync(p, body);
+    files.push(p);
+  };
+  if (formats.has('json')) write('report.json', reportJson(report));
+  if (formats.has('csv')) {
+    write('changes.csv', changesCsv(report));
+    write('findings.csv', findingsCsv(report));
+    write('rejected.csv', rejectedCsv(report));
+  }
+  if (formats.has('html')) write('report.html', renderHtml(report, opts));
+  if (formats.has('pdf')) {
+    const p = join(outDir, 'report.pdf');
+    await renderPdf(report, p, opts);
+    files.push(p);
+  }
+  return files;
+}

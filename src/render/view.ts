@@ -1,0 +1,304 @@
+import type { Actor, Change, ControlResult, ControlStatus, CountRow, Report } from '../model/types.js';
+
+/**
+ * The view model: everything the templates show, already grouped, numbered, sorted, truncated and
+ * measured (chart geometry). Templates only format what is here; no logic lives in them.
+ */
+
+export interface RenderOptions {
+  /** Section anchor id → page number, for the table of contents (second PDF pass). */
+  pageNumbers?: Map<string, number>;
+  /** Changes shown in the document's change log; the rest are in changes.csv / report.json. */
+  maxChangesInDocument?: number;
+  /** Requirements with findings listed per framework before the document points to findings.csv. */
+  maxFindingsPerControl?: number;
+  title?: string;
+}
+
+export const DEFAULT_MAX_CHANGES = 2000;
+const DEFAULT_MAX_FINDINGS = 50;
+const VALUE_CHARS = 240;
+
+export interface TocEntry {
+  id: string;
+  number: string;
+  title: string;
+  level: number;
+  page: string;
+}
+
+export interface Bar {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  label: string;
+  labelX: number;
+  count: number;
+  countY: number;
+}
+
+export interface Chart {
+  width: number;
+  height: number;
+  baseline: number;
+  bars: Bar[];
+  max: number;
+  gridLines: { y: number; label: number }[];
+}
+
+const STATUS_CLASS: Record<ControlStatus, string> = {
+  PASS: 'pass',
+  FAIL: 'fail',
+  MANUAL: 'manual',
+  NOT_APPLICABLE: 'na',
+  INSUFFICIENT_DATA: 'nodata',
+  ERROR: 'error',
+};
+const STATUS_ORDER: ControlStatus[] = ['FAIL', 'ERROR', 'INSUFFICIENT_DATA', 'MANUAL', 'PASS', 'NOT_APPLICABLE'];
+
+/** Compact JSON for a diff value, cut to a readable length (full values are in report.json). */
+export function compactValue(v: unknown): string {
+  if (v === undefined) return '';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > VALUE_CHARS ? `${s.slice(0, VALUE_CHARS - 1)}…` : s;
+}
+
+export function actorChain(actor: Actor | null | undefined): { type: string; name: string; via?: string }[] {
+  if (!actor) return [];
+  return actor.chain.map((s) => ({ type: s.type, name: s.name, ...(s.via ? { via: s.via } : {}) }));
+}
+
+function pct(n: number, total: number): string {
+  return total === 0 ? '0%' : `${Math.round((n / total) * 1000) / 10}%`;
+}
+
+function rows(list: CountRow[], total: number, limit = Infinity) {
+  const shown = list.slice(0, limit).map((r) => ({ key: r.key, count: r.count, pct: pct(r.count, total) }));
+  const rest = list.slice(limit).reduce((s, r) => s + r.count, 0);
+  if (rest > 0) shown.push({ key: `${list.length - limit} others`, count: rest, pct: pct(rest, total) });
+  return shown;
+}
+
+/** Bar chart geometry (SVG user units) for changes per ISO week. */
+export function weeklyChart(byWeek: CountRow[]): Chart {
+  const width = 640;
+  const height = 200;
+  const left = 36;
+  const bottom = 28;
+  const top = 14;
+  const max = Math.max(1, ...byWeek.map((w) => w.count));
+  const step = Math.max(1, Math.ceil(max / 4));
+  const niceMax = step * 4;
+  const plotH = height - bottom - top;
+  const slot = (width - left - 8) / Math.max(1, byWeek.length);
+  const bw = Math.max(4, Math.min(36, slot * 0.7));
+  const bars = byWeek.map((w, i) => {
+    const h = Math.round((w.count / niceMax) * plotH * 10) / 10;
+    const x = Math.round((left + i * slot + (slot - bw) / 2) * 10) / 10;
+    return {
+      x,
+      y: Math.round((height - bottom - h) * 10) / 10,
+      width: Math.round(bw * 10) / 10,
+      height: h,
+      label: w.key.slice(5),
+      labelX: Math.round((x + bw / 2) * 10) / 10,
+      count: w.count,
+      countY: Math.round((height - bottom - h - 3) * 10) / 10,
+    };
+  });
+  const gridLines = [0, 1, 2, 3, 4].map((k) => ({ y: Math.round((height - bottom - (k * step * plotH) / niceMax) * 10) / 10, label: k * step }));
+  return { width, height, baseline: height - bottom, bars, max: niceMax, gridLines };
+}
+
+function changeView(c: Change) {
+  return {
+    id: c.id,
+    captureTime: c.captureTime,
+    previousCaptureTime: c.previousCaptureTime ?? '',
+    changeType: c.changeType,
+    resource: c.resourceName && c.resourceName !== c.resourceId ? `${c.resourceName} (${c.resourceId})` : c.resourceId,
+    resourceId: c.resourceId,
+    resourceType: c.resourceType,
+    accountId: c.accountId,
+    region: c.region,
+    method: c.attribution.method,
+    confidence: c.attribution.confidence,
+    eventName: c.attribution.eventName ?? '',
+    eventSource: c.attribution.eventSource ?? '',
+    eventTime: c.attribution.eventTime ?? '',
+    eventId: c.attribution.eventId ?? '',
+    reason: c.attribution.reason,
+    origin: c.actor?.origin ?? 'not attributed',
+    originType: c.actor?.originType ?? '',
+    resolved: c.actor ? c.actor.resolved : true,
+    sourceIdentity: c.actor?.sourceIdentity ?? '',
+    chain: actorChain(c.actor),
+    diff: c.diff.map((d) => ({ path: d.path, op: d.op, before: compactValue(d.before), after: compactValue(d.after) })),
+  };
+}
+
+export type ChangeView = ReturnType<typeof changeView>;
+
+function findingView(f: ControlResult['findings'][number]) {
+  return {
+    status: f.status,
+    statusClass: STATUS_CLASS[f.status],
+    resourceType: f.resourceType,
+    resourceId: f.resourceId,
+    detail: f.detail,
+    time: f.time ?? '',
+    origin: f.actor?.origin ?? '',
+    waiver: f.waiver
+      ? { reason: f.waiver.reason, approver: f.waiver.approver ?? '', ticket: f.waiver.ticket ?? '', expires: f.waiver.expires ?? '', expired: f.waiver.expired }
+      : undefined,
+  };
+}
+
+export function buildView(report: Report, opts: RenderOptions = {}) {
+  const maxChanges = opts.maxChangesInDocument ?? DEFAULT_MAX_CHANGES;
+  const maxFindings = opts.maxFindingsPerControl ?? DEFAULT_MAX_FINDINGS;
+  const page = (id: string) => String(opts.pageNumbers?.get(id) ?? '');
+  const toc: TocEntry[] = [];
+  const section = (id: string, number: string, title: string, level = 1) => {
+    toc.push({ id, number, title, level, page: page(id) });
+    return { id, number, title, heading: number ? `${number} ${title}` : title };
+  };
+
+  const changes = report.changes;
+  const attributed = changes.filter((c) => c.attribution.method !== 'none').length;
+  const resolved = changes.filter((c) => c.actor?.resolved).length;
+
+  let n = 0;
+  const summarySection = section('summary', `${++n}.`, 'Executive summary');
+
+  // Governance controls: a compliance summary per framework, then one section per requirement
+  // that has something to show; MANUAL and NOT_APPLICABLE requirements are listed compactly.
+  const frameworks = [...new Set(report.controls.map((c) => c.framework))];
+  const controlsNumber = frameworks.length > 0 ? `${++n}.` : '';
+  const controlsSection = frameworks.length > 0 ? section('controls', controlsNumber, 'Governance controls') : undefined;
+  const frameworkViews = frameworks.map((fw, fi) => {
+    const results = report.controls.filter((c) => c.framework === fw);
+    const counts = STATUS_ORDER.map((s) => ({ status: s, statusClass: STATUS_CLASS[s], count: results.filter((r) => r.status === s).length })).filter((c) => c.count > 0);
+    const total = results.length;
+    let x = 0;
+    const segments = counts.map((c) => {
+      const w = Math.round((c.count / Math.max(1, total)) * 600 * 10) / 10;
+      const seg = { x, width: w, statusClass: c.statusClass };
+      x += w;
+      return seg;
+    });
+    const sec = section(`fw-${fi + 1}`, `${controlsNumber}${fi + 1}`, fw, 2);
+    const detailed = results.filter((r) => r.status !== 'MANUAL' && r.status !== 'NOT_APPLICABLE');
+    const compact = results.filter((r) => r.status === 'MANUAL' || r.status === 'NOT_APPLICABLE');
+    return {
+      ...sec,
+      framework: fw,
+      total,
+      counts,
+      segments,
+      controls: detailed.map((r, ri) => ({
+        id: `ctl-${fi + 1}-${ri + 1}`,
+        requirement: r.id,
+        title: r.title,
+        section: r.section ?? '',
+        status: r.status,
+        statusClass: STATUS_CLASS[r.status],
+        reason: r.reason ?? '',
+        note: r.note ?? '',
+        waived: r.waived ?? 0,
+        checks: (r.checks ?? []).map((c) => ({ check: c.check, status: c.status, statusClass: STATUS_CLASS[c.status], reason: c.reason })),
+        findings: r.findings.slice(0, maxFindings).map(findingView),
+        moreFindings: Math.max(0, r.findings.length - maxFindings),
+      })),
+      compact: compact.map((r) => ({ requirement: r.id, title: r.title, status: r.status, statusClass: STATUS_CLASS[r.status], reason: r.reason ?? '' })),
+    };
+  });
+
+  // Until controls are selected, the evidence is grouped by resource type.
+  const byTypeNumber = frameworks.length === 0 ? `${++n}.` : '';
+  const typeGroups = frameworks.length === 0 ? [...new Set(changes.map((c) => c.resourceType))].sort() : [];
+  const byTypeSection = frameworks.length === 0 ? section('by-type', byTypeNumber, 'Changes by resource type') : undefined;
+  const typeSections = typeGroups.map((t, i) => ({ ...section(`type-${i + 1}`, `${byTypeNumber}${i + 1}`, t, 2), changes: changes.filter((c) => c.resourceType === t).slice(0, maxChanges).map(changeView) }));
+
+  // Change log per resource: type, account, region, id.
+  const logNumber = `${++n}.`;
+  const logSection = section('change-log', logNumber, 'Change log by resource');
+  const shown = [...changes].slice(0, maxChanges);
+  const byResource = new Map<string, Change[]>();
+  for (const c of [...shown].sort((a, b) => (a.resourceType + a.accountId + a.region + a.resourceId < b.resourceType + b.accountId + b.region + b.resourceId ? -1 : 1))) {
+    const k = `${c.resourceType}|${c.accountId}|${c.region}|${c.resourceId}`;
+    byResource.set(k, [...(byResource.get(k) ?? []), c]);
+  }
+  const resources = [...byResource.values()].map((list, i) => {
+    const first = list[0]!;
+    return {
+      anchor: `res-${i + 1}`,
+      number: `${logNumber}${i + 1}`,
+      resourceType: first.resourceType,
+      resource: first.resourceName && first.resourceName !== first.resourceId ? `${first.resourceName} (${first.resourceId})` : first.resourceId,
+      accountId: first.accountId,
+      region: first.region,
+      arn: first.arn ?? '',
+      changes: list.map(changeView),
+    };
+  });
+
+  const failedSection = section('failed-calls', `${++n}.`, 'Failed and denied calls');
+  const rulesSection = section('config-rules', `${++n}.`, 'AWS Config rule results');
+  const appendixA = section('appendix-a', '', 'Appendix A — Rejected and skipped inputs');
+  const appendixB = section('appendix-b', '', 'Appendix B — Input files and SHA-256');
+  const counts = report.counts;
+
+  return {
+    title: opts.title ?? 'AWS configuration change audit',
+    generator: report.generator,
+    period: report.period,
+    scope: {
+      accounts: report.scope.accounts,
+      regions: report.scope.regions,
+      frameworks: report.scope.frameworks.length > 0 ? report.scope.frameworks.join(', ') : 'none selected',
+    },
+    inputs: { files: counts.files.read, records: counts.records.read, rejected: report.rejected.length, skipped: report.skipped.length },
+    toc,
+    summarySection,
+    keyFigures: [
+      { label: 'Configuration changes', value: String(changes.length) },
+      { label: 'Attributed to an API call', value: `${attributed} (${pct(attributed, changes.length)})` },
+      { label: 'Actor resolved to its origin', value: `${resolved} (${pct(resolved, changes.length)})` },
+      { label: 'Not attributed', value: String(changes.length - attributed) },
+      { label: 'Failed or denied calls', value: String(report.failedCalls.length) },
+      { label: 'Rejected inputs (files and records)', value: String(report.rejected.length) },
+    ],
+    byChangeType: rows(report.summary.byChangeType, changes.length),
+    byActor: rows(report.summary.byActor, changes.length, 15),
+    byResourceType: rows(report.summary.byResourceType, changes.length),
+    chart: weeklyChart(report.summary.byWeek),
+    integrity: report.integrity,
+    integrityOk: report.integrity.mismatched.length === 0,
+    controlsSection,
+    frameworks: frameworkViews,
+    byTypeSection,
+    typeSections,
+    logSection,
+    resources,
+    truncated: changes.length > maxChanges ? { shown: maxChanges, total: changes.length } : undefined,
+    failedSection,
+    failedCalls: report.failedCalls.map((f) => ({ ...f, origin: f.actor.origin, chain: actorChain(f.actor) })),
+    rulesSection,
+    configRules: report.configRuleResults,
+    appendixA,
+    rejected: report.rejected.map((r) => ({ path: r.path, record: r.record === undefined ? '' : String(r.record), reason: r.reason })),
+    skipped: report.skipped,
+    reconciliation: {
+      files: `${counts.files.read} files read = ${counts.files.used} used + ${counts.files.rejected} rejected + ${counts.files.skipped} skipped`,
+      records: `${counts.records.read} records read = ${counts.records.used} used + ${counts.records.rejected} rejected`,
+      events: `${counts.events.read} CloudTrail events (${counts.events.readOnly} read-only, ${counts.events.failed} failed); ${counts.events.kept} kept as evidence`,
+      items: `${counts.configurationItems.read} configuration items; ${counts.configurationItems.kept} bear on the period`,
+    },
+    appendixB,
+    inputFiles: report.inputs,
+  };
+}
+
+export type ReportView = ReturnType<typeof buildView>;
