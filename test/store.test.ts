@@ -183,3 +183,24 @@ describe('report assembly', () => {
     expect(report.summary.byWeek).toHaveLength(14);
   });
 });
+
+describe('events kept as evidence', () => {
+  it('drops a duplicate delivery of the same record, but keeps different records that reuse an id', () => {
+    const store = new EvidenceStore(period, { windowMs: HOUR });
+    const a = event('dup-1', '2026-07-10T10:00:00Z');
+    const reused = event('dup-1', '2026-07-10T10:00:00Z', { userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/r/s' } });
+    store.addParsed(parsed('org-trail.json', { events: [a] }));
+    store.addParsed(parsed('account-trail.json', { events: [{ ...a, source: { path: 'account-trail.json', index: 0 } }, reused] }));
+    const ev = store.finish();
+    expect(ev.events.map((e) => e.userIdentity.type)).toEqual(['IAMUser', 'AssumedRole']);
+    expect(ev.counts.events).toMatchObject({ read: 3, kept: 2 });
+  });
+
+  it('keeps any use of the root user in the period, reads included', () => {
+    const store = new EvidenceStore(period, { windowMs: HOUR });
+    const rootRead = event('root-read', '2026-07-10T10:00:00Z', { eventName: 'DescribeInstances', readOnly: true, userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root' } });
+    const userRead = event('user-read', '2026-07-10T10:00:00Z', { eventName: 'DescribeInstances', readOnly: true });
+    store.addParsed(parsed('ct.json', { events: [rootRead, userRead] }));
+    expect(store.finish().events.map((e) => e.eventId)).toEqual(['root-read']);
+  });
+});

@@ -134,9 +134,11 @@ export class EvidenceStore {
     if (event.errorCode) c.failed++;
     else if (event.readOnly === true) c.readOnly++;
     if (!this.keeps(event)) return;
-    // Organization and account trails, and lookup-events output, can all carry the same event.
-    if (this.keptEventIds.has(event.eventId)) return;
-    this.keptEventIds.add(event.eventId);
+    // Organization and account trails, and lookup-events output, can all carry the same event. The
+    // id alone is not enough: exports (and sample data) reuse ids for different records.
+    const key = `${event.eventId}|${event.accountId}|${event.eventTime}|${event.eventName}|${event.userIdentity.arn ?? event.userIdentity.principalId ?? ''}`;
+    if (this.keptEventIds.has(key)) return;
+    this.keptEventIds.add(key);
     this.events.push(event);
   }
 
