@@ -65,7 +65,7 @@ interface Actor {
 
 const isoSec = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const isoMs = (ms: number) => new Date(ms).toISOString();
-const compact = (ms: number, secs = true) => isoSec(ms).replace(/[-:]/g, '').slice(0, secs ? 16 : 13) + 'Z';
+const compact = (ms: number, secs = true) => isoSec(ms).replace(/[-:]/g, '').slice(0, secs ? 15 : 13) + 'Z';
 const ymd = (ms: number, pad: boolean) => {
   const d = new Date(ms);
   const m = d.getUTCMonth() + 1;
@@ -657,7 +657,7 @@ export async function generateExport(options: GenerateOptions): Promise<GroundTr
   const story = new Story({ seed: options.seed, outDir: options.outDir, from: options.from, to: options.to, accounts, regions, targetEvents, changesPerDay, organizationId: options.organizationId });
   const rng = story.rng;
   const perGroupPerDay = targetEvents / ((days + 3) * accounts * regions.length);
-  const windowsPerDay = Math.min(288, Math.max(4, Math.round(perGroupPerDay / 50)));
+  const windowsPerDay = Math.min(288, Math.max(1, Math.round(perGroupPerDay / 50)));
   story.windowMs = Math.round(DAY_MS / windowsPerDay / 300_000) * 300_000 || 300_000;
 
   // Before the period: every resource is discovered, and some change, so in-period changes have a real "before".

@@ -1,0 +1,221 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as tar from 'tar-stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Change } from '../src/model/types.js';
+import { generateExport, type GroundTruth } from '../samples/generator.js';
+import { chromiumAvailable, hasCommand, readReport, runCli, SHARED_DATA, tempDir } from './helpers/cli.js';
+
+const FROM = '2026-07-01';
+const TO = '2026-07-31';
+
+let work: string;
+let truth: GroundTruth;
+
+beforeAll(async () => {
+  work = tempDir('e2e');
+  truth = await generateExport({
+    seed: 7,
+    outDir: join(work, 'gen'),
+    from: FROM,
+    to: TO,
+    accounts: 3,
+    regions: ['us-east-1', 'eu-west-1'],
+    targetEvents: 20_000,
+  });
+});
+
+function changeKey(c: { accountId: string; region: string; resourceType: string; resourceId: string; captureTime: string }): string {
+  return [c.accountId, c.region, c.resourceType, c.resourceId, c.captureTime].join('|');
+}
+
+describe('report on generated ground truth', () => {
+  let changes: Change[];
+
+  beforeAll(() => {
+    const out = join(work, 'out-truth');
+    const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json,csv', '--out', out, '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    changes = readReport(out).changes;
+  });
+
+  it('finds exactly the changes the generator made in the period', () => {
+    expect(truth.changes.length).toBeGreaterThan(20);
+    expect(changes.map(changeKey).sort()).toEqual(truth.changes.map(changeKey).sort());
+  });
+
+  it('attributes every in-period change to the right event and origin', () => {
+    const byKey = new Map(changes.map((c) => [changeKey(c), c]));
+    const wrong: string[] = [];
+    for (const t of truth.changes) {
+      const c = byKey.get(changeKey(t));
+      if (!c) continue;
+      if (c.changeType !== t.changeType) wrong.push(`${changeKey(t)}: changeType ${c.changeType} != ${t.changeType}`);
+      if (c.attribution.eventId !== t.eventId) wrong.push(`${changeKey(t)}: event ${c.attribution.eventName}/${c.attribution.eventId} != ${t.eventName}/${t.eventId}`);
+      if (c.actor?.origin !== t.origin) wrong.push(`${changeKey(t)}: origin ${c.actor?.origin} != ${t.origin}`);
+      if (c.actor?.originType !== t.originType) wrong.push(`${changeKey(t)}: originType ${c.actor?.originType} != ${t.originType}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('covers every kind of origin: IAM user, SSO user, web identity, AWS service, role chains', () => {
+    const kinds = new Set(changes.map((c) => c.actor?.originType));
+    for (const k of ['IAMUser', 'SSOUser', 'WebIdentityUser', 'AWSService']) expect(kinds).toContain(k);
+    expect(changes.some((c) => (c.actor?.chain.length ?? 0) >= 3)).toBe(true);
+  });
+
+  it('shows every change with a before state and a field-level diff', () => {
+    for (const c of changes) expect(c.diff.length).toBeGreaterThan(0);
+    expect(changes.some((c) => c.changeType === 'update' && c.diff.some((d) => d.path.startsWith('configuration.')))).toBe(true);
+  });
+});
+
+describe('bad input never crashes and never vanishes', () => {
+  let input: string;
+  let out: string;
+
+  beforeAll(async () => {
+    input = join(work, 'bad');
+    out = join(work, 'out-bad', 'report');
+    cpSync(join(work, 'gen/export'), input, { recursive: true });
+    const junk = join(input, 'junk');
+    mkdirSync(junk);
+    const good = JSON.stringify({ Records: [] });
+    writeFileSync(join(junk, 'truncated.json.gz'), gzipSync(Buffer.from(JSON.stringify({ Records: [{ a: 1 }] }))).subarray(0, 20));
+    writeFileSync(join(junk, 'invalid.json'), '{"Records": [ {"eventTime": ');
+    writeFileSync(join(junk, 'bomb.json.gz'), gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x20)));
+    writeFileSync(join(junk, 'notes.txt'), 'nothing to see');
+    writeFileSync(
+      join(junk, 'wrong-shape.json'),
+      JSON.stringify({
+        Records: [
+          { eventVersion: '1.08', eventTime: '2026-07-02T00:00:00Z', eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', eventID: 'ok-1', awsRegion: 'us-east-1', recipientAccountId: '111122223333', userIdentity: { type: 'Root' } },
+          'not a record',
+          { eventName: 'NoTime' },
+        ],
+      }),
+    );
+    // An archive with an entry that tries to escape the work folder.
+    const pack = tar.pack();
+    pack.entry({ name: '../../escape.json' }, good);
+    pack.entry({ name: 'inner/ok.json' }, good);
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of pack) chunks.push(chunk as Buffer);
+    writeFileSync(join(junk, 'evil.tar.gz'), gzipSync(Buffer.concat(chunks)));
+  });
+
+  it('goes on, lists every bad file and record with its reason, and counts reconcile', () => {
+    const before = readdirSync(work).sort();
+    const r = runCli(['report', input, '--from', FROM, '--to', TO, '--format', 'json,html,csv', '--out', out, '--max-file-size', '4']);
+    expect(r.status).toBe(0);
+    const report = readReport(out);
+    const reasons = (name: string) => [...report.rejected, ...report.skipped].filter((x) => x.path.includes(name)).map((x) => x.reason);
+    expect(reasons('truncated.json.gz').join()).toMatch(/gzip|unexpected end|truncat/i);
+    expect(reasons('invalid.json').join()).toMatch(/JSON/i);
+    expect(reasons('bomb.json.gz').join()).toMatch(/exceeds|size|limit/i);
+    expect(reasons('notes.txt').length).toBe(1);
+    expect(reasons('escape.json').join()).toMatch(/escape/i);
+    const shape = report.rejected.filter((x) => x.path.includes('wrong-shape.json'));
+    expect(shape.map((x) => x.record).sort()).toEqual([1, 2]);
+
+    const { files, records } = report.counts;
+    expect(files.read).toBe(files.used + files.rejected + files.skipped);
+    expect(records.read).toBe(records.used + records.rejected);
+    expect(report.inputs.reduce((n, i) => n + i.rejected, 0)).toBe(records.rejected);
+
+    // The CLI summary lists each of them too, and the HTML appendix does.
+    for (const name of ['truncated.json.gz', 'invalid.json', 'bomb.json.gz', 'notes.txt', 'escape.json', 'wrong-shape.json']) {
+      expect(r.stdout).toContain(name);
+      expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(name);
+    }
+    // Nothing was written outside --out.
+    expect(readdirSync(work).sort()).toEqual([...new Set([...before, 'out-bad'])].sort());
+    expect(readdirSync(join(work, 'out-bad'))).toEqual(['report']);
+  });
+
+  it('--strict turns a rejection into exit code 3', () => {
+    const r = runCli(['report', input, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'out-strict'), '--quiet', '--strict']);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/--strict/);
+  });
+});
+
+describe('CLI contract', () => {
+  it('same inputs and options give byte-identical report.json and report.html', () => {
+    const a = join(work, 'det-a');
+    const b = join(work, 'det-b');
+    for (const out of [a, b]) {
+      const r = runCli(['report', join(work, 'gen/export'), '--quarter', '2026-Q3', '--format', 'json,html,csv', '--out', out, '--quiet']);
+      expect(r.status).toBe(0);
+    }
+    for (const f of ['report.json', 'report.html', 'changes.csv']) {
+      expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    }
+  });
+
+  it('--json prints a machine-readable summary', () => {
+    const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'out-json'), '--json']);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.changes).toBe(truth.changes.length);
+    expect(summary.counts.files.read).toBeGreaterThan(0);
+    expect(summary.outputs.some((f: string) => f.endsWith('report.json'))).toBe(true);
+  });
+
+  it('usage errors are one line with exit code 2 and no stack trace', () => {
+    const r = runCli(['report', join(work, 'gen/export'), '--quarter', '2026-Q9', '--out', join(work, 'x')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^configtrail: error: --quarter/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing input is rejected, not fatal', () => {
+    const out = join(work, 'out-missing');
+    const r = runCli(['report', join(work, 'nope'), join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--out', out, '--quiet']);
+    expect(r.status).toBe(0);
+    expect(readReport(out).rejected.some((x) => x.path.includes('nope'))).toBe(true);
+  });
+
+  it('reads the real CloudTrail samples from ../shared/data', () => {
+    const dir = join(work, 'shared');
+    mkdirSync(dir);
+    for (const f of readdirSync(join(SHARED_DATA, 'elastic-cloudtrail'))) copyFileSync(join(SHARED_DATA, 'elastic-cloudtrail', f), join(dir, f));
+    const out = join(work, 'out-shared');
+    const r = runCli(['report', dir, '--from', '2014-01-01', '--to', '2024-12-31', '--format', 'json', '--out', out, '--quiet']);
+    expect(r.status).toBe(0);
+    const report = readReport(out);
+    expect(report.counts.files).toMatchObject({ read: 5, rejected: 0 });
+    expect(report.inputs.map((i) => i.kind).sort()).toEqual(['cloudtrail-digest', 'cloudtrail-ndjson', 'cloudtrail-ndjson', 'cloudtrail-ndjson', 'cloudtrail-ndjson']);
+    expect(report.counts.events.read).toBe(6);
+    expect(report.counts.records).toEqual({ read: 9, used: 9, rejected: 0 }); // 6 events + 3 digest entries
+    // Failed sign-ins carry no errorCode, only responseElements.ConsoleLogin = "Failure": still evidence.
+    expect(report.failedCalls.filter((f) => f.eventName === 'ConsoleLogin').map((f) => f.actor.origin).sort()).toEqual([
+      'arn:aws:iam::111122223333:user/JaneDoe',
+      'arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName',
+    ]);
+  });
+});
+
+describe.skipIf(!chromiumAvailable() || !hasCommand('pdftotext'))('PDF of a real run', () => {
+  it('has the cover, contents, summary, change log with actors, and the appendices', () => {
+    const out = join(work, 'out-pdf');
+    const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'pdf', '--out', out, '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const text = execFileSync('pdftotext', ['-layout', join(out, 'report.pdf'), '-'], { encoding: 'utf8' });
+    const info = execFileSync('pdfinfo', [join(out, 'report.pdf')], { encoding: 'utf8' });
+    expect(Number(/Pages:\s+(\d+)/.exec(info)?.[1])).toBeGreaterThan(4);
+    expect(text).toContain('2026-07-01');
+    expect(text).toMatch(/Contents/);
+    expect(text).toMatch(/Executive summary/i);
+    expect(text).toMatch(/Appendix A/);
+    const sso = truth.changes.find((c) => c.originType === 'SSOUser');
+    expect(sso).toBeDefined();
+    expect(text).toContain(sso!.origin);
+  });
+});
