@@ -1,0 +1,106 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { changesCsv, findingsCsv, neutraliseCell, rejectedCsv } from '../src/render/csv.js';
+import { renderHtml } from '../src/render/html.js';
+import { reportJson } from '../src/render/json.js';
+import { buildView, weeklyChart } from '../src/render/view.js';
+import { HOSTILE, sampleReport } from './fixtures/report-fixture.js';
+
+describe('HTML report', () => {
+  const report = sampleReport();
+  const html = renderHtml(report);
+
+  it('escapes every hostile string from the data', () => {
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('<img src="http://evil');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    expect(html).not.toMatch(/<td>"<\/td><td>"/);
+  });
+
+  it('is self-contained: no script, no external reference, a CSP that forbids loading anything', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?(https?:|\/\/)/i);
+    expect(html).not.toMatch(/@import|url\(\s*['"]?https?:/i);
+    expect(html).toContain("default-src 'none'");
+    // Internal links only: every href is a #anchor that exists in the document.
+    for (const [, id] of html.matchAll(/href="#([^"]+)"/g)) expect(html).toContain(`id="${id}"`);
+  });
+
+  it('has the cover, contents, summary with an SVG chart, controls, change log, failed calls and appendices', () => {
+    for (const text of ['AWS configuration change audit', 'Contents', '1. Executive summary', '2. Governance controls', 'Change log by resource', 'Failed and denied calls', 'AWS Config rule results', 'Appendix A', 'Appendix B']) {
+      expect(html).toContain(text);
+    }
+    expect(html).toContain('<svg class="chart"');
+    expect(html).toContain('jane.doe@example.com');
+    expect(html).toContain('Waiver expired 2026-08-01: no longer applies.');
+    expect(html).toContain('a'.repeat(64));
+    expect(html).toContain('5 files read &#x3D; 2 used + 2 rejected + 1 skipped');
+  });
+
+  it('groups changes by resource type when no framework was evaluated', () => {
+    const html2 = renderHtml(sampleReport({ controls: [], scope: { accounts: [], regions: [], frameworks: [] } }));
+    expect(html2).toContain('Changes by resource type');
+    expect(html2).toContain('2.1 AWS::EC2::SecurityGroup');
+    expect(html2).not.toContain('Governance controls');
+  });
+
+  it('renders byte-identical output twice, and prints page numbers only when given', () => {
+    expect(renderHtml(report)).toBe(html);
+    const numbered = renderHtml(report, { pageNumbers: new Map([['summary', 3]]) });
+    expect(numbered).toMatch(/Executive summary<\/span><span class="toc-dots"><\/span><span class="toc-page">3</);
+  });
+
+  it('summarises a change log beyond the document limit', () => {
+    const v = buildView(report, { maxChangesInDocument: 2 });
+    expect(v.truncated).toEqual({ shown: 2, total: 4 });
+    expect(v.resources.flatMap((r) => r.changes)).toHaveLength(2);
+  });
+
+  it('computes chart geometry in the view: bars scale to the largest week', () => {
+    const c = weeklyChart([{ key: '2026-06-29', count: 4 }, { key: '2026-07-06', count: 0 }, { key: '2026-07-13', count: 2 }]);
+    expect(c.bars.map((b) => b.height)).toEqual([158, 0, 79]);
+    expect(c.bars.map((b) => b.label)).toEqual(['06-29', '07-06', '07-13']);
+  });
+});
+
+describe('CSV and JSON', () => {
+  const report = sampleReport();
+
+  it('neutralises cells a spreadsheet would run as formulas', () => {
+    expect(neutraliseCell('=1+1')).toBe("'=1+1");
+    expect(neutraliseCell('+cmd')).toBe("'+cmd");
+    expect(neutraliseCell('-2+3')).toBe("'-2+3");
+    expect(neutraliseCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(neutraliseCell('\tx')).toBe("'\tx");
+    expect(neutraliseCell('plain')).toBe('plain');
+    expect(neutraliseCell(0.95)).toBe('0.95');
+  });
+
+  it('changes.csv parses back, one row per change, hostile cells neutralised', () => {
+    const rows = parse(changesCsv(report), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(report.changes.length);
+    expect(rows[2]!.resourceName).toBe(`'${HOSTILE.plus}`);
+    expect(rows[3]!.resourceId).toBe(`'${HOSTILE.minus}`);
+    expect(rows[1]!.chain).toBe('bob → ops-admin/bob → deployer/deploy');
+    expect(rows[1]!.diff).toContain('HYPERLINK');
+    for (const row of rows) for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@]/);
+  });
+
+  it('findings.csv and rejected.csv list every finding and every rejected or skipped input', () => {
+    const f = parse(findingsCsv(report), { columns: true }) as Record<string, string>[];
+    expect(f.map((r) => [r.controlId, r.resourceId])).toEqual([
+      ['6.3', 'sg-01'],
+      ['6.3', 'sg-02'],
+      ['2.1', ''],
+    ]);
+    expect(f[1]!.waiver).toBe('expired: bastion, accepted');
+    const r = parse(rejectedCsv(report), { columns: true }) as Record<string, string>[];
+    expect(r).toHaveLength(report.rejected.length + report.skipped.length);
+  });
+
+  it('report.json round-trips', () => {
+    expect(JSON.parse(reportJson(report))).toEqual(report);
+  });
+});
