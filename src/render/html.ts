@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Report } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
+import { formatInstant } from '../util/period.js';
 import { buildView, type RenderOptions } from './view.js';
 
 export type { RenderOptions } from './view.js';
@@ -18,8 +19,8 @@ function engine(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper('num', (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v ?? '')));
   hb.registerHelper('pct1', (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : ''));
-  // ISO timestamps shown as "2026-07-03 10:15:42Z": same instant, easier to read, no locale.
-  hb.registerHelper('time', (v: unknown) => (typeof v === 'string' ? v.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : ''));
+  // ISO timestamps shown as "2026-07-03 10:15:42Z": same instant, easier to read, always UTC.
+  hb.registerHelper('time', (v: unknown) => (typeof v === 'string' ? formatInstant(v) : ''));
   const dir = join(findPackageRoot(), 'templates', 'partials');
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.hbs')).sort()) {
     hb.registerPartial(f.slice(0, -4), readFileSync(join(dir, f), 'utf8'));
