@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFrameworks } from '../controls/index.js';
+import { parseControlRef, runEvidence } from '../pipeline/evidence.js';
 import { runReport } from '../pipeline/report.js';
 import { listChecks, listFrameworks } from './catalog.js';
 import type { OutputFormat } from '../render/index.js';
@@ -90,6 +91,96 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   return EXIT.ok;
 }
 
+/** The options every command that reads inputs shares. */
+function runOptions<T>(y: Argv<T>) {
+  return y
+    .positional('inputs', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: 'folders, .tar/.tar.gz/.tgz/.zip archives or files of exported AWS Config and CloudTrail data',
+    })
+    .option('from', { type: 'string', describe: 'first day of the period, YYYY-MM-DD (UTC, inclusive)' })
+    .option('to', { type: 'string', describe: 'last day of the period, YYYY-MM-DD (UTC, inclusive)' })
+    .option('quarter', { type: 'string', describe: 'the period as a calendar quarter, e.g. 2026-Q3' })
+    .option('framework', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: `governance framework to evaluate (repeatable; default ${DEFAULT_FRAMEWORK}); see \`configtrail frameworks\``,
+    })
+    .option('framework-file', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'an in-house framework (.yaml, .json or .csv) mapping requirements to checks (repeatable)',
+    })
+    .option('waivers', { type: 'string', describe: 'accepted exceptions (.yaml): control, resource, reason, approver, ticket, expires' })
+    .option('authorized-principals', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'principals allowed to change resources (ARN, SSO user, subject; * suffix = prefix), or a file of them (repeatable)',
+    })
+    .option('out', { type: 'string', default: 'reports/configtrail', describe: 'output folder' })
+    .option('strict', { type: 'boolean', default: false, describe: `exit ${EXIT.strictRejections} when any input was rejected` })
+    .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
+    .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary on stdout' })
+    .option('max-file-size', {
+      type: 'number',
+      default: 256,
+      describe: 'largest decompressed file or archive entry accepted, in MiB (gzip-bomb guard)',
+    })
+    .option('window', {
+      type: 'number',
+      default: 60,
+      describe: 'minutes before a configuration capture in which its causing API call is searched',
+    })
+    .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' });
+}
+
+interface EvidenceArgs extends Omit<ReportArgs, 'format'> {
+  control: string[];
+  zip: boolean;
+}
+
+async function evidenceCommand(args: EvidenceArgs): Promise<number> {
+  const period = resolvePeriod(args);
+  const refs = args.control.map(parseControlRef);
+  const fromFiles = args.frameworkFile.map((f) => selectFrameworks([], [f])[0]!);
+  const builtin = [...new Set(refs.map((r) => r.framework))].filter((id) => !fromFiles.some((f) => f.id === id));
+  const frameworks = [...selectFrameworks(builtin, []), ...fromFiles];
+  const waivers = args.waivers ? loadWaivers(args.waivers) : [];
+  const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
+  const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
+  let run;
+  try {
+    run = await runEvidence({
+      inputs: args.inputs,
+      period,
+      frameworks,
+      waivers,
+      authorizedPrincipals,
+      controls: args.control,
+      zip: args.zip,
+      now: new Date(),
+      outDir: resolve(args.out),
+      maxFileBytes: Math.floor(args.maxFileSize * MIB),
+      windowMs: Math.floor(args.window * 60_000),
+      chromiumPath: args.chromium,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.stop();
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify({ controls: run.manifest.controls, outputs: run.files }, null, 2)}\n`);
+  else if (!args.quiet) {
+    const lines = run.manifest.controls.map((c) => `${c.framework} ${c.id} ${c.status}: ${c.title}`);
+    process.stdout.write(`${[...lines, 'wrote:', ...run.files.map((f) => `  ${f}`)].join('\n')}\n`);
+  }
+  return EXIT.ok;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let debug = argv.includes('--debug');
   let exitCode: number = EXIT.ok;
@@ -105,54 +196,23 @@ export async function main(argv: string[]): Promise<number> {
       'report <inputs..>',
       'attribute every configuration change in a period to its actor and render the audit report',
       (y) =>
-        y
-          .positional('inputs', {
-            type: 'string',
-            array: true,
-            demandOption: true,
-            describe: 'folders, .tar/.tar.gz/.tgz/.zip archives or files of exported AWS Config and CloudTrail data',
-          })
-          .option('from', { type: 'string', describe: 'first day of the period, YYYY-MM-DD (UTC, inclusive)' })
-          .option('to', { type: 'string', describe: 'last day of the period, YYYY-MM-DD (UTC, inclusive)' })
-          .option('quarter', { type: 'string', describe: 'the period as a calendar quarter, e.g. 2026-Q3' })
-          .option('framework', {
-            type: 'string',
-            array: true,
-            default: [] as string[],
-            describe: `governance framework to evaluate (repeatable; default ${DEFAULT_FRAMEWORK}); see \`configtrail frameworks\``,
-          })
-          .option('framework-file', {
-            type: 'string',
-            array: true,
-            default: [] as string[],
-            describe: 'an in-house framework (.yaml, .json or .csv) mapping requirements to checks (repeatable)',
-          })
-          .option('waivers', { type: 'string', describe: 'accepted exceptions (.yaml): control, resource, reason, approver, ticket, expires' })
-          .option('authorized-principals', {
-            type: 'string',
-            array: true,
-            default: [] as string[],
-            describe: 'principals allowed to change resources (ARN, SSO user, subject; * suffix = prefix), or a file of them (repeatable)',
-          })
-          .option('format', { type: 'string', default: 'html,pdf,json,csv', describe: 'comma-separated: html, pdf, json, csv' })
-          .option('out', { type: 'string', default: 'reports/configtrail', describe: 'output folder' })
-          .option('strict', { type: 'boolean', default: false, describe: `exit ${EXIT.strictRejections} when any input was rejected` })
-          .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
-          .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary on stdout' })
-          .option('max-file-size', {
-            type: 'number',
-            default: 256,
-            describe: 'largest decompressed file or archive entry accepted, in MiB (gzip-bomb guard)',
-          })
-          .option('window', {
-            type: 'number',
-            default: 60,
-            describe: 'minutes before a configuration capture in which its causing API call is searched',
-          })
-          .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' }),
+        runOptions(y)
+          .option('format', { type: 'string', default: 'html,pdf,json,csv', describe: 'comma-separated: html, pdf, json, csv' }),
       async (args) => {
         debug = args.debug;
         exitCode = await reportCommand(args as unknown as ReportArgs);
+      },
+    )
+    .command(
+      'evidence <inputs..>',
+      'write a standalone evidence pack (PDF, HTML, CSV, JSON, manifest) for one or more controls',
+      (y) =>
+        runOptions(y)
+          .option('control', { type: 'string', array: true, demandOption: true, describe: 'framework:requirement, e.g. cis-aws-v6.0:6.3 (repeatable)' })
+          .option('zip', { type: 'boolean', default: false, describe: 'also pack the files into one .zip for a ticket' }),
+      async (args) => {
+        debug = args.debug;
+        exitCode = await evidenceCommand(args as unknown as EvidenceArgs);
       },
     )
     .command(

@@ -43,8 +43,16 @@ export interface ReportRun {
   files: string[];
 }
 
-/** The whole one-way pipeline: sources → parse → store → correlate → (controls) → render. */
+/** The whole one-way pipeline: sources → parse → store → correlate → controls → render. */
 export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
+  const report = await analyse(opts);
+  opts.onProgress?.({ stage: 'render', files: report.counts.files.read, bytes: 0, records: report.counts.records.read, detail: [...opts.formats].join(',') });
+  const files = await writeOutputs(report, opts.outDir, opts.formats, { executablePath: opts.chromiumPath });
+  return { report, files };
+}
+
+/** Every stage but rendering: the inputs read, correlated and evaluated into a Report. */
+export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<Report> {
   const progress: Progress = { stage: 'read', files: 0, bytes: 0, records: 0 };
   const tell = (detail?: string) => opts.onProgress?.({ ...progress, detail });
 
@@ -76,9 +84,5 @@ export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
     frameworks: opts.frameworks.map((f) => f.id),
     controls,
   });
-
-  progress.stage = 'render';
-  tell([...opts.formats].join(','));
-  const files = await writeOutputs(report, opts.outDir, opts.formats, { executablePath: opts.chromiumPath });
-  return { report, files };
+  return report;
 }

@@ -67,7 +67,7 @@ export async function renderPdf(report: Report, outFile: string, opts: RenderOpt
     };
     const first = await print(renderHtml(report, opts));
     const pageNumbers = await locateSections(first, buildView(report, opts).toc);
-    const final = await print(renderHtml(report, { ...opts, pageNumbers }));
+    const final = fixDates(await print(renderHtml(report, { ...opts, pageNumbers })), report.period.to);
     writeFileSync(outFile, final);
     return { pages: await countPages(final), blockedRequests: blocked };
   } catch (err) {
@@ -77,6 +77,18 @@ export async function renderPdf(report: Report, outFile: string, opts: RenderOpt
     await browser?.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/**
+ * Chromium stamps the PDF with the time it was printed. Replace both dates with the last day of the
+ * period, keeping their length (so the cross-reference offsets stay valid): the same inputs then give
+ * the same bytes.
+ */
+export function fixDates(pdf: Buffer, day: string): Buffer {
+  const stamp = `D:${day.replace(/-/g, '')}000000`;
+  const text = pdf.toString('latin1');
+  const fixed = text.replace(/\/(CreationDate|ModDate) \(D:\d{14}/g, (_m, key: string) => `/${key} (${stamp}`);
+  return fixed === text ? pdf : Buffer.from(fixed, 'latin1');
 }
 
 async function pageTexts(pdf: Buffer): Promise<string[]> {

@@ -7,6 +7,7 @@ import type {
   CountRow,
   Evidence,
   IntegrityResult,
+  Period,
   Report,
 } from '../model/types.js';
 import { cmp, resourceKey } from '../store/index.js';
@@ -42,16 +43,23 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     failedCalls: correlation.failedCalls,
     configRuleResults: configRuleResults(evidence),
     integrity: verifyIntegrity(evidence),
-    summary: {
-      byChangeType: countBy(changes, (c) => c.changeType),
-      byResourceType: countBy(changes, (c) => c.resourceType),
-      byActor: countBy(changes, (c) => c.actor?.origin ?? '(not attributed)'),
-      byWeek: weeksOf(evidence.period).map((week) => ({
-        key: week,
-        count: changes.filter((c) => isoWeekStart(Date.parse(c.captureTime)) === week).length,
-      })),
-    },
+    summary: summarise(changes, evidence.period),
     controls: opts.controls,
+  };
+}
+
+/** The executive summary's counts: by change type, resource type, originating actor and ISO week. */
+export function summarise(changes: Change[], period: Period): Report['summary'] {
+  const perWeek = new Map<string, number>();
+  for (const c of changes) {
+    const w = isoWeekStart(Date.parse(c.captureTime));
+    perWeek.set(w, (perWeek.get(w) ?? 0) + 1);
+  }
+  return {
+    byChangeType: countBy(changes, (c) => c.changeType),
+    byResourceType: countBy(changes, (c) => c.resourceType),
+    byActor: countBy(changes, (c) => c.actor?.origin ?? '(not attributed)'),
+    byWeek: weeksOf(period).map((week) => ({ key: week, count: perWeek.get(week) ?? 0 })),
   };
 }
 
