@@ -148,3 +148,19 @@ export function configuredRegions(ev: ControlEvidence): { accountId: string; reg
     })
     .filter((r) => r.region !== 'global');
 }
+
+/**
+ * For every account and region with AWS Config data, whether a resource of `type` satisfying `ok`
+ * is recorded there: per-region services that must be on everywhere (Access Analyzer, Security Hub).
+ */
+export function regionalPresence(ev: ControlEvidence, type: string, ok: (item: ConfigItem) => boolean, what: string): CheckResult {
+  const regions = configuredRegions(ev);
+  if (regions.length === 0) return insufficient('no AWS Config data in the input');
+  const present = ev.endState(type).filter(ok);
+  const findings: Finding[] = regions
+    .filter((r) => !present.some((p) => p.accountId === r.accountId && p.region === r.region))
+    .map((r) => ({ resourceId: `${r.accountId}/${r.region}`, resourceType: type, status: 'FAIL', detail: `${r.accountId}/${r.region}: no ${what} recorded` }));
+  return findings.length > 0
+    ? { status: 'FAIL', findings, reason: `${findings.length} of ${regions.length} account regions lack ${what}` }
+    : { status: 'PASS', findings: [], reason: `${what} in all ${regions.length} account regions with AWS Config data` };
+}
