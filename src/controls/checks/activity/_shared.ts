@@ -1,0 +1,68 @@
+import type { Actor, Finding } from '../../../model/types.js';
+import type { ActivityEvent, Check, CheckMeta, CheckResult, ControlEvidence } from '../../model.js';
+import { activityFinding, describeActor, insufficient } from '../util.js';
+
+/**
+ * Whether an actor is among the authorised principals: any of its origin, ARN, or any link of its
+ * chain (name or ARN) equals an entry, or starts with an entry that ends in `*`.
+ */
+export function isAuthorised(actor: Actor | null | undefined, principals: string[]): boolean {
+  if (!actor) return false;
+  const names = [actor.origin, actor.arn, ...actor.chain.flatMap((s) => [s.name, s.arn])].filter((n): n is string => !!n);
+  return principals.some((p) => (p.endsWith('*') ? names.some((n) => n.startsWith(p.slice(0, -1))) : names.includes(p)));
+}
+
+type Matcher = (a: ActivityEvent) => boolean;
+
+export function calls(source: string, names: string[]): Matcher {
+  const set = new Set(names);
+  return (a) => a.event.eventSource === source && set.has(a.event.eventName);
+}
+
+function noTrail(ev: ControlEvidence): CheckResult | undefined {
+  return ev.trailAccounts.size === 0 ? insufficient('no CloudTrail events in the period') : undefined;
+}
+
+/**
+ * Activity that should not happen (root use, trail tampering…): FAIL listing every matching event,
+ * PASS when CloudTrail covers the period and none occurred.
+ */
+export function dangerousActivity(meta: Omit<CheckMeta, 'needs' | 'resourceTypes'>, match: Matcher, what: string): Check {
+  return {
+    meta: { ...meta, resourceTypes: [], needs: ['cloudtrail'] },
+    evaluate: (ev) => {
+      const missing = noTrail(ev);
+      if (missing) return missing;
+      const hits = ev.activity.filter(match);
+      if (hits.length === 0) return { status: 'PASS', findings: [], reason: `no ${what} in the period across ${ev.trailAccounts.size} account(s) with CloudTrail events` };
+      return { status: 'FAIL', findings: hits.map((a) => activityFinding(a, 'FAIL', what)), reason: `${hits.length} ${what} event(s) in the period` };
+    },
+  };
+}
+
+/**
+ * Changes that must be tracked (CIS "changes are monitored"): configtrail is the monitor. Every
+ * successful matching call is listed as evidence; with --authorized-principals, calls by anyone
+ * else fail the check.
+ */
+export function trackedChanges(meta: Omit<CheckMeta, 'needs' | 'resourceTypes'>, match: Matcher, what: string): Check {
+  return {
+    meta: { ...meta, resourceTypes: [], needs: ['cloudtrail'] },
+    evaluate: (ev) => {
+      const missing = noTrail(ev);
+      if (missing) return missing;
+      const hits = ev.activity.filter((a) => !a.event.errorCode && match(a));
+      const principals = ev.authorizedPrincipals;
+      const findings: Finding[] = hits.map((a) => {
+        const ok = principals.length === 0 || isAuthorised(a.actor, principals);
+        return activityFinding(a, ok ? 'PASS' : 'FAIL', ok ? what : `${what} by a principal not authorised to make changes`);
+      });
+      const bad = findings.filter((f) => f.status === 'FAIL').length;
+      if (bad > 0) return { status: 'FAIL', findings, reason: `${bad} of ${hits.length} ${what} event(s) made by principals outside --authorized-principals` };
+      const who = principals.length > 0 ? ', all by authorised principals' : '';
+      return { status: 'PASS', findings, reason: `${hits.length} ${what} event(s) recorded and attributed${who}` };
+    },
+  };
+}
+
+export { describeActor };
