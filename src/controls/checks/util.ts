@@ -77,7 +77,7 @@ export function label(item: Pick<ConfigItem, 'resourceId' | 'resourceName'>): st
 /** A short description of who made a change: origin and, when different, the acting role. */
 export function describeActor(actor: Actor | null | undefined): string | undefined {
   if (!actor) return undefined;
-  const acting = actor.chain[actor.chain.length - 1];
+  const acting = actor.chain.length > 1 ? actor.chain[actor.chain.length - 1] : undefined;
   const via = acting && acting.name !== actor.origin ? ` via ${acting.name}` : '';
   return `${actor.origin}${via}`;
 }
