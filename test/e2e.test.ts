@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Change } from '../src/model/types.js';
+import type { Change, Report } from '../src/model/types.js';
 import { generateExport, type GroundTruth } from '../samples/generator.js';
 import { chromiumAvailable, hasCommand, readReport, runCli, SHARED_DATA, tempDir } from './helpers/cli.js';
 
@@ -217,5 +218,70 @@ describe.skipIf(!chromiumAvailable() || !hasCommand('pdftotext'))('PDF of a real
     const sso = truth.changes.find((c) => c.originType === 'SSOUser');
     expect(sso).toBeDefined();
     expect(text).toContain(sso!.origin);
+  });
+});
+
+describe('governance controls end to end', () => {
+  const ALL = ['cis-aws-v6.0', 'cis-aws-v3.0', 'soc2', 'pci-dss-v4.0', 'nist-800-53-r5'];
+
+  it('evaluates the five frameworks requirement by requirement, and the report shows each', () => {
+    const out = join(work, 'out-frameworks');
+    const r = runCli(['report', join(work, 'gen/export'), join(work, 'gen/credential-reports'), '--from', FROM, '--to', TO, ...ALL.flatMap((f) => ['--framework', f]), '--format', 'json,html,csv', '--out', out, '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const report = readReport(out);
+    expect(report.scope.frameworks).toEqual(ALL);
+    const listed = JSON.parse(runCli(['frameworks', '--json']).stdout) as { id: string; requirements: number }[];
+    for (const fw of listed) expect(report.controls.filter((c) => c.framework === fw.id)).toHaveLength(fw.requirements);
+    expect(report.controls.filter((c) => c.status === 'ERROR')).toEqual([]);
+    const cis = report.controls.filter((c) => c.framework === 'cis-aws-v6.0');
+    expect(cis.filter((c) => c.status !== 'MANUAL').length).toBeGreaterThanOrEqual(50);
+    // The generated world has world-open SSH rules and a root user without MFA in one account.
+    expect(cis.find((c) => c.id === '2.4')?.status).toBe('FAIL');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const fw of ALL) expect(html).toContain(fw);
+    const findings = readFileSync(join(out, 'findings.csv'), 'utf8');
+    expect(findings.split('\n')[0]).toBe('framework,controlId,title,controlStatus,check,resourceType,resourceId,findingStatus,detail,time,actorOrigin,waiver');
+  });
+
+  it('names the line of a malformed framework or waiver file, in one line with exit code 2', () => {
+    const fw = join(work, 'bad-framework.yaml');
+    writeFileSync(fw, 'id: acme\nrequirements:\n  - id: A\n    title: T\n    checks: [no-such-check]\n');
+    const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--framework-file', fw, '--out', join(work, 'x1')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`configtrail: error: ${fw}:3: unknown check "no-such-check" (see \`configtrail checks\`)`]);
+    const wv = join(work, 'bad-waivers.yaml');
+    writeFileSync(wv, 'waivers:\n  - control: cis-aws-v6.0:6.3\n    reason: ok\n    expires: someday\n');
+    const w = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--waivers', wv, '--out', join(work, 'x2')]);
+    expect(w.status).toBe(2);
+    expect(w.stderr).toMatch(new RegExp(`^configtrail: error: ${wv}:2: "expires" must be a date`));
+  });
+
+  it('lists checks with the requirements they serve', () => {
+    const checks = JSON.parse(runCli(['checks', '--json']).stdout) as { id: string; requirements: string[] }[];
+    expect(checks.length).toBeGreaterThanOrEqual(50);
+    expect(checks.find((c) => c.id === 'root-mfa-enabled')?.requirements).toContain('cis-aws-v6.0:2.4');
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('evidence pack', () => {
+  it('is reproducible byte for byte apart from the manifest time, and its manifest hashes every file', () => {
+    const outs = ['ev-a', 'ev-b'].map((d) => join(work, d));
+    for (const out of outs) {
+      const r = runCli(['evidence', join(work, 'gen/export'), join(work, 'gen/credential-reports'), '--from', FROM, '--to', TO, '--control', 'cis-aws-v6.0:6.3', '--control', 'cis-aws-v6.0:2.4', '--zip', '--out', out, '--quiet']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+    const [a, b] = outs as [string, string];
+    const files = readdirSync(a).sort();
+    expect(files).toEqual(['changes.csv', 'control.html', 'control.json', 'control.pdf', 'events.csv', 'events.json', 'evidence-cis-aws-v6.0_6.3+cis-aws-v6.0_2.4.zip', 'findings.csv', 'manifest.json']);
+    for (const f of files.filter((x) => x !== 'manifest.json' && !x.endsWith('.zip'))) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8')) as { createdAt: string; controls: { id: string }[]; outputs: { file: string; sha256: string }[]; inputs: { sha256: string }[] };
+    expect(manifest.controls.map((c) => c.id)).toEqual(['6.3', '2.4']);
+    expect(manifest.inputs.length).toBeGreaterThan(10);
+    for (const o of manifest.outputs) expect(createHash('sha256').update(readFileSync(join(a, o.file))).digest('hex')).toBe(o.sha256);
+    const pack = JSON.parse(readFileSync(join(a, 'control.json'), 'utf8')) as Report;
+    expect(pack.controls.map((c) => `${c.framework}:${c.id}`)).toEqual(['cis-aws-v6.0:6.3', 'cis-aws-v6.0:2.4']);
+    expect(pack.changes.every((c) => pack.controls.some((ctl) => ctl.findings.some((f) => f.changeId === c.id || f.resourceId === c.resourceId)))).toBe(true);
   });
 });
