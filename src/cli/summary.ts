@@ -21,6 +21,9 @@ export function formatSummary(report: Report, files: string[]): string {
     `config:  ${c.configurationItems.read} configuration items (${c.configurationItems.kept} bear on the period)`,
     `changes: ${report.changes.length} in the period, ${attributed} attributed to an API call`,
   ];
+  for (const [fw, counts] of Object.entries(controlCounts(report))) {
+    lines.push(`controls: ${fw}: ${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')}`);
+  }
   if (report.integrity.mismatched.length > 0) {
     lines.push(`integrity: ${report.integrity.mismatched.length} CloudTrail log file(s) do NOT match their digest`);
   }
@@ -51,8 +54,25 @@ export function jsonSummary(report: Report, files: string[]) {
       uncovered: report.integrity.uncovered,
       missing: report.integrity.missing,
     },
+    controls: controlCounts(report),
     rejected: report.rejected,
     skipped: report.skipped,
     outputs: files,
   };
+}
+
+const STATUS_ORDER = ['FAIL', 'ERROR', 'INSUFFICIENT_DATA', 'MANUAL', 'PASS', 'NOT_APPLICABLE'];
+
+/** Requirements per status, per framework, in the report's framework order. */
+export function controlCounts(report: Report): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const fw of report.scope.frameworks) {
+    const counts: Record<string, number> = {};
+    for (const status of STATUS_ORDER) {
+      const n = report.controls.filter((c) => c.framework === fw && c.status === status).length;
+      if (n > 0) counts[status] = n;
+    }
+    out[fw] = counts;
+  }
+  return out;
 }
