@@ -282,3 +282,11 @@ describe('IAM credential report', () => {
     expect(p.credentialReport?.rows).toHaveLength(2);
   });
 });
+
+describe('JSON lines of another kind', () => {
+  it('skips them instead of rejecting every line', () => {
+    const p = parse('.configtrail-pull.jsonl', '{"key":"a","size":1,"etag":"x","sha256":"y"}\n{"key":"b","size":2,"etag":"x","sha256":"y"}\n');
+    expect(p.skipped?.reason).toBe('not a CloudTrail or AWS Config file: JSON lines with keys key, size, etag, sha256');
+    expect(p.rejected).toEqual([]);
+  });
+});

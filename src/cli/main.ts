@@ -4,14 +4,17 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFrameworks } from '../controls/index.js';
 import { parseControlRef, runEvidence } from '../pipeline/evidence.js';
+import { runPull } from '../pipeline/pull.js';
 import { runReport } from '../pipeline/report.js';
+import { isS3Url } from '../sources/s3.js';
 import { listChecks, listFrameworks } from './catalog.js';
 import type { OutputFormat } from '../render/index.js';
 import { ConfigtrailError, UsageError, oneLine } from '../util/errors.js';
 import { resolvePeriod } from '../util/period.js';
+import type { S3Options } from '../sources/s3.js';
 import { generatorInfo } from '../util/version.js';
 import { createProgressReporter } from './progress.js';
-import { formatSummary, jsonSummary } from './summary.js';
+import { formatSummary, jsonSummary, printable } from './summary.js';
 
 /** Exit codes (documented in the README). */
 export const EXIT = { ok: 0, error: 1, usage: 2, strictRejections: 3 } as const;
@@ -37,6 +40,10 @@ interface ReportArgs {
   maxFileSize: number;
   window: number;
   chromium?: string;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  concurrency?: number;
 }
 
 function parseFormats(text: string): Set<OutputFormat> {
@@ -75,6 +82,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
       maxFileBytes: Math.floor(args.maxFileSize * MIB),
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
+      s3: s3Options(args),
       onProgress: progress.update,
     });
   } finally {
@@ -136,7 +144,22 @@ function runOptions<T>(y: Argv<T>) {
       default: 60,
       describe: 'minutes before a configuration capture in which its causing API call is searched',
     })
-    .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' });
+    .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' })
+    .option('profile', { type: 'string', describe: 'AWS profile for s3:// inputs (shared config and credentials files, SSO)' })
+    .option('region', { type: 'string', describe: 'AWS region of the bucket for s3:// inputs' })
+    .option('endpoint-url', { type: 'string', describe: 'S3-compatible endpoint for s3:// inputs (path-style addressing)' })
+    .option('concurrency', { type: 'number', default: 8, describe: 'S3 downloads in flight at once' });
+}
+
+/** S3 client settings from the shared options; only what was given. */
+export function s3Options(args: { profile?: string; region?: string; endpointUrl?: string; concurrency?: number }): S3Options {
+  if (args.concurrency !== undefined && !(args.concurrency >= 1)) throw new UsageError('--concurrency must be at least 1');
+  return {
+    ...(args.profile ? { profile: args.profile } : {}),
+    ...(args.region ? { region: args.region } : {}),
+    ...(args.endpointUrl ? { endpointUrl: args.endpointUrl } : {}),
+    ...(args.concurrency ? { concurrency: Math.floor(args.concurrency) } : {}),
+  };
 }
 
 interface EvidenceArgs extends Omit<ReportArgs, 'format'> {
@@ -168,6 +191,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
       maxFileBytes: Math.floor(args.maxFileSize * MIB),
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
+      s3: s3Options(args),
       onProgress: progress.update,
     });
   } finally {
@@ -177,6 +201,57 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
   else if (!args.quiet) {
     const lines = run.manifest.controls.map((c) => `${c.framework} ${c.id} ${c.status}: ${c.title}`);
     process.stdout.write(`${[...lines, 'wrote:', ...run.files.map((f) => `  ${f}`)].join('\n')}\n`);
+  }
+  return EXIT.ok;
+}
+
+interface PullArgs {
+  source: string;
+  from?: string;
+  to?: string;
+  quarter?: string;
+  out: string;
+  strict: boolean;
+  quiet: boolean;
+  json: boolean;
+  maxFileSize: number;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  concurrency?: number;
+}
+
+async function pullCommand(args: PullArgs): Promise<number> {
+  const period = resolvePeriod(args);
+  if (!isS3Url(args.source)) throw new UsageError(`pull reads from S3: expected s3://bucket/prefix, got "${args.source}"`);
+  if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
+  const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
+  let result;
+  try {
+    result = await runPull({
+      source: args.source,
+      period,
+      outDir: resolve(args.out),
+      maxFileBytes: Math.floor(args.maxFileSize * MIB),
+      s3: s3Options(args),
+      onProgress: (files, bytes, key) => progress.update({ stage: 'read', files, bytes, records: 0, detail: key }),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ downloaded: result.downloaded, resumed: result.resumed, objects: result.objects.length, rejected: result.rejected, manifest: result.manifestPath }, null, 2)}\n`);
+  } else if (!args.quiet) {
+    const lines = [`pulled ${result.objects.length} objects for ${period.label} (${result.downloaded} downloaded, ${result.resumed} already present)`, `manifest: ${result.manifestPath}`];
+    if (result.rejected.length > 0) {
+      lines.push(`rejected (${result.rejected.length}):`);
+      for (const r of result.rejected) lines.push(`  ${printable(r.path)}: ${printable(r.reason)}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (args.strict && result.rejected.length > 0) {
+    process.stderr.write(`configtrail: --strict: ${result.rejected.length} object(s) not copied; run pull again to resume\n`);
+    return EXIT.strictRejections;
   }
   return EXIT.ok;
 }
@@ -213,6 +288,29 @@ export async function main(argv: string[]): Promise<number> {
       async (args) => {
         debug = args.debug;
         exitCode = await evidenceCommand(args as unknown as EvidenceArgs);
+      },
+    )
+    .command(
+      'pull <source>',
+      'copy from S3 exactly what a report for the period needs, for an air-gapped machine (resumable)',
+      (y) =>
+        y
+          .positional('source', { type: 'string', demandOption: true, describe: 's3://bucket/prefix holding AWSLogs/ deliveries' })
+          .option('from', { type: 'string', describe: 'first day of the period, YYYY-MM-DD (UTC, inclusive)' })
+          .option('to', { type: 'string', describe: 'last day of the period, YYYY-MM-DD (UTC, inclusive)' })
+          .option('quarter', { type: 'string', describe: 'the period as a calendar quarter, e.g. 2026-Q3' })
+          .option('out', { type: 'string', demandOption: true, describe: 'folder to copy into (same key layout); an interrupted pull resumes there' })
+          .option('strict', { type: 'boolean', default: false, describe: `exit ${EXIT.strictRejections} when any object could not be copied` })
+          .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
+          .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary on stdout' })
+          .option('max-file-size', { type: 'number', default: 256, describe: 'largest object accepted, in MiB' })
+          .option('profile', { type: 'string', describe: 'AWS profile (shared config and credentials files, SSO)' })
+          .option('region', { type: 'string', describe: 'AWS region of the bucket' })
+          .option('endpoint-url', { type: 'string', describe: 'S3-compatible endpoint (path-style addressing)' })
+          .option('concurrency', { type: 'number', default: 8, describe: 'downloads in flight at once' }),
+      async (args) => {
+        debug = args.debug;
+        exitCode = await pullCommand(args as unknown as PullArgs);
       },
     )
     .command(

@@ -116,6 +116,10 @@ function parseNdjson(out: ParsedFile, content: string): boolean {
     return false;
   }
   if (!isObj(first) || lines.filter((l) => l.trim()).length < 2) return false;
+  if (!looksLikeEvent(first)) {
+    skip(out, `not a CloudTrail or AWS Config file: JSON lines with keys ${shortReason(Object.keys(first).slice(0, 5).join(', '), 80)}`);
+    return true;
+  }
   out.input.kind = 'cloudtrail-ndjson';
   let index = 0;
   for (const line of lines) {

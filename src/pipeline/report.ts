@@ -8,6 +8,7 @@ import { parseFile } from '../parse/index.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
 import { readSources } from '../sources/index.js';
+import type { S3Options } from '../sources/s3.js';
 import { EvidenceStore } from '../store/index.js';
 import { generatorInfo } from '../util/version.js';
 
@@ -35,6 +36,8 @@ export interface ReportRunOptions {
   /** How long before a configuration capture its causing API call may be. */
   windowMs: number;
   chromiumPath?: string;
+  /** S3 inputs: credentials profile, region, endpoint, concurrency. */
+  s3?: S3Options;
   onProgress?: (p: Progress) => void;
 }
 
@@ -57,7 +60,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const tell = (detail?: string) => opts.onProgress?.({ ...progress, detail });
 
   const store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
-  for await (const ev of readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes })) {
+  for await (const ev of readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) })) {
     if (ev.type !== 'file') {
       store.addSourceEvent(ev);
       continue;

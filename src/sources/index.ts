@@ -1,23 +1,64 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { InputRecord, SourceEvent, SourceOptions } from '../model/types.js';
+import type { InputRecord, Period, SourceEvent, SourceOptions } from '../model/types.js';
 import { cmp } from '../store/index.js';
 import { oneLine } from '../util/errors.js';
 import { archiveFormat, openArchive, type ArchiveFormat } from './archive.js';
+import { fetchObject, isS3Url, listForPeriod, makeClient, ordered, parseS3Url, type S3Object, type S3Options } from './s3.js';
 
 /**
  * The sources stage: turns the inputs named on the command line (folders, files, archives, and —
  * in a later issue — S3 prefixes) into a deterministic stream of leaf files. Nothing is extracted
  * to disk; every file that cannot be read is reported, never dropped.
  */
-export async function* readSources(inputs: string[], opts: SourceOptions): AsyncGenerator<SourceEvent> {
+export async function* readSources(inputs: string[], opts: ReadOptions): AsyncGenerator<SourceEvent> {
   for (const input of inputs) {
-    if (/^s3:\/\//i.test(input)) {
-      yield { type: 'rejected', rejection: { path: input, reason: 'S3 sources are not supported yet' } };
-      continue;
+    if (isS3Url(input)) yield* readS3(input, opts);
+    else yield* readLocal(input, opts);
+  }
+}
+
+export interface ReadOptions extends SourceOptions {
+  /** Prunes S3 listings to the delivery days that can hold evidence for the period. */
+  period?: Period;
+  s3?: S3Options & { onListRequest?: () => void };
+}
+
+/**
+ * One S3 location: listed (pruned by the period), downloaded with bounded concurrency, each object
+ * handed on as soon as it arrives and in key order. A failed listing or download is a rejection.
+ */
+async function* readS3(url: string, opts: ReadOptions): AsyncGenerator<SourceEvent> {
+  const loc = parseS3Url(url);
+  const client = makeClient(opts.s3 ?? {});
+  async function* listing(): AsyncGenerator<S3Object | { error: string }> {
+    try {
+      yield* listForPeriod(client, loc, opts.period, opts.s3);
+    } catch (err) {
+      yield { error: oneLine(err) };
     }
-    yield* readLocal(input, opts);
+  }
+  const work = async (item: S3Object | { error: string }): Promise<SourceEvent[]> => {
+    if ('error' in item) return [{ type: 'rejected', rejection: { path: url, reason: `listing failed: ${item.error}` } }];
+    const path = `s3://${loc.bucket}/${item.key}`;
+    if (item.size > opts.maxFileBytes) return [{ type: 'rejected', rejection: { path, reason: `object of ${item.size} bytes exceeds the ${opts.maxFileBytes}-byte limit` } }];
+    let bytes: Buffer;
+    try {
+      bytes = await fetchObject(client, loc.bucket, item, opts.maxFileBytes, opts.s3?.attempts);
+    } catch (err) {
+      return [{ type: 'rejected', rejection: { path, reason: `download failed: ${oneLine(err)}` } }];
+    }
+    const format = archiveFormat(item.key);
+    if (!format) return [{ type: 'file', file: { path, key: item.key, bytes } }];
+    const out: SourceEvent[] = [];
+    for await (const ev of readArchive(path, bytes, format, 0, opts)) out.push(ev);
+    return out;
+  };
+  try {
+    for await (const events of ordered(listing(), Math.max(1, opts.s3?.concurrency ?? 8), work)) yield* events;
+  } finally {
+    client.destroy();
   }
 }
 
