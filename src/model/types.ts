@@ -79,6 +79,11 @@ export interface SourceFile {
   key: string;
   /** Raw bytes as stored (possibly gzip-compressed). */
   bytes: Buffer;
+  /**
+   * A local file whose bytes the parse stage reads itself (on a worker thread), given when the
+   * sources stage was asked to defer reads; `bytes` is then empty.
+   */
+  fsPath?: string;
   /** The archive this file came from, if any. */
   container?: string;
 }
@@ -93,6 +98,8 @@ export type SourceEvent =
 export interface SourceOptions {
   /** Maximum bytes of one decompressed file or archive entry (gzip-bomb guard). */
   maxFileBytes: number;
+  /** Hand local files on by path (`SourceFile.fsPath`) for the parse stage to read in parallel. */
+  deferReads?: boolean;
 }
 
 // ───────────────────────────── parse / normalise ─────────────────────────────
@@ -218,6 +225,11 @@ export interface ParsedFile {
   items: ConfigItem[];
   digest?: DigestFile;
   credentialReport?: CredentialReport;
+  /**
+   * CloudTrail records that were valid but are not evidence (read-only successes outside what the
+   * store keeps): counted, not built. Set only when the parse stage was given the store's rule.
+   */
+  dropped?: { read: number; readOnly: number; failed: number };
   /** Whole-file or per-record rejections (per-record ones carry `record`). */
   rejected: Rejection[];
   /** Set when the file is not something configtrail reads. */

@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '../model/types.js';
 import { looksLikeEvent, normaliseEvent } from './cloudtrail.js';
 import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
-import { isObj, parseTime, shortReason, str, text, type Obj } from './values.js';
+import { keepsEvent, type KeepRule } from '../store/keep.js';
+import { bool, isObj, parseTime, shortReason, str, text, type Obj } from './values.js';
 
 export interface ParseOptions {
   /** Largest decompressed size accepted (gzip-bomb guard). */
   maxFileBytes: number;
+  /**
+   * The store's rule for which events are evidence. When given, valid records it would drop are
+   * only counted (ParsedFile.dropped), not built: most of a trail is read-only noise.
+   */
+  keep?: KeepRule;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -18,7 +25,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Synchronous and pure (it can run in a worker), and it never throws: a file or record that cannot
  * be used comes back as a rejection with its reason; a file of another kind comes back as skipped.
  */
-export function parseFile(file: SourceFile, opts: ParseOptions): ParsedFile {
+export function parseFile(source: SourceFile, opts: ParseOptions): ParsedFile {
+  let file = source;
+  if (source.fsPath !== undefined) {
+    // A deferred local file: read here (on a worker), with the same checks the sources stage makes.
+    const problem = readDeferred(source, opts.maxFileBytes);
+    if (typeof problem === 'string') {
+      return { input: { path: source.path, sha256: '', size: 0, kind: 'unknown', records: 0, rejected: 0 }, events: [], items: [], rejected: [{ path: source.path, reason: problem }] };
+    }
+    file = problem;
+  }
   const out: ParsedFile = {
     input: {
       path: file.path,
@@ -33,6 +49,8 @@ export function parseFile(file: SourceFile, opts: ParseOptions): ParsedFile {
     rejected: [],
   };
   if (file.container) out.input.container = file.container;
+  if (opts.keep) keepRule = opts.keep;
+  else keepRule = undefined;
   try {
     parseInto(out, file, opts);
   } catch (err) {
@@ -42,10 +60,24 @@ export function parseFile(file: SourceFile, opts: ParseOptions): ParsedFile {
   return out;
 }
 
+function readDeferred(file: SourceFile, maxFileBytes: number): SourceFile | string {
+  try {
+    const st = lstatSync(file.fsPath!);
+    if (st.isSymbolicLink()) return 'symbolic link not followed';
+    if (!st.isFile()) return 'not a regular file';
+    if (st.size > maxFileBytes) return `file of ${st.size} bytes exceeds the ${maxFileBytes}-byte limit`;
+    const { fsPath: _, ...rest } = file;
+    return { ...rest, bytes: readFileSync(file.fsPath!) };
+  } catch (err) {
+    return shortReason((err as Error).message);
+  }
+}
+
 function reject(out: ParsedFile, reason: string): void {
   out.events = [];
   out.items = [];
   delete out.digest;
+  delete out.dropped;
   out.input.records = 0;
   out.input.rejected = 0;
   out.rejected = [{ path: out.input.path, reason }];
@@ -143,7 +175,32 @@ function recordRejected(out: ParsedFile, record: number, reason: string): void {
   out.input.rejected++;
 }
 
+/** Set for the duration of one parseFile call (parsing is synchronous). */
+let keepRule: KeepRule | undefined;
+
+/**
+ * A valid record that is not evidence, counted without building it. Returns false when the record
+ * must go through full normalisation (kept, or invalid: then it is rejected with its reason).
+ */
+function dropIfNotEvidence(out: ParsedFile, raw: unknown, rule: KeepRule): boolean {
+  if (!isObj(raw)) return false;
+  const { eventName, eventSource, eventID, eventTime, userIdentity: ui } = raw;
+  if (typeof eventName !== 'string' || !eventName || typeof eventSource !== 'string' || !eventSource || typeof eventID !== 'string' || !eventID) return false;
+  if (ui !== undefined && !isObj(ui)) return false;
+  const eventTimeMs = parseTime(eventTime);
+  if (eventTimeMs === undefined || !text(raw.awsRegion) || !(text(raw.recipientAccountId) ?? (ui ? text(ui.accountId) : undefined))) return false;
+  const errorCode = text(raw.errorCode);
+  const readOnly = bool(raw.readOnly);
+  if (keepsEvent({ eventTimeMs, eventName, eventSource, errorCode, readOnly, userType: ui ? str(ui.type) : undefined }, rule)) return false;
+  const d = (out.dropped ??= { read: 0, readOnly: 0, failed: 0 });
+  d.read++;
+  if (errorCode) d.failed++;
+  else if (readOnly === true) d.readOnly++;
+  return true;
+}
+
 function addEvent(out: ParsedFile, raw: unknown, index: number): void {
+  if (keepRule && dropIfNotEvidence(out, raw, keepRule)) return;
   const ev = normaliseEvent(raw, out.input.path, index);
   if (typeof ev === 'string') recordRejected(out, index, ev);
   else out.events.push(ev);

@@ -36,6 +36,11 @@ export function bool(v: unknown): boolean | undefined {
 export function parseTime(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? Math.round(v * 1000) : undefined;
   if (typeof v !== 'string' || v.length === 0 || v.length > 40) return undefined;
+  // The common case first: CloudTrail's `2026-07-03T10:15:42Z`.
+  if (v.length === 20 && v.charCodeAt(10) === 84 && v.charCodeAt(19) === 90 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) {
+    const ms = Date.parse(v);
+    if (Number.isFinite(ms)) return ms;
+  }
   if (/^\d+(\.\d+)?$/.test(v)) return parseTime(Number(v));
   const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(v);
   if (compact) {

@@ -4,7 +4,7 @@ import type { Waiver } from '../controls/waivers.js';
 import { activityOf } from '../correlate/activity.js';
 import { correlate } from '../correlate/index.js';
 import type { Period, Report } from '../model/types.js';
-import { parseFile } from '../parse/index.js';
+import { ParsePool } from '../parse/pool.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
 import { readSources } from '../sources/index.js';
@@ -60,17 +60,31 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const tell = (detail?: string) => opts.onProgress?.({ ...progress, detail });
 
   const store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
-  for await (const ev of readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) })) {
-    if (ev.type !== 'file') {
-      store.addSourceEvent(ev);
-      continue;
+  const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep });
+  // Decoded files arrive in any order; the store sorts what it keeps, so the report does not depend on it.
+  const inFlight = new Set<Promise<void>>();
+  const limit = Math.max(2, pool.threads * 4);
+  try {
+    for await (const ev of readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) })) {
+      if (ev.type !== 'file') {
+        store.addSourceEvent(ev);
+        continue;
+      }
+      const size = ev.file.bytes.length;
+      const task: Promise<void> = pool.parse(ev.file).then((parsed) => {
+        store.addParsed(parsed);
+        progress.files++;
+        progress.bytes += size;
+        progress.records += parsed.input.records;
+        tell(parsed.input.path);
+        inFlight.delete(task);
+      });
+      inFlight.add(task);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
     }
-    const parsed = parseFile(ev.file, { maxFileBytes: opts.maxFileBytes });
-    store.addParsed(parsed);
-    progress.files++;
-    progress.bytes += ev.file.bytes.length;
-    progress.records += parsed.input.records;
-    tell(ev.file.path);
+    await Promise.all(inFlight);
+  } finally {
+    await pool.close();
   }
   const evidence = store.finish();
 

@@ -72,78 +72,68 @@ async function* readLocal(path: string, opts: SourceOptions): AsyncGenerator<Sou
     yield { type: 'rejected', rejection: { path, reason } };
     return;
   }
-  if (st.isDirectory()) {
-    yield* walk(path, '', opts);
-    return;
+  const tasks = st.isDirectory() ? walk(path, '') : (async function* (): AsyncGenerator<Task> {
+    yield { file: path, key: basename(path) };
+  })();
+  // Reads overlap (small files are latency-bound); what follows still sees them in walk order.
+  for await (const loaded of ordered(tasks, READ_AHEAD, (t) => load(t, opts))) {
+    if ('archive' in loaded) yield* readArchive(loaded.archive, loaded.archive, loaded.format, 0, opts);
+    else yield* loaded.events;
   }
-  yield* readLeaf(path, basename(path), st, opts);
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/** Files read ahead of the one being parsed. */
+const READ_AHEAD = 16;
+
+type Task = { event: SourceEvent } | { file: string; key: string };
+type Loaded = { events: SourceEvent[] } | { archive: string; format: ArchiveFormat };
+
 /** Depth-first, entries sorted by name (byte order), so every run sees files in the same order. */
-async function* walk(root: string, rel: string, opts: SourceOptions): AsyncGenerator<SourceEvent> {
+async function* walk(root: string, rel: string): AsyncGenerator<Task> {
   const dir = rel ? join(root, rel) : root;
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    yield { type: 'rejected', rejection: { path: dir, reason: oneLine(err) } };
+    yield { event: { type: 'rejected', rejection: { path: dir, reason: oneLine(err) } } };
     return;
   }
   entries.sort((a, b) => cmp(a.name, b.name));
   for (const e of entries) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
     const childPath = join(root, childRel);
-    if (e.isDirectory()) {
-      yield* walk(root, childRel, opts);
-    } else if (e.isSymbolicLink()) {
-      // Following links could leave the export (or loop); an auditor's export has none.
-      yield { type: 'skipped', skip: { path: childPath, reason: 'symbolic link not followed' } };
-    } else if (e.isFile()) {
-      let st;
-      try {
-        st = await lstat(childPath);
-      } catch (err) {
-        yield { type: 'rejected', rejection: { path: childPath, reason: oneLine(err) } };
-        continue;
-      }
-      yield* readLeaf(childPath, childRel, st, opts);
-    } else {
-      yield { type: 'skipped', skip: { path: childPath, reason: 'not a regular file' } };
-    }
+    if (e.isDirectory()) yield* walk(root, childRel);
+    // Following links could leave the export (or loop); an auditor's export has none.
+    else if (e.isSymbolicLink()) yield { event: { type: 'skipped', skip: { path: childPath, reason: 'symbolic link not followed' } } };
+    else if (e.isFile()) yield { file: childPath, key: childRel };
+    else yield { event: { type: 'skipped', skip: { path: childPath, reason: 'not a regular file' } } };
   }
 }
 
-async function* readLeaf(
-  path: string,
-  key: string,
-  st: { size: number; isFile(): boolean; isSymbolicLink(): boolean },
-  opts: SourceOptions,
-): AsyncGenerator<SourceEvent> {
-  if (st.isSymbolicLink()) {
-    yield { type: 'skipped', skip: { path, reason: 'symbolic link not followed' } };
-    return;
-  }
-  if (!st.isFile()) {
-    yield { type: 'skipped', skip: { path, reason: 'not a regular file' } };
-    return;
-  }
-  const format = archiveFormat(path);
-  if (format) {
-    yield* readArchive(path, path, format, 0, opts);
-    return;
-  }
-  if (st.size > opts.maxFileBytes) {
-    yield { type: 'rejected', rejection: { path, reason: `file of ${st.size} bytes exceeds the ${opts.maxFileBytes}-byte limit` } };
-    return;
-  }
-  let bytes: Buffer;
+async function load(task: Task, opts: SourceOptions): Promise<Loaded> {
+  if ('event' in task) return { events: [task.event] };
+  const path = task.file;
+  const reject = (reason: string): Loaded => ({ events: [{ type: 'rejected', rejection: { path, reason } }] });
+  // The parse stage stats and reads it on a worker thread; archives are still opened here.
+  if (opts.deferReads && !archiveFormat(path)) return { events: [{ type: 'file', file: { path, key: task.key, bytes: EMPTY, fsPath: path } }] };
+  let st;
   try {
-    bytes = await readFile(path);
+    st = await lstat(path);
   } catch (err) {
-    yield { type: 'rejected', rejection: { path, reason: oneLine(err) } };
-    return;
+    return reject(oneLine(err));
   }
-  yield { type: 'file', file: { path, key, bytes } };
+  if (st.isSymbolicLink()) return { events: [{ type: 'skipped', skip: { path, reason: 'symbolic link not followed' } }] };
+  if (!st.isFile()) return { events: [{ type: 'skipped', skip: { path, reason: 'not a regular file' } }] };
+  const format = archiveFormat(path);
+  if (format) return { archive: path, format };
+  if (st.size > opts.maxFileBytes) return reject(`file of ${st.size} bytes exceeds the ${opts.maxFileBytes}-byte limit`);
+  try {
+    return { events: [{ type: 'file', file: { path, key: task.key, bytes: await readFile(path) } }] };
+  } catch (err) {
+    return reject(oneLine(err));
+  }
 }
 
 /**

@@ -12,20 +12,11 @@ import type {
   Skip,
   SourceEvent,
 } from '../model/types.js';
+import { keepRule, keepsEvent, type KeepRule } from './keep.js';
 
 const HOUR_MS = 3_600_000;
 
-/** STS calls whose responses hand out credentials: the links of an actor chain. */
-export const SESSION_ISSUING_EVENTS = new Set([
-  'AssumeRole',
-  'AssumeRoleWithSAML',
-  'AssumeRoleWithWebIdentity',
-  'GetFederationToken',
-  'GetSessionToken',
-]);
-
-/** Event sources whose successful read-only calls the activity checks need (sign-ins). */
-const ACTIVITY_SOURCES = new Set(['signin.amazonaws.com']);
+export { SESSION_ISSUING_EVENTS } from './keep.js';
 
 export interface StoreOptions {
   /** How long before a capture a causing event may be; events that early before the period are kept. */
@@ -61,15 +52,14 @@ export class EvidenceStore {
     events: { read: 0, kept: 0, readOnly: 0, failed: 0 },
     configurationItems: { read: 0, kept: 0 },
   };
-  private readonly sessionFromMs: number;
-  private readonly writeFromMs: number;
+  /** Which events are evidence; the parse stage applies the same rule to skip building the rest. */
+  readonly keep: KeepRule;
 
   constructor(
     readonly period: Period,
     opts: StoreOptions,
   ) {
-    this.sessionFromMs = period.startMs - (opts.sessionMarginMs ?? 48 * HOUR_MS);
-    this.writeFromMs = period.startMs - opts.windowMs;
+    this.keep = keepRule(period, opts.windowMs, opts.sessionMarginMs);
   }
 
   /** Records what the sources stage reports besides files (archives, source-level rejections). */
@@ -94,7 +84,8 @@ export class EvidenceStore {
   }
 
   addParsed(file: ParsedFile): void {
-    this.inputs.push(file.input);
+    // A file that could not even be read has no hash to list; its rejection says why.
+    if (file.input.sha256) this.inputs.push(file.input);
     this.rejected.push(...file.rejected);
     this.counts.files.read++;
     this.counts.records.read += file.input.records;
@@ -110,6 +101,12 @@ export class EvidenceStore {
       return;
     }
     this.counts.files.used++;
+    if (file.dropped) {
+      // Records the parse stage validated and counted but did not build: never evidence.
+      this.counts.events.read += file.dropped.read;
+      this.counts.events.readOnly += file.dropped.readOnly;
+      this.counts.events.failed += file.dropped.failed;
+    }
     if (file.digest) this.digests.push(file.digest);
     if (file.credentialReport) this.credentialReports.push(file.credentialReport);
     for (const item of file.items) this.addItem(item);
@@ -143,16 +140,9 @@ export class EvidenceStore {
   }
 
   private keeps(e: CloudTrailEvent): boolean {
-    const t = e.eventTimeMs;
-    if (t >= this.period.endMs) return false;
-    if (SESSION_ISSUING_EVENTS.has(e.eventName) && e.eventSource === 'sts.amazonaws.com') return t >= this.sessionFromMs;
-    if (t < this.writeFromMs) return false;
-    if (e.errorCode) return t >= this.period.startMs;
-    if (ACTIVITY_SOURCES.has(e.eventSource)) return t >= this.period.startMs;
-    // Any use of the root user is evidence (CIS: eliminate root use), reads included.
-    if (e.userIdentity.type === 'Root') return t >= this.period.startMs;
-    return e.readOnly !== true;
+    return keepsEvent({ eventTimeMs: e.eventTimeMs, eventName: e.eventName, eventSource: e.eventSource, errorCode: e.errorCode, readOnly: e.readOnly, userType: e.userIdentity.type }, this.keep);
   }
+
 
   /** The evidence, in a stable order whatever order the files arrived in. */
   finish(): Evidence {
