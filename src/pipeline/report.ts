@@ -63,7 +63,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep });
   // Decoded files arrive in any order; the store sorts what it keeps, so the report does not depend on it.
   const inFlight = new Set<Promise<void>>();
-  const limit = Math.max(2, pool.threads * 4);
+  const limit = Math.max(2, pool.threads * 32);
   try {
     for await (const ev of readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) })) {
       if (ev.type !== 'file') {

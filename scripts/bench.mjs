@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// npm run bench: generates exports of 0.5M, 2M and 8M CloudTrail events with the samples generator
+// (cached in .bench/), then measures, on the same files and in the same run:
+//   - baseline-node:   gunzip + JSON.parse of every CloudTrail file, one thread, counting records
+//   - baseline-duckdb: DuckDB's read_json_objects counting the records (all cores)
+//   - configtrail:     a full JSON report (`report --format json`)
+// Each runs in its own process; peak RSS is that process's maxRSS (threads included).
+// BENCH_SIZES=500000,2000000 picks other sizes. Prints a table and writes .bench/results.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const benchDir = join(root, '.bench');
+const sizes = (process.env.BENCH_SIZES ?? '500000,2000000,8000000').split(',').map(Number).filter((n) => n > 0);
+const FROM = '2026-07-01';
+const TO = '2026-09-30';
+mkdirSync(benchDir, { recursive: true });
+
+/** Runs `node <args>` with a preload that reports the process's peak RSS; returns wall seconds, RSS MiB and stdout. */
+function measure(args, env = {}) {
+  const rssFile = join(benchDir, `rss-${process.pid}.txt`);
+  rmSync(rssFile, { force: true });
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', join(root, 'scripts', 'bench-rss.mjs'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  const rssKb = Number(readFileSync(rssFile, 'utf8'));
+  return { wall, rssMiB: rssKb / 1024, stdout: r.stdout.trim() };
+}
+
+const results = [];
+for (const size of sizes) {
+  const dir = join(benchDir, `export-${size}`);
+  if (!existsSync(join(dir, 'ground-truth.json'))) {
+    process.stderr.write(`generating ${size.toLocaleString('en-US')} events…\n`);
+    rmSync(dir, { recursive: true, force: true });
+    execFileSync(process.execPath, [join(root, 'dist/samples/cli.js'), '--seed', '1', '--out', dir, '--from', FROM, '--to', TO, '--events', String(size)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const truth = JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8'));
+  const events = truth.events;
+  process.stderr.write(`measuring ${events.toLocaleString('en-US')} events…\n`);
+  const node = measure([join(root, 'scripts', 'bench-baseline-node.mjs'), join(dir, 'export')]);
+  const duck = measure([join(root, 'scripts', 'bench-baseline-duckdb.mjs'), join(dir, 'export')]);
+  const out = join(benchDir, `report-${size}`);
+  const report = measure([join(root, 'dist/src/cli/main.js'), 'report', join(dir, 'export'), '--quarter', '2026-Q3', '--format', 'json', '--out', out, '--quiet']);
+  for (const [name, m] of [['baseline-node', node], ['baseline-duckdb', duck]]) {
+    if (Number(m.stdout) !== events) throw new Error(`${name} counted ${m.stdout} records, expected ${events}`);
+  }
+  const counted = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).counts.events.read;
+  if (counted !== events) throw new Error(`configtrail read ${counted} events, expected ${events}`);
+  results.push({ events, node, duck, report });
+}
+
+const row = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(17) : String(c).padStart(12))).join(' ');
+const fmt = (m, events) => [m.wall.toFixed(2), Math.round(events / m.wall).toLocaleString('en-US'), m.rssMiB.toFixed(0)];
+const lines = [
+  `machine: ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`,
+  row(['events', 'run', 'wall s', 'events/s', 'peak RSS MiB']),
+];
+for (const r of results) {
+  lines.push(row([r.events.toLocaleString('en-US'), 'node baseline', ...fmt(r.node, r.events)]));
+  lines.push(row(['', 'duckdb count', ...fmt(r.duck, r.events)]));
+  lines.push(row(['', 'configtrail', ...fmt(r.report, r.events)]));
+  lines.push(row(['', 'ratio vs duckdb', (r.report.wall / r.duck.wall).toFixed(2), '', '']));
+}
+if (results.length > 1) {
+  const first = results[0];
+  const last = results[results.length - 1];
+  lines.push(`peak RSS growth ${first.events.toLocaleString('en-US')} → ${last.events.toLocaleString('en-US')} events: ${(last.report.rssMiB / first.report.rssMiB).toFixed(2)}x (target ≤ 1.5x)`);
+}
+const best = Math.min(...results.map((r) => r.events / r.report.wall));
+lines.push(`targets: ratio ≤ 1.0 vs DuckDB counting; ≥ 250,000 events/s (slowest size here: ${Math.round(best).toLocaleString('en-US')})`);
+process.stdout.write(`${lines.join('\n')}\n`);
+writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify({ machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version }, results }, null, 2)}\n`);
