@@ -285,3 +285,42 @@ describe.skipIf(!chromiumAvailable())('evidence pack', () => {
     expect(pack.changes.every((c) => pack.controls.some((ctl) => ctl.findings.some((f) => f.changeId === c.id || f.resourceId === c.resourceId)))).toBe(true);
   });
 });
+
+describe('workspace and query', () => {
+  const files = () => readdirSync(join(work, 'gen/export'), { recursive: true }).length;
+  let ws: string;
+
+  it('a second report over the same inputs, for another period and framework, reuses the workspace and equals a fresh run', () => {
+    ws = join(work, 'ws');
+    const first = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'ws-1'), '--workspace', ws, '--json']);
+    expect(first.status).toBe(0);
+    const s1 = JSON.parse(first.stdout) as { workspace: { decoded: number; reused: number }; counts: { files: { read: number } } };
+    expect(s1.workspace).toMatchObject({ reused: 0, decoded: s1.counts.files.read });
+    const fresh1 = join(work, 'ws-fresh-1');
+    expect(runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--out', fresh1, '--no-workspace', '--quiet']).status).toBe(0);
+    expect(readFileSync(join(work, 'ws-1', 'report.json'), 'utf8')).toBe(readFileSync(join(fresh1, 'report.json'), 'utf8'));
+
+    const args = ['--from', '2026-07-10', '--to', '2026-07-20', '--framework', 'soc2', '--format', 'json'];
+    const second = runCli(['report', join(work, 'gen/export'), ...args, '--out', join(work, 'ws-2'), '--workspace', ws, '--json']);
+    const s2 = JSON.parse(second.stdout) as { workspace: { decoded: number; reused: number } };
+    expect(s2.workspace).toEqual({ dir: ws, decoded: 0, reused: s1.workspace.decoded });
+    const fresh2 = join(work, 'ws-fresh-2');
+    expect(runCli(['report', join(work, 'gen/export'), ...args, '--out', fresh2, '--no-workspace', '--quiet']).status).toBe(0);
+    expect(readFileSync(join(work, 'ws-2', 'report.json'), 'utf8')).toBe(readFileSync(join(fresh2, 'report.json'), 'utf8'));
+    expect(files()).toBeGreaterThan(0);
+  });
+
+  it('answers SQL over the changes and events of the last run', () => {
+    const report = readReport(join(work, 'ws-2'));
+    const count = runCli(['query', 'SELECT count(*)::INTEGER AS n FROM changes', '--workspace', ws, '--format', 'json']);
+    expect(count.stderr).toBe('');
+    expect(JSON.parse(count.stdout)).toEqual([{ n: report.changes.length }]);
+    const who = runCli(['query', "SELECT origin, count(*)::INTEGER AS n FROM events WHERE eventName = 'AssumeRoleWithSAML' GROUP BY origin ORDER BY n DESC, origin", '--workspace', ws]);
+    expect(who.status).toBe(0);
+    expect(who.stdout).toMatch(/^origin\s+n\n/);
+    expect(who.stdout).toMatch(/@example\.com/);
+    const bad = runCli(['query', 'SELEC nonsense', '--workspace', ws]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^configtrail: error: query failed: /);
+  });
+});

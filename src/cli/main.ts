@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFrameworks } from '../controls/index.js';
@@ -7,6 +7,7 @@ import { parseControlRef, runEvidence } from '../pipeline/evidence.js';
 import { runPull } from '../pipeline/pull.js';
 import { runReport } from '../pipeline/report.js';
 import { isS3Url } from '../sources/s3.js';
+import { runQuery, type QueryFormat } from '../store/query.js';
 import { listChecks, listFrameworks } from './catalog.js';
 import type { OutputFormat } from '../render/index.js';
 import { ConfigtrailError, UsageError, oneLine } from '../util/errors.js';
@@ -44,6 +45,8 @@ interface ReportArgs {
   region?: string;
   endpointUrl?: string;
   concurrency?: number;
+  /** A folder, or false for --no-workspace. */
+  workspace?: string | false;
 }
 
 function parseFormats(text: string): Set<OutputFormat> {
@@ -69,9 +72,13 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
   const outDir = resolve(args.out);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
+  const workspace = args.workspace === false ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
+  const stats = { decoded: 0, reused: 0 };
   let run;
   try {
     run = await runReport({
+      ...(workspace ? { workspace } : {}),
+      stats,
       inputs: args.inputs,
       period,
       frameworks,
@@ -89,7 +96,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
     progress.stop();
   }
   const { report, files } = run;
-  if (args.json) process.stdout.write(`${JSON.stringify(jsonSummary(report, files), null, 2)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify({ ...jsonSummary(report, files), workspace: workspace ? { dir: workspace, ...stats } : null }, null, 2)}\n`);
   else if (!args.quiet) process.stdout.write(formatSummary(report, files));
   const rejections = report.rejected.length;
   if (args.strict && rejections > 0) {
@@ -148,7 +155,8 @@ function runOptions<T>(y: Argv<T>) {
     .option('profile', { type: 'string', describe: 'AWS profile for s3:// inputs (shared config and credentials files, SSO)' })
     .option('region', { type: 'string', describe: 'AWS region of the bucket for s3:// inputs' })
     .option('endpoint-url', { type: 'string', describe: 'S3-compatible endpoint for s3:// inputs (path-style addressing)' })
-    .option('concurrency', { type: 'number', default: 8, describe: 'S3 downloads in flight at once' });
+    .option('concurrency', { type: 'number', default: 8, describe: 'S3 downloads in flight at once' })
+    .option('workspace', { type: 'string', describe: 'folder caching decoded inputs by hash, reused by later runs (report: default <out>/.workspace; --no-workspace: none)' });
 }
 
 /** S3 client settings from the shared options; only what was given. */
@@ -179,6 +187,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
   let run;
   try {
     run = await runEvidence({
+      ...(args.workspace ? { workspace: resolve(args.workspace) } : {}),
       inputs: args.inputs,
       period,
       frameworks,
@@ -311,6 +320,19 @@ export async function main(argv: string[]): Promise<number> {
       async (args) => {
         debug = args.debug;
         exitCode = await pullCommand(args as unknown as PullArgs);
+      },
+    )
+    .command(
+      'query <sql>',
+      'SQL (DuckDB) over the evidence of the last report run with this workspace: tables events, changes, findings, inputs',
+      (y) =>
+        y
+          .positional('sql', { type: 'string', demandOption: true, describe: 'e.g. "SELECT origin, count(*) FROM changes GROUP BY 1 ORDER BY 2 DESC"' })
+          .option('workspace', { type: 'string', demandOption: true, describe: 'the workspace folder a report run wrote (default of report: <out>/.workspace)' })
+          .option('format', { type: 'string', choices: ['table', 'csv', 'json'], default: 'table', describe: 'output format' }),
+      async (args) => {
+        debug = args.debug;
+        process.stdout.write(await runQuery(resolve(args.workspace), args.sql, args.format as QueryFormat));
       },
     )
     .command(

@@ -30,9 +30,7 @@ export function parseFile(source: SourceFile, opts: ParseOptions): ParsedFile {
   if (source.fsPath !== undefined) {
     // A deferred local file: read here (on a worker), with the same checks the sources stage makes.
     const problem = readDeferred(source, opts.maxFileBytes);
-    if (typeof problem === 'string') {
-      return { input: { path: source.path, sha256: '', size: 0, kind: 'unknown', records: 0, rejected: 0 }, events: [], items: [], rejected: [{ path: source.path, reason: problem }] };
-    }
+    if (typeof problem === 'string') return unreadable(source, problem);
     file = problem;
   }
   const out: ParsedFile = {
@@ -60,7 +58,13 @@ export function parseFile(source: SourceFile, opts: ParseOptions): ParsedFile {
   return out;
 }
 
-function readDeferred(file: SourceFile, maxFileBytes: number): SourceFile | string {
+/** The result for a file that could not be read at all. */
+export function unreadable(file: SourceFile, reason: string): ParsedFile {
+  return { input: { path: file.path, sha256: '', size: 0, kind: 'unknown', records: 0, rejected: 0 }, events: [], items: [], rejected: [{ path: file.path, reason }] };
+}
+
+/** Reads a deferred local file (SourceFile.fsPath), or says why it cannot be read. */
+export function readDeferred(file: SourceFile, maxFileBytes: number): SourceFile | string {
   try {
     const st = lstatSync(file.fsPath!);
     if (st.isSymbolicLink()) return 'symbolic link not followed';

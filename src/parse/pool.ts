@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
+import { parseCached } from './cached.js';
 import { parseFile, type ParseOptions } from './index.js';
 
 /** The compiled worker script: beside this module when built, else the build's copy (tests run from src/). */
@@ -34,6 +35,8 @@ export class ParsePool {
   constructor(
     private readonly opts: ParseOptions,
     size = Math.max(1, availableParallelism()),
+    /** The workspace folder: decoded files are cached there by hash and reused. */
+    private readonly workspace?: string,
   ) {
     const script = size > 1 ? workerScript() : undefined;
     if (!script) return;
@@ -60,9 +63,9 @@ export class ParsePool {
     return this.waiting.size;
   }
 
-  parse(file: SourceFile): Promise<ParsedFile> {
+  parse(file: SourceFile): Promise<ParsedFile & { fromCache?: boolean }> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.workers.length === 0) return Promise.resolve(parseFile(file, this.opts));
+    if (this.workers.length === 0) return Promise.resolve(this.workspace ? parseCached(file, this.opts, this.workspace) : parseFile(file, this.opts));
     // The least busy worker takes it.
     let best = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
@@ -70,7 +73,7 @@ export class ParsePool {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      this.workers[best]!.postMessage({ id, file, opts: this.opts });
+      this.workers[best]!.postMessage({ id, file, opts: this.opts, ...(this.workspace ? { workspace: this.workspace } : {}) });
     });
   }
 

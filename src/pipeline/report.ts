@@ -5,6 +5,7 @@ import { activityOf } from '../correlate/activity.js';
 import { correlate } from '../correlate/index.js';
 import type { Period, Report } from '../model/types.js';
 import { ParsePool } from '../parse/pool.js';
+import { writeQueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
 import { readSources } from '../sources/index.js';
@@ -38,6 +39,10 @@ export interface ReportRunOptions {
   chromiumPath?: string;
   /** S3 inputs: credentials profile, region, endpoint, concurrency. */
   s3?: S3Options;
+  /** Where decoded inputs are cached by hash for later runs (see src/store/workspace.ts). */
+  workspace?: string;
+  /** Filled in by the run: files decoded now and files reused from the workspace. */
+  stats?: { decoded: number; reused: number };
   onProgress?: (p: Progress) => void;
 }
 
@@ -60,7 +65,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const tell = (detail?: string) => opts.onProgress?.({ ...progress, detail });
 
   const store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
-  const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep });
+  const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep }, undefined, opts.workspace);
+  const stats = opts.stats ?? { decoded: 0, reused: 0 };
   // Decoded files arrive in any order; the store sorts what it keeps, so the report does not depend on it.
   const inFlight = new Set<Promise<void>>();
   const limit = Math.max(2, pool.threads * 32);
@@ -70,11 +76,13 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         store.addSourceEvent(ev);
         continue;
       }
-      const size = ev.file.bytes.length;
       const task: Promise<void> = pool.parse(ev.file).then((parsed) => {
+        if (parsed.fromCache) stats.reused++;
+        else stats.decoded++;
+        delete parsed.fromCache;
         store.addParsed(parsed);
         progress.files++;
-        progress.bytes += size;
+        progress.bytes += parsed.input.size;
         progress.records += parsed.input.records;
         tell(parsed.input.path);
         inFlight.delete(task);
@@ -91,8 +99,9 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   progress.stage = 'correlate';
   tell();
   const correlation = correlate(evidence, { windowMs: opts.windowMs });
+  const activity = activityOf(evidence);
   const controlEvidence = buildControlEvidence(evidence, correlation, {
-    activity: activityOf(evidence),
+    activity,
     authorizedPrincipals: opts.authorizedPrincipals,
   });
   const controls = evaluateControls(opts.frameworks, controlEvidence, opts.waivers);
@@ -101,5 +110,6 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     frameworks: opts.frameworks.map((f) => f.id),
     controls,
   });
+  if (opts.workspace) writeQueryTables(opts.workspace, report, activity);
   return report;
 }

@@ -14,7 +14,6 @@ import type {
 } from '../model/types.js';
 import { keepRule, keepsEvent, type KeepRule } from './keep.js';
 
-const HOUR_MS = 3_600_000;
 
 export { SESSION_ISSUING_EVENTS } from './keep.js';
 

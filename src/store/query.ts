@@ -1,0 +1,102 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActivityEvent } from '../controls/model.js';
+import type { Report } from '../model/types.js';
+import { UsageError } from '../util/errors.js';
+
+/**
+ * SQL over the evidence of the last report run with a workspace: `configtrail query` opens these
+ * tables in DuckDB. One JSON object per line, one file per table:
+ *   events    — the CloudTrail events kept as evidence in the period (writes, STS, failures,
+ *               sign-ins, root use), each with its resolved actor
+ *   changes   — the configuration changes with their cause and actor
+ *   findings  — every control finding (one row per requirement without findings)
+ *   inputs    — every file read, with its SHA-256
+ */
+export const TABLES = ['events', 'changes', 'findings', 'inputs'] as const;
+
+function ndjson(rows: unknown[]): string {
+  return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : '');
+}
+
+export function writeQueryTables(workspace: string, report: Report, activity: ActivityEvent[]): void {
+  const dir = join(workspace, 'tables');
+  mkdirSync(dir, { recursive: true });
+  const events = activity.map(({ event: e, actor }) => ({
+    eventTime: e.eventTime, eventId: e.eventId, eventSource: e.eventSource, eventName: e.eventName, accountId: e.accountId, region: e.awsRegion,
+    errorCode: e.errorCode ?? null, readOnly: e.readOnly ?? null, sourceIPAddress: e.sourceIPAddress ?? null, principalType: e.userIdentity.type ?? null, principalArn: e.userIdentity.arn ?? null,
+    origin: actor.origin, originType: actor.originType, chain: actor.chain.map((s) => s.name).join(' → '), requestParameters: e.requestParameters === undefined ? null : JSON.stringify(e.requestParameters),
+  }));
+  const changes = report.changes.map((c) => ({
+    captureTime: c.captureTime, accountId: c.accountId, region: c.region, resourceType: c.resourceType, resourceId: c.resourceId, resourceName: c.resourceName ?? null, changeType: c.changeType,
+    method: c.attribution.method, confidence: c.attribution.confidence, eventName: c.attribution.eventName ?? null, eventTime: c.attribution.eventTime ?? null, eventId: c.attribution.eventId ?? null,
+    origin: c.actor?.origin ?? null, originType: c.actor?.originType ?? null, chain: c.actor ? c.actor.chain.map((s) => s.name).join(' → ') : null, diff: JSON.stringify(c.diff),
+  }));
+  const findings = report.controls.flatMap((c) =>
+    (c.findings.length > 0 ? c.findings : [undefined]).map((f) => ({
+      framework: c.framework, controlId: c.id, title: c.title, controlStatus: c.status, check: f?.check ?? null, resourceType: f?.resourceType ?? null, resourceId: f?.resourceId ?? null,
+      findingStatus: f?.status ?? null, detail: f?.detail ?? c.reason ?? null, time: f?.time ?? null, origin: f?.actor?.origin ?? null, waived: f?.waiver ? !f.waiver.expired : null,
+    })),
+  );
+  const inputs = report.inputs.map((i) => ({ path: i.path, sha256: i.sha256, size: i.size, kind: i.kind, records: i.records, rejected: i.rejected }));
+  const tables: Record<(typeof TABLES)[number], unknown[]> = { events, changes, findings, inputs };
+  for (const t of TABLES) writeFileSync(join(dir, `${t}.ndjson`), ndjson(tables[t]));
+  writeFileSync(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
+}
+
+export type QueryFormat = 'table' | 'csv' | 'json';
+
+/** Runs SQL over the workspace's tables with DuckDB and returns the rows as text. */
+export async function runQuery(workspace: string, sql: string, format: QueryFormat): Promise<string> {
+  const dir = join(workspace, 'tables');
+  let present: string[];
+  try {
+    present = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
+  } catch {
+    throw new UsageError(`no query tables in ${workspace}: run \`configtrail report … --workspace ${workspace}\` first`);
+  }
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    for (const t of TABLES) {
+      if (!present.includes(`${t}.ndjson`)) continue;
+      const file = join(dir, `${t}.ndjson`).replace(/'/g, "''");
+      // An empty table still needs its columns: read with the file's own (possibly empty) schema.
+      await conn.run(`CREATE VIEW ${t} AS SELECT * FROM read_json_auto('${file}', format = 'newline_delimited')`);
+    }
+    let reader;
+    try {
+      reader = await conn.runAndReadAll(sql);
+    } catch (err) {
+      throw new UsageError(`query failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const columns = reader.columnNames();
+    const rows = reader.getRowsJson() as unknown[][];
+    return formatRows(columns, rows, format);
+  } finally {
+    conn.closeSync?.();
+  }
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function formatRows(columns: string[], rows: unknown[][], format: QueryFormat): string {
+  if (format === 'json') return `${JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null]))), null, 2)}\n`;
+  if (format === 'csv') {
+    const esc = (s: string) => {
+      const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+      return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    };
+    return `${[columns.map(esc).join(','), ...rows.map((r) => r.map((v) => esc(cell(v))).join(','))].join('\n')}\n`;
+  }
+  // Values are data: control characters would drive the terminal.
+  // eslint-disable-next-line no-control-regex
+  const text = rows.map((r) => r.map((v) => cell(v).replace(/[\u0000-\u001f\u007f]/g, ' ')));
+  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...text.map((r) => (r[i] ?? '').length))));
+  const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return `${[line(columns), line(widths.map((w) => '-'.repeat(w))), ...text.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n')}\n`;
+}
