@@ -107,17 +107,31 @@ async function reportCommand(args: ReportArgs): Promise<number> {
 }
 
 /** The options every command that reads inputs shares. */
-function runOptions<T>(y: Argv<T>) {
+/** The period, as days or a quarter. */
+function periodOptions<T>(y: Argv<T>) {
   return y
+    .option('from', { type: 'string', describe: 'first day of the period, YYYY-MM-DD (UTC, inclusive)' })
+    .option('to', { type: 'string', describe: 'last day of the period, YYYY-MM-DD (UTC, inclusive)' })
+    .option('quarter', { type: 'string', describe: 'the period as a calendar quarter, e.g. 2026-Q3' });
+}
+
+/** How to reach S3 for s3:// locations. */
+function s3CliOptions<T>(y: Argv<T>) {
+  return y
+    .option('profile', { type: 'string', describe: 'AWS profile for s3:// locations (shared config and credentials files, SSO)' })
+    .option('region', { type: 'string', describe: 'AWS region of the bucket' })
+    .option('endpoint-url', { type: 'string', describe: 'S3-compatible endpoint (path-style addressing)' })
+    .option('concurrency', { type: 'number', default: 8, describe: 'S3 downloads in flight at once' });
+}
+
+function runOptions<T>(y: Argv<T>) {
+  return s3CliOptions(periodOptions(y))
     .positional('inputs', {
       type: 'string',
       array: true,
       demandOption: true,
       describe: 'folders, .tar/.tar.gz/.tgz/.zip archives or files of exported AWS Config and CloudTrail data',
     })
-    .option('from', { type: 'string', describe: 'first day of the period, YYYY-MM-DD (UTC, inclusive)' })
-    .option('to', { type: 'string', describe: 'last day of the period, YYYY-MM-DD (UTC, inclusive)' })
-    .option('quarter', { type: 'string', describe: 'the period as a calendar quarter, e.g. 2026-Q3' })
     .option('framework', {
       type: 'string',
       array: true,
@@ -152,10 +166,6 @@ function runOptions<T>(y: Argv<T>) {
       describe: 'minutes before a configuration capture in which its causing API call is searched',
     })
     .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' })
-    .option('profile', { type: 'string', describe: 'AWS profile for s3:// inputs (shared config and credentials files, SSO)' })
-    .option('region', { type: 'string', describe: 'AWS region of the bucket for s3:// inputs' })
-    .option('endpoint-url', { type: 'string', describe: 'S3-compatible endpoint for s3:// inputs (path-style addressing)' })
-    .option('concurrency', { type: 'number', default: 8, describe: 'S3 downloads in flight at once' })
     .option('workspace', { type: 'string', describe: 'folder caching decoded inputs by hash, reused by later runs (report: default <out>/.workspace; --no-workspace: none)' });
 }
 
@@ -303,20 +313,12 @@ export async function main(argv: string[]): Promise<number> {
       'pull <source>',
       'copy from S3 exactly what a report for the period needs, for an air-gapped machine (resumable)',
       (y) =>
-        y
-          .positional('source', { type: 'string', demandOption: true, describe: 's3://bucket/prefix holding AWSLogs/ deliveries' })
-          .option('from', { type: 'string', describe: 'first day of the period, YYYY-MM-DD (UTC, inclusive)' })
-          .option('to', { type: 'string', describe: 'last day of the period, YYYY-MM-DD (UTC, inclusive)' })
-          .option('quarter', { type: 'string', describe: 'the period as a calendar quarter, e.g. 2026-Q3' })
+        s3CliOptions(periodOptions(y.positional('source', { type: 'string', demandOption: true, describe: 's3://bucket/prefix holding AWSLogs/ deliveries' })))
           .option('out', { type: 'string', demandOption: true, describe: 'folder to copy into (same key layout); an interrupted pull resumes there' })
           .option('strict', { type: 'boolean', default: false, describe: `exit ${EXIT.strictRejections} when any object could not be copied` })
           .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
           .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary on stdout' })
-          .option('max-file-size', { type: 'number', default: 256, describe: 'largest object accepted, in MiB' })
-          .option('profile', { type: 'string', describe: 'AWS profile (shared config and credentials files, SSO)' })
-          .option('region', { type: 'string', describe: 'AWS region of the bucket' })
-          .option('endpoint-url', { type: 'string', describe: 'S3-compatible endpoint (path-style addressing)' })
-          .option('concurrency', { type: 'number', default: 8, describe: 'downloads in flight at once' }),
+          .option('max-file-size', { type: 'number', default: 256, describe: 'largest object accepted, in MiB' }),
       async (args) => {
         debug = args.debug;
         exitCode = await pullCommand(args as unknown as PullArgs);
