@@ -104,3 +104,17 @@ describe('CSV and JSON', () => {
     expect(JSON.parse(reportJson(report))).toEqual(report);
   });
 });
+
+describe('streamed report.json', () => {
+  it('writes exactly the bytes of JSON.stringify(report, null, 2), empty arrays and nested values included', async () => {
+    const { writeReportJson } = await import('../src/render/json.js');
+    const { tempDir } = await import('./helpers/cli.js');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    for (const report of [sampleReport(), sampleReport({ changes: [], inputs: [], controls: [] })]) {
+      const p = join(tempDir('json'), 'report.json');
+      writeReportJson(report, p);
+      expect(readFileSync(p, 'utf8')).toBe(reportJson(report));
+    }
+  });
+});

@@ -34,7 +34,7 @@ export class ParsePool {
 
   constructor(
     private readonly opts: ParseOptions,
-    size = Math.max(1, availableParallelism()),
+    size = Math.max(1, Number(process.env.CONFIGTRAIL_THREADS) || availableParallelism()),
     /** The workspace folder: decoded files are cached there by hash and reused. */
     private readonly workspace?: string,
   ) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Report } from '../model/types.js';
 import { changesCsv, findingsCsv, rejectedCsv } from './csv.js';
 import { renderHtml } from './html.js';
-import { reportJson } from './json.js';
+import { writeReportJson } from './json.js';
 import { renderPdf } from './pdf.js';
 import type { RenderOptions } from './view.js';
 
@@ -21,7 +21,11 @@ export async function writeOutputs(report: Report, outDir: string, formats: Set<
     writeFileSync(p, body);
     files.push(p);
   };
-  if (formats.has('json')) write('report.json', reportJson(report));
+  if (formats.has('json')) {
+    const p = join(outDir, 'report.json');
+    writeReportJson(report, p);
+    files.push(p);
+  }
   if (formats.has('csv')) {
     write('changes.csv', changesCsv(report));
     write('findings.csv', findingsCsv(report));
