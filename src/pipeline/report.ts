@@ -54,7 +54,7 @@ export interface ReportRun {
 /** The whole one-way pipeline: sources → parse → store → correlate → controls → render. */
 export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
   const report = await analyse(opts);
-  opts.onProgress?.({ stage: 'render', files: report.counts.files.read, bytes: 0, records: report.counts.records.read, detail: [...opts.formats].join(',') });
+  opts.onProgress?.({ stage: 'render', files: report.counts.files.read, bytes: report.inputs.reduce((n, i) => n + (i.kind === 'archive' ? 0 : i.size), 0), records: report.counts.records.read, detail: [...opts.formats].join(',') });
   const files = await writeOutputs(report, opts.outDir, opts.formats, { executablePath: opts.chromiumPath });
   return { report, files };
 }
