@@ -17,15 +17,15 @@ function mib(bytes: number): string {
 }
 
 /**
- * A progress line on stderr when it is a TTY (and neither --quiet nor --json): files, MiB and
- * records read, with the rate. Totals are not known ahead of a streamed read, so there is no ETA
- * yet for the read stage.
+ * A progress bar on stderr when it is a TTY (and neither --quiet nor --json): files, MiB and
+ * records read, with the rate; once the local inputs' total size is known (counted beside the
+ * read), the bar fills by bytes and shows an ETA. S3 inputs have no total: no ETA then.
  */
 export function createProgressReporter(opts: { enabled: boolean }): ProgressReporter {
   if (!opts.enabled) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     {
-      format: '{stage} | {files} files | {mib} MiB | {records} records | {rate} rec/s',
+      format: '{stage} {bar} {pct} | ETA {left} | {files} files | {mib} MiB | {records} records | {rate} rec/s',
       hideCursor: true,
       clearOnComplete: true,
       stream: process.stderr,
@@ -38,7 +38,11 @@ export function createProgressReporter(opts: { enabled: boolean }): ProgressRepo
   return {
     update(p) {
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+      const total = p.stage === 'read' ? (p.totalBytes ?? 0) : 0;
+      const known = total > 0 && p.bytes > 0;
       const payload = {
+        pct: known ? `${Math.min(100, Math.floor((p.bytes / total) * 100))}%` : p.stage === 'read' ? '…' : '100%',
+        left: known ? `${Math.max(0, Math.round((seconds * (total - p.bytes)) / p.bytes))}s` : '…',
         stage: STAGE_LABEL[p.stage].padEnd(11),
         files: p.files,
         mib: mib(p.bytes),
@@ -46,9 +50,13 @@ export function createProgressReporter(opts: { enabled: boolean }): ProgressRepo
         rate: Math.round(p.records / seconds),
       };
       if (!running) {
-        bar.start(1, 0, payload);
+        bar.start(Math.max(total, 1), 0, payload);
         running = true;
-      } else bar.update(0, payload);
+      }
+      if (total > 0) {
+        bar.setTotal(total);
+        bar.update(Math.min(p.bytes, total), payload);
+      } else bar.update(p.stage === 'read' ? 0 : bar.getTotal(), payload);
     },
     stop() {
       if (running) bar.stop();

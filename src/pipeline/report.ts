@@ -8,6 +8,7 @@ import { ParsePool } from '../parse/pool.js';
 import { writeQueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
+import { localInputBytes } from '../sources/estimate.js';
 import { readSources } from '../sources/index.js';
 import type { S3Options } from '../sources/s3.js';
 import { EvidenceStore } from '../store/index.js';
@@ -22,6 +23,8 @@ export interface Progress {
   records: number;
   /** What is being done now, e.g. the file being read or the format being rendered. */
   detail?: string;
+  /** Bytes the local inputs hold, once a quick walk beside the read has counted them. */
+  totalBytes?: number;
 }
 
 export interface ReportRunOptions {
@@ -63,6 +66,12 @@ export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
 export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<Report> {
   const progress: Progress = { stage: 'read', files: 0, bytes: 0, records: 0 };
   const tell = (detail?: string) => opts.onProgress?.({ ...progress, detail });
+  // Only for a progress bar: counts the input bytes beside the read, never delays it.
+  if (opts.onProgress) {
+    void localInputBytes(opts.inputs).then((total) => {
+      if (total !== undefined) progress.totalBytes = total;
+    });
+  }
 
   const store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
   const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep }, undefined, opts.workspace);
