@@ -172,8 +172,8 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
   let n = 0;
   const summarySection = section('summary', `${++n}.`, 'Executive summary');
 
-  // Governance controls: a compliance summary per framework, then one section per requirement
-  // that has something to show; MANUAL and NOT_APPLICABLE requirements are listed compactly.
+  // Governance controls: a compliance summary per framework, then one section per requirement in
+  // framework order; MANUAL and NOT_APPLICABLE ones are short (status and why), the rest in full.
   const frameworks = [...new Set(report.controls.map((c) => c.framework))];
   const controlsNumber = frameworks.length > 0 ? `${++n}.` : '';
   const controlsSection = frameworks.length > 0 ? section('controls', controlsNumber, 'Governance controls') : undefined;
@@ -189,16 +189,15 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
       return seg;
     });
     const sec = section(`fw-${fi + 1}`, `${controlsNumber}${fi + 1}`, fw, 2);
-    const detailed = results.filter((r) => r.status !== 'MANUAL' && r.status !== 'NOT_APPLICABLE');
-    const compact = results.filter((r) => r.status === 'MANUAL' || r.status === 'NOT_APPLICABLE');
     return {
       ...sec,
       framework: fw,
       total,
       counts,
       segments,
-      controls: detailed.map((r, ri) => ({
+      controls: results.map((r, ri) => ({
         id: `ctl-${fi + 1}-${ri + 1}`,
+        brief: (r.status === 'MANUAL' || r.status === 'NOT_APPLICABLE') && r.findings.length === 0,
         requirement: r.id,
         title: r.title,
         section: r.section ?? '',
@@ -211,7 +210,6 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
         findings: r.findings.slice(0, maxFindings).map(findingView),
         moreFindings: Math.max(0, r.findings.length - maxFindings),
       })),
-      compact: compact.map((r) => ({ requirement: r.id, title: r.title, status: r.status, statusClass: STATUS_CLASS[r.status], reason: r.reason ?? '' })),
     };
   });
 
