@@ -7,7 +7,7 @@ import * as tar from 'tar-stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Change, Report } from '../src/model/types.js';
 import { generateExport, type GroundTruth } from '../samples/generator.js';
-import { chromiumAvailable, hasCommand, readReport, runCli, SHARED_DATA, tempDir } from './helpers/cli.js';
+import { chromiumAvailable, hasCommand, readReport, ROOT, runCli, SHARED_DATA, tempDir } from './helpers/cli.js';
 
 const FROM = '2026-07-01';
 const TO = '2026-07-31';
@@ -322,5 +322,24 @@ describe('workspace and query', () => {
     const bad = runCli(['query', 'SELEC nonsense', '--workspace', ws]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^configtrail: error: query failed: /);
+  });
+});
+
+describe('golden report of the bundled sample', () => {
+  it('is unchanged (after an intended change: npm run golden, and review the diff)', () => {
+    const out = join(work, 'golden');
+    const r = runCli([
+      'report', 'samples/demo/export', 'samples/demo/credential-reports', '--quarter', '2026-Q3', '--framework', 'cis-aws-v6.0', '--framework', 'soc2',
+      '--authorized-principals', 'samples/demo/authorized-principals.txt', '--format', 'json', '--out', out, '--no-workspace', '--quiet',
+    ]);
+    expect(r.status).toBe(0);
+    const golden = readFileSync(join(ROOT, 'samples/demo/report.golden.json'), 'utf8');
+    const actual = readFileSync(join(out, 'report.json'), 'utf8');
+    if (actual !== golden) {
+      const a = JSON.parse(actual) as Record<string, unknown>;
+      const g = JSON.parse(golden) as Record<string, unknown>;
+      expect(Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(g[k]))).toEqual([]);
+    }
+    expect(actual).toBe(golden);
   });
 });
