@@ -67,7 +67,7 @@ describe('S3 sources through the real AWS SDK and an S3-protocol server', () => 
 
   it('lists the same objects whatever the page size, pruned to the days the period needs', async () => {
     const period = resolvePeriod({ from: FROM, to: TO });
-    const client = makeClient({ endpointUrl: `http://127.0.0.1:${s3.port}` });
+    const client = await makeClient({ endpointUrl: `http://127.0.0.1:${s3.port}` });
     Object.assign(process.env, S3_ENV);
     let requests = 0;
     const keys = async (pageSize: number) => {

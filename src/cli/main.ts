@@ -90,7 +90,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
       s3: s3Options(args),
-      onProgress: progress.update,
+      ...(progress.enabled ? { onProgress: progress.update } : {}),
     });
   } finally {
     progress.stop();
@@ -211,7 +211,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
       s3: s3Options(args),
-      onProgress: progress.update,
+      ...(progress.enabled ? { onProgress: progress.update } : {}),
     });
   } finally {
     progress.stop();

@@ -2,6 +2,8 @@ import cliProgress from 'cli-progress';
 import type { Progress } from '../pipeline/report.js';
 
 export interface ProgressReporter {
+  /** Whether a bar is shown: when not, the pipeline is given no callback and skips the work it costs. */
+  enabled: boolean;
   update: (p: Progress) => void;
   stop: () => void;
 }
@@ -22,7 +24,7 @@ function mib(bytes: number): string {
  * read), the bar fills by bytes and shows an ETA. S3 inputs have no total: no ETA then.
  */
 export function createProgressReporter(opts: { enabled: boolean }): ProgressReporter {
-  if (!opts.enabled) return { update: () => {}, stop: () => {} };
+  if (!opts.enabled) return { enabled: false, update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     {
       format: '{stage} {bar} {pct} | ETA {left} | {files} files | {mib} MiB | {records} records | {rate} rec/s',
@@ -36,6 +38,7 @@ export function createProgressReporter(opts: { enabled: boolean }): ProgressRepo
   const started = Date.now();
   let running = false;
   return {
+    enabled: true,
     update(p) {
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);
       const total = p.stage === 'read' ? (p.totalBytes ?? 0) : 0;

@@ -1,5 +1,6 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '../model/types.js';
 import { looksLikeEvent, normaliseEvent } from './cloudtrail.js';
@@ -65,16 +66,39 @@ export function unreadable(file: SourceFile, reason: string): ParsedFile {
 
 /** Reads a deferred local file (SourceFile.fsPath), or says why it cannot be read. */
 export function readDeferred(file: SourceFile, maxFileBytes: number): SourceFile | string {
+  let fd: number | undefined;
   try {
-    const st = lstatSync(file.fsPath!);
-    if (st.isSymbolicLink()) return 'symbolic link not followed';
+    // O_NOFOLLOW: a link swapped in after the walk is refused by the open itself (ELOOP).
+    fd = openSync(file.fsPath!, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const st = fstatSync(fd);
     if (!st.isFile()) return 'not a regular file';
     if (st.size > maxFileBytes) return `file of ${st.size} bytes exceeds the ${maxFileBytes}-byte limit`;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, null);
+      if (n === 0) break;
+      got += n;
+    }
     const { fsPath: _, ...rest } = file;
-    return { ...rest, bytes: readFileSync(file.fsPath!) };
+    return { ...rest, bytes: got === bytes.length ? bytes : bytes.subarray(0, got) };
   } catch (err) {
-    return shortReason((err as Error).message);
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ELOOP') return 'symbolic link not followed';
+    return shortReason(e.message);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The output chunk for gunzip: the size the gzip trailer announces (ISIZE, the input's size mod
+ * 2^32), so a file inflates into one buffer without copies. Only a hint: a wrong trailer costs
+ * speed, never correctness, and the output limit still applies.
+ */
+function outputChunk(gz: Buffer, max: number): number {
+  const isize = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+  return Math.min(Math.max(isize + 1, 64 * 1024), max + 1, 64 * 1024 * 1024);
 }
 
 function reject(out: ParsedFile, reason: string): void {
@@ -101,7 +125,7 @@ function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void 
   if (bytes.length === 0) return skip(out, 'empty file');
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes, { maxOutputLength: opts.maxFileBytes });
+      bytes = gunzipSync(bytes, { maxOutputLength: opts.maxFileBytes, chunkSize: outputChunk(bytes, opts.maxFileBytes) });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/i.test(e.message)) {
@@ -115,7 +139,8 @@ function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void 
 
   let textContent: string;
   try {
-    textContent = utf8.decode(bytes);
+    // Delivered logs are almost always ASCII: then a one-byte copy is the same text, and much cheaper.
+    textContent = isAscii(bytes) ? bytes.toString('latin1') : utf8.decode(bytes);
   } catch {
     return expectsJson(file.key) ? reject(out, 'not UTF-8 text: binary or corrupt content') : skip(out, 'binary file: not a CloudTrail or AWS Config file');
   }

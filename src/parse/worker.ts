@@ -1,11 +1,15 @@
 import { parentPort } from 'node:worker_threads';
 import type { SourceFile } from '../model/types.js';
 import { parseCached } from './cached.js';
-import { parseFile, type ParseOptions } from './index.js';
+import { parseFile } from './index.js';
+import type { BatchRequest, BatchResponse, PoolResult } from './pool.js';
 
-/** A parse worker: files in, ParsedFile out. Parsing is pure, so it runs the same here as inline. */
-parentPort?.on('message', (msg: { id: number; file: SourceFile; opts: ParseOptions; workspace?: string }) => {
-  const file = { ...msg.file, bytes: Buffer.from(msg.file.bytes.buffer, msg.file.bytes.byteOffset, msg.file.bytes.byteLength) };
-  const parsed = msg.workspace ? parseCached(file, msg.opts, msg.workspace) : parseFile(file, msg.opts);
-  parentPort!.postMessage({ id: msg.id, parsed });
+/** A parse worker: batches of files in, their ParsedFiles out. Parsing is pure, so it runs the same here as inline. */
+parentPort?.on('message', (msg: BatchRequest) => {
+  const parsed: PoolResult[] = msg.files.map((f: SourceFile) => {
+    const file = { ...f, bytes: Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) };
+    return msg.workspace ? parseCached(file, msg.opts, msg.workspace) : parseFile(file, msg.opts);
+  });
+  const res: BatchResponse = { id: msg.id, parsed };
+  parentPort!.postMessage(res);
 });

@@ -63,7 +63,7 @@ export async function runPull(opts: PullOptions): Promise<PullResult> {
   mkdirSync(opts.outDir, { recursive: true });
   const journalPath = join(opts.outDir, JOURNAL);
   const done = readJournal(journalPath);
-  const client = makeClient(opts.s3 ?? {});
+  const client = await makeClient(opts.s3 ?? {});
   const rejected: Rejection[] = [];
   const objects = new Map<string, PulledObject>();
   let downloaded = 0;

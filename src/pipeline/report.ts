@@ -4,7 +4,7 @@ import type { Waiver } from '../controls/waivers.js';
 import { activityOf } from '../correlate/activity.js';
 import { correlate } from '../correlate/index.js';
 import type { Period, Report } from '../model/types.js';
-import { ParsePool } from '../parse/pool.js';
+import { BATCH_FILES, ParsePool } from '../parse/pool.js';
 import { writeQueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
@@ -78,7 +78,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const stats = opts.stats ?? { decoded: 0, reused: 0 };
   // Decoded files arrive in any order; the store sorts what it keeps, so the report does not depend on it.
   const inFlight = new Set<Promise<void>>();
-  const limit = Math.max(2, pool.threads * 32);
+  // Enough batches in flight to keep every worker busy while the main thread merges results.
+  const limit = Math.max(2, pool.threads * BATCH_FILES * 4);
   try {
     for await (const ev of readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) })) {
       if (ev.type !== 'file') {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import type { Report } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
 import { formatInstant } from '../util/period.js';
@@ -16,7 +17,8 @@ let css: string | undefined;
  * plain strings, never SafeString), so data can never become markup.
  */
 function engine(): typeof Handlebars {
-  const hb = Handlebars.create();
+  // Loaded on the first HTML render: a JSON-only run does not pay for it.
+  const hb = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
   hb.registerHelper('num', (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v ?? '')));
   hb.registerHelper('pct1', (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : ''));
   // ISO timestamps shown as "2026-07-03 10:15:42Z": same instant, easier to read, always UTC.

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer';
 import type { Report } from '../model/types.js';
 import { ConfigtrailError } from '../util/errors.js';
 import { renderHtml } from './html.js';
@@ -39,6 +39,8 @@ export async function renderPdf(report: Report, outFile: string, opts: RenderOpt
   const blocked: string[] = [];
   let browser: Browser | undefined;
   try {
+    // Loaded on demand: a run without a PDF does not pay for puppeteer.
+    const { default: puppeteer } = await import('puppeteer');
     browser = await puppeteer.launch({
       executablePath,
       headless: true,

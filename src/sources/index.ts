@@ -31,7 +31,7 @@ export interface ReadOptions extends SourceOptions {
  */
 async function* readS3(url: string, opts: ReadOptions): AsyncGenerator<SourceEvent> {
   const loc = parseS3Url(url);
-  const client = makeClient(opts.s3 ?? {});
+  const client = await makeClient(opts.s3 ?? {});
   async function* listing(): AsyncGenerator<S3Object | { error: string }> {
     try {
       yield* listForPeriod(client, loc, opts.period, opts.s3);

@@ -1,5 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { Period } from '../model/types.js';
 import { UsageError, oneLine } from '../util/errors.js';
 
@@ -46,13 +45,18 @@ export function parseS3Url(url: string): S3Location {
   return { bucket: m[1]!, prefix: m[2] ?? '' };
 }
 
-export function makeClient(opts: S3Options): S3Client {
+/** The AWS SDK, loaded on the first S3 input: a run over local files never loads it. */
+let sdk: typeof import('@aws-sdk/client-s3') | undefined;
+
+export async function makeClient(opts: S3Options): Promise<S3Client> {
   // The SDK warns on stderr that future releases will need Node 22; the lockfile pins this one.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  return new S3Client({
+  sdk ??= await import('@aws-sdk/client-s3');
+  const { fromNodeProviderChain } = opts.profile ? await import('@aws-sdk/credential-providers') : { fromNodeProviderChain: undefined };
+  return new sdk.S3Client({
     region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
-    ...(opts.profile ? { credentials: fromNodeProviderChain({ profile: opts.profile }) } : {}),
+    ...(opts.profile && fromNodeProviderChain ? { credentials: fromNodeProviderChain({ profile: opts.profile }) } : {}),
     // Throttling (SlowDown) and 5xx are retried by the SDK with exponential backoff and jitter.
     maxAttempts: 5,
     retryMode: 'standard',
@@ -110,7 +114,7 @@ interface ListRequest {
 function listPage(client: S3Client, bucket: string, req: ListRequest, onRequest?: () => void): Promise<Page> {
   onRequest?.();
   return client
-    .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: req.prefix, MaxKeys: req.maxKeys, ContinuationToken: req.token, StartAfter: req.token ? undefined : req.startAfter }))
+    .send(new sdk!.ListObjectsV2Command({ Bucket: bucket, Prefix: req.prefix, MaxKeys: req.maxKeys, ContinuationToken: req.token, StartAfter: req.token ? undefined : req.startAfter }))
     .then((page: ListObjectsV2CommandOutput) => ({
       objects: (page.Contents ?? []).filter((o) => o.Key && !o.Key.endsWith('/')).map((o) => ({ key: o.Key!, size: o.Size ?? 0, etag: (o.ETag ?? '').replace(/"/g, '') })),
       truncated: page.IsTruncated === true,
@@ -233,7 +237,7 @@ export async function fetchObject(client: S3Client, bucket: string, obj: S3Objec
   let last: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: obj.key }));
+      const res = await client.send(new sdk!.GetObjectCommand({ Bucket: bucket, Key: obj.key }));
       const body = res.Body as NodeJS.ReadableStream | undefined;
       if (!body) throw new Error('empty response body');
       const chunks: Buffer[] = [];

@@ -1,5 +1,12 @@
 import { UTCDate, utc } from '@date-fns/utc';
-import { addDays, addQuarters, eachWeekOfInterval, format, isMatch, parse, startOfISOWeek } from 'date-fns';
+// One module per function: the package index would load all of date-fns at start-up.
+import { addDays } from 'date-fns/addDays';
+import { addQuarters } from 'date-fns/addQuarters';
+import { eachWeekOfInterval } from 'date-fns/eachWeekOfInterval';
+import { format } from 'date-fns/format';
+import { isMatch } from 'date-fns/isMatch';
+import { parse } from 'date-fns/parse';
+import { startOfISOWeek } from 'date-fns/startOfISOWeek';
 import type { Period } from '../model/types.js';
 import { UsageError } from './errors.js';
 
