@@ -126,7 +126,7 @@ describe('bad input never crashes and never vanishes', () => {
     const { files, records } = report.counts;
     expect(files.read).toBe(files.used + files.rejected + files.skipped);
     expect(records.read).toBe(records.used + records.rejected);
-    expect(report.inputs.reduce((n, i) => n + i.rejected, 0)).toBe(records.rejected);
+    expect([...report.inputs].reduce((n, i) => n + i.rejected, 0)).toBe(records.rejected);
 
     // The CLI summary lists each of them too, and the HTML appendix does.
     for (const name of ['truncated.json.gz', 'invalid.json', 'bomb.json.gz', 'notes.txt', 'escape.json', 'wrong-shape.json']) {
@@ -191,7 +191,7 @@ describe('CLI contract', () => {
     expect(r.status).toBe(0);
     const report = readReport(out);
     expect(report.counts.files).toMatchObject({ read: 5, rejected: 0 });
-    expect(report.inputs.map((i) => i.kind).sort()).toEqual(['cloudtrail-digest', 'cloudtrail-ndjson', 'cloudtrail-ndjson', 'cloudtrail-ndjson', 'cloudtrail-ndjson']);
+    expect([...report.inputs].map((i) => i.kind).sort()).toEqual(['cloudtrail-digest', 'cloudtrail-ndjson', 'cloudtrail-ndjson', 'cloudtrail-ndjson', 'cloudtrail-ndjson']);
     expect(report.counts.events.read).toBe(6);
     expect(report.counts.records).toEqual({ read: 9, used: 9, rejected: 0 }); // 6 events + 3 digest entries
     // Failed sign-ins carry no errorCode, only responseElements.ConsoleLogin = "Failure": still evidence.

@@ -118,3 +118,16 @@ describe('streamed report.json', () => {
     }
   });
 });
+
+describe('large reports in the document', () => {
+  it('lists the first rows of the input list and says where all of them are', () => {
+    const base = sampleReport();
+    const inputs = Array.from({ length: 30 }, (_, i) => ({ path: `AWSLogs/f${i}.json.gz`, sha256: 'a'.repeat(64), size: 1, kind: 'cloudtrail-log' as const, records: 1, rejected: 0 }));
+    const html = renderHtml({ ...base, inputs }, { maxChangesInDocument: 10 });
+    expect(html).toContain('The document lists the first 10 of 30 input files');
+    expect(html).toContain('AWSLogs/f9.json.gz');
+    expect(html).not.toContain('AWSLogs/f10.json.gz');
+    const failedCalls = Array.from({ length: 12 }, () => base.failedCalls[0]!);
+    expect(renderHtml({ ...base, failedCalls }, { maxChangesInDocument: 10 })).toContain('The document lists the first 10 of 12 failed calls');
+  });
+});

@@ -112,7 +112,7 @@ describe('S3 sources through the real AWS SDK and an S3-protocol server', () => 
     const fromS3 = readReport(out);
     expect(evidence(fromS3)).toEqual(evidence(readReport(disk)));
     expect(fromS3.rejected).toEqual([]);
-    expect(fromS3.inputs.every((i) => i.path.startsWith(`s3://${BUCKET}/AWSLogs/`))).toBe(true);
+    expect([...fromS3.inputs].every((i) => i.path.startsWith(`s3://${BUCKET}/AWSLogs/`))).toBe(true);
     expect(fromS3.integrity.mismatched).toEqual([]);
     expect(fromS3.integrity.verified).toBeGreaterThan(0);
   });

@@ -10,6 +10,7 @@ import { isS3Url } from '../sources/s3.js';
 import { runQuery, type QueryFormat } from '../store/query.js';
 import { listChecks, listFrameworks } from './catalog.js';
 import type { OutputFormat } from '../render/index.js';
+import { DEFAULT_MAX_CHANGES } from '../render/view.js';
 import { ConfigtrailError, UsageError, oneLine } from '../util/errors.js';
 import { resolvePeriod } from '../util/period.js';
 import type { S3Options } from '../sources/s3.js';
@@ -41,6 +42,7 @@ interface ReportArgs {
   maxFileSize: number;
   window: number;
   chromium?: string;
+  documentRows: number;
   profile?: string;
   region?: string;
   endpointUrl?: string;
@@ -66,6 +68,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const formats = parseFormats(args.format);
   if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
   if (!(args.window > 0)) throw new UsageError('--window must be a positive number of minutes');
+  if (!(Number.isInteger(args.documentRows) && args.documentRows >= 0)) throw new UsageError('--document-rows must be a whole number of rows (0 or more)');
   // Framework, waiver and principal files are read before any input: their mistakes are usage errors.
   const frameworks = selectFrameworks(args.framework, args.frameworkFile);
   const waivers = args.waivers ? loadWaivers(args.waivers) : [];
@@ -89,6 +92,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
       maxFileBytes: Math.floor(args.maxFileSize * MIB),
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
+      documentRows: args.documentRows,
       s3: s3Options(args),
       ...(progress.enabled ? { onProgress: progress.update } : {}),
     });
@@ -166,6 +170,7 @@ function runOptions<T>(y: Argv<T>) {
       describe: 'minutes before a configuration capture in which its causing API call is searched',
     })
     .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' })
+    .option('document-rows', { type: 'number', default: DEFAULT_MAX_CHANGES, describe: 'rows the HTML/PDF lists per long table (change log, failed calls, input files); all are in the CSV and JSON' })
     .option('workspace', { type: 'string', describe: 'folder caching decoded inputs by hash, reused by later runs (report: default <out>/.workspace; --no-workspace: none)' });
 }
 

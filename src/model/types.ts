@@ -251,15 +251,21 @@ export interface Counts {
  * (per resource the last one before it, and those inside it), the CloudTrail events that can cause
  * a change or start a session, failed calls and events that activity checks need.
  */
+/** The input files of a run, in read order: an array, or a list spilled to disk (store/inputs.ts). */
+export interface InputRecords extends Iterable<InputRecord> {
+  readonly length: number;
+}
+
 export interface Evidence {
   period: Period;
-  inputs: InputRecord[];
+  inputs: InputRecords;
   rejected: Rejection[];
   skipped: Skip[];
   counts: Counts;
   items: ConfigItem[];
   events: CloudTrailEvent[];
-  digests: DigestFile[];
+  /** CloudTrail log files checked against the digests, as the files arrived. */
+  integrity: IntegrityResult;
   /** IAM credential reports given as input (absent when none). */
   credentialReports?: CredentialReport[];
 }
@@ -454,7 +460,7 @@ export interface Report {
   period: { from: string; to: string; label: string };
   scope: { accounts: string[]; regions: string[]; frameworks: string[] };
   counts: Counts;
-  inputs: InputRecord[];
+  inputs: InputRecords;
   rejected: Rejection[];
   skipped: Skip[];
   changes: Change[];

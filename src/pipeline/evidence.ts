@@ -145,7 +145,7 @@ export async function runEvidence(opts: EvidenceRunOptions): Promise<EvidenceRun
     createdAt: opts.now.toISOString(),
     period: report.period,
     controls: selected.map((c) => ({ framework: c.framework, id: c.id, title: c.title, status: c.status })),
-    inputs: report.inputs.map((i) => ({ path: i.path, sha256: i.sha256, size: i.size })),
+    inputs: Array.from(report.inputs, (i) => ({ path: i.path, sha256: i.sha256, size: i.size })),
     outputs: files.map((f) => {
       const buf = readFileSync(f);
       return { file: basename(f), sha256: sha256(buf), size: buf.length };

@@ -4,6 +4,7 @@ import type { Waiver } from '../controls/waivers.js';
 import { activityOf } from '../correlate/activity.js';
 import { correlate } from '../correlate/index.js';
 import type { Period, Report } from '../model/types.js';
+import { unreadable } from '../parse/index.js';
 import { BATCH_FILES, ParsePool } from '../parse/pool.js';
 import { writeQueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
@@ -40,6 +41,8 @@ export interface ReportRunOptions {
   /** How long before a configuration capture its causing API call may be. */
   windowMs: number;
   chromiumPath?: string;
+  /** Rows the HTML/PDF lists per long table; the CSV and JSON hold all. */
+  documentRows?: number;
   /** S3 inputs: credentials profile, region, endpoint, concurrency. */
   s3?: S3Options;
   /** Where decoded inputs are cached by hash for later runs (see src/store/workspace.ts). */
@@ -57,8 +60,8 @@ export interface ReportRun {
 /** The whole one-way pipeline: sources → parse → store → correlate → controls → render. */
 export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
   const report = await analyse(opts);
-  opts.onProgress?.({ stage: 'render', files: report.counts.files.read, bytes: report.inputs.reduce((n, i) => n + (i.kind === 'archive' ? 0 : i.size), 0), records: report.counts.records.read, detail: [...opts.formats].join(',') });
-  const files = await writeOutputs(report, opts.outDir, opts.formats, { executablePath: opts.chromiumPath });
+  opts.onProgress?.({ stage: 'render', files: report.counts.files.read, bytes: inputBytes(report), records: report.counts.records.read, detail: [...opts.formats].join(',') });
+  const files = await writeOutputs(report, opts.outDir, opts.formats, { executablePath: opts.chromiumPath, ...(opts.documentRows !== undefined ? { maxChangesInDocument: opts.documentRows } : {}) });
   return { report, files };
 }
 
@@ -77,30 +80,51 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep }, undefined, opts.workspace);
   const stats = opts.stats ?? { decoded: 0, reused: 0 };
   // Decoded files arrive in any order; the store sorts what it keeps, so the report does not depend on it.
-  const inFlight = new Set<Promise<void>>();
   // Enough batches in flight to keep every worker busy while the main thread merges results.
   const limit = Math.max(2, pool.threads * BATCH_FILES * 4);
+  let inFlight = 0;
+  // Each source event's place in the sources' order: the input list follows it, not arrival order.
+  let nextSeq = 0;
+  // One waiter at a time: racing every in-flight promise per file would cost O(limit) per file.
+  let slotFree: (() => void) | undefined;
+  let allDone: (() => void) | undefined;
+  let failure: Error | undefined;
+  const settle = () => {
+    inFlight--;
+    if (slotFree && inFlight < limit) {
+      const wake = slotFree;
+      slotFree = undefined;
+      wake();
+    }
+    if (inFlight === 0) allDone?.();
+  };
   try {
     for await (const ev of readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) })) {
+      const seq = nextSeq++;
       if (ev.type !== 'file') {
-        store.addSourceEvent(ev);
+        store.addSourceEvent(ev, seq);
         continue;
       }
-      const task: Promise<void> = pool.parse(ev.file).then((parsed) => {
+      inFlight++;
+      void pool.parse(ev.file).then((parsed) => {
         if (parsed.fromCache) stats.reused++;
         else stats.decoded++;
         delete parsed.fromCache;
-        store.addParsed(parsed);
+        store.addParsed(parsed, seq);
         progress.files++;
         progress.bytes += parsed.input.size;
         progress.records += parsed.input.records;
         tell(parsed.input.path);
-        inFlight.delete(task);
+        settle();
+      }, (err: unknown) => {
+        failure ??= err instanceof Error ? err : new Error(String(err));
+        store.addParsed(unreadable(ev.file, `parse failed: ${failure.message}`), seq);
+        settle();
       });
-      inFlight.add(task);
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+      if (inFlight >= limit) await new Promise<void>((resolve) => (slotFree = resolve));
     }
-    await Promise.all(inFlight);
+    if (inFlight > 0) await new Promise<void>((resolve) => (allDone = resolve));
+    if (failure) throw failure;
   } finally {
     await pool.close();
   }
@@ -122,4 +146,11 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   });
   if (opts.workspace) writeQueryTables(opts.workspace, report, activity);
   return report;
+}
+
+/** Bytes of the files read (archives count through their entries). */
+function inputBytes(report: Report): number {
+  let n = 0;
+  for (const i of report.inputs) if (i.kind !== 'archive') n += i.size;
+  return n;
 }

@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { Report } from '../model/types.js';
 
@@ -52,4 +53,26 @@ export function rejectedCsv(report: Report): string {
     ['kind', 'path', 'record', 'reason'],
     [...report.rejected.map((r) => ['rejected', r.path, r.record ?? '', r.reason]), ...report.skipped.map((s) => ['skipped', s.path, '', s.reason])],
   );
+}
+
+const INPUT_HEADER = ['path', 'container', 'kind', 'size', 'records', 'rejected', 'sha256'];
+
+/** inputs.csv: every input file with its SHA-256, written a block at a time (there can be millions). */
+export function writeInputsCsv(report: Report, path: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    let rows: unknown[][] = [];
+    writeSync(fd, csv(INPUT_HEADER, []));
+    const flush = () => {
+      if (rows.length > 0) writeSync(fd, stringify(rows.map((r) => r.map(neutraliseCell)), { record_delimiter: '\n' }));
+      rows = [];
+    };
+    for (const i of report.inputs) {
+      rows.push([i.path, i.container ?? '', i.kind, i.size, i.records, i.rejected, i.sha256]);
+      if (rows.length >= 10_000) flush();
+    }
+    flush();
+  } finally {
+    closeSync(fd);
+  }
 }

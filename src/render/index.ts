@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../model/types.js';
-import { changesCsv, findingsCsv, rejectedCsv } from './csv.js';
+import { changesCsv, findingsCsv, rejectedCsv, writeInputsCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { writeReportJson } from './json.js';
-import { renderPdf } from './pdf.js';
 import type { RenderOptions } from './view.js';
 
 export type OutputFormat = 'html' | 'pdf' | 'json' | 'csv';
@@ -30,10 +29,15 @@ export async function writeOutputs(report: Report, outDir: string, formats: Set<
     write('changes.csv', changesCsv(report));
     write('findings.csv', findingsCsv(report));
     write('rejected.csv', rejectedCsv(report));
+    const p = join(outDir, 'inputs.csv');
+    writeInputsCsv(report, p);
+    files.push(p);
   }
   if (formats.has('html')) write('report.html', renderHtml(report, opts));
   if (formats.has('pdf')) {
     const p = join(outDir, 'report.pdf');
+    // Loaded on demand, with puppeteer behind it.
+    const { renderPdf } = await import('./pdf.js');
     await renderPdf(report, p, opts);
     files.push(p);
   }

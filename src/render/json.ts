@@ -25,9 +25,14 @@ export function writeReportJson(report: Report, path: string): void {
     out('{\n');
     entries.forEach(([key, value], i) => {
       out(`  ${JSON.stringify(key)}: `);
-      if (Array.isArray(value) && value.length > 0) {
+      if (isList(value) && value.length > 0) {
+        // Arrays, and the input list that may live on disk: one element at a time.
         out('[\n');
-        value.forEach((el: unknown, j) => out(`    ${JSON.stringify(el ?? null, null, 2).replace(/\n/g, '\n    ')}${j < value.length - 1 ? ',' : ''}\n`));
+        let j = 0;
+        for (const el of value as Iterable<unknown>) {
+          out(`    ${JSON.stringify(el ?? null, null, 2).replace(/\n/g, '\n    ')}${j < value.length - 1 ? ',' : ''}\n`);
+          j++;
+        }
         out('  ]');
       } else {
         out(JSON.stringify(value, null, 2).replace(/\n/g, '\n  '));
@@ -39,4 +44,8 @@ export function writeReportJson(report: Report, path: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+function isList(v: unknown): v is { length: number } & Iterable<unknown> {
+  return Array.isArray(v) || (typeof v === 'object' && v !== null && typeof (v as { length?: unknown }).length === 'number' && Symbol.iterator in v);
 }

@@ -1,4 +1,4 @@
-import type { Actor, Change, ControlResult, ControlStatus, CountRow, Report } from '../model/types.js';
+import type { Actor, Change, ControlResult, ControlStatus, CountRow, InputRecord, Report } from '../model/types.js';
 
 /**
  * The view model: everything the templates show, already grouped, numbered, sorted, truncated and
@@ -8,7 +8,10 @@ import type { Actor, Change, ControlResult, ControlStatus, CountRow, Report } fr
 export interface RenderOptions {
   /** Section anchor id → page number, for the table of contents (second PDF pass). */
   pageNumbers?: Map<string, number>;
-  /** Changes shown in the document's change log; the rest are in changes.csv / report.json. */
+  /**
+   * Rows shown in the document's long tables (change log, failed calls, input files); the rest are
+   * in the CSV files and report.json.
+   */
   maxChangesInDocument?: number;
   /** Requirements with findings listed per framework before the document points to findings.csv. */
   maxFindingsPerControl?: number;
@@ -282,7 +285,8 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
     resources,
     truncated: changes.length > maxChanges ? { shown: maxChanges, total: changes.length } : undefined,
     failedSection,
-    failedCalls: report.failedCalls.map((f) => ({ ...f, origin: f.actor.origin, chain: actorChain(f.actor) })),
+    failedCalls: report.failedCalls.slice(0, maxChanges).map((f) => ({ ...f, origin: f.actor.origin, chain: actorChain(f.actor) })),
+    failedTruncated: report.failedCalls.length > maxChanges ? { shown: maxChanges, total: report.failedCalls.length } : undefined,
     rulesSection,
     configRules: report.configRuleResults,
     appendixA,
@@ -295,8 +299,19 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
       items: `${counts.configurationItems.read} configuration items; ${counts.configurationItems.kept} bear on the period`,
     },
     appendixB,
-    inputFiles: report.inputs,
+    inputFiles: firstInputs(report, maxChanges),
+    inputsTruncated: report.inputs.length > maxChanges ? { shown: maxChanges, total: report.inputs.length } : undefined,
   };
+}
+
+/** The first `n` input files: a printed report lists a sample, report.json and inputs.csv all of them. */
+function firstInputs(report: Report, n: number): InputRecord[] {
+  const out: InputRecord[] = [];
+  for (const i of report.inputs) {
+    if (out.length >= n) break;
+    out.push(i);
+  }
+  return out;
 }
 
 export type ReportView = ReturnType<typeof buildView>;

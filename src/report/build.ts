@@ -6,7 +6,6 @@ import type {
   Correlation,
   CountRow,
   Evidence,
-  IntegrityResult,
   Period,
   Report,
 } from '../model/types.js';
@@ -42,7 +41,7 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     changes,
     failedCalls: correlation.failedCalls,
     configRuleResults: configRuleResults(evidence),
-    integrity: verifyIntegrity(evidence),
+    integrity: evidence.integrity,
     summary: summarise(changes, evidence.period),
     controls: opts.controls,
   };
@@ -116,45 +115,6 @@ export function configRuleResults(evidence: Evidence): ConfigRuleResult[] {
   return rows.sort(
     (a, b) => cmp(a.ruleName, b.ruleName) || cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.resourceId, b.resourceId),
   );
-}
-
-const AWSLOGS = 'AWSLogs/';
-
-/** The S3 key of a delivered file from its display path (`…/AWSLogs/…` or `archive!AWSLogs/…`). */
-function deliveredKey(path: string): string | undefined {
-  const at = path.lastIndexOf(AWSLOGS);
-  return at < 0 ? undefined : path.slice(at);
-}
-
-/**
- * CloudTrail log file integrity: each digest lists the SHA-256 of the log files delivered in its
- * hour. A delivered log file whose hash differs was altered after delivery. (Digest signatures
- * need the trail's public key, which an export does not hold; they are not verified.)
- */
-function verifyIntegrity(evidence: Evidence): IntegrityResult {
-  const expected = new Map<string, string>();
-  for (const digest of evidence.digests) {
-    for (const f of digest.logFiles) {
-      const key = deliveredKey(f.s3Object);
-      if (key) expected.set(key, f.hashValue.toLowerCase());
-    }
-  }
-  const result: IntegrityResult = { verified: 0, mismatched: [], uncovered: 0, missing: 0 };
-  const seen = new Set<string>();
-  for (const input of evidence.inputs) {
-    if (input.kind !== 'cloudtrail-log') continue;
-    const key = deliveredKey(input.path);
-    const want = key ? expected.get(key) : undefined;
-    if (!key || want === undefined) {
-      result.uncovered++;
-      continue;
-    }
-    seen.add(key);
-    if (want === input.sha256) result.verified++;
-    else result.mismatched.push({ path: input.path, expected: want, actual: input.sha256 });
-  }
-  for (const key of expected.keys()) if (!seen.has(key)) result.missing++;
-  return result;
 }
 
 function asRecord(v: unknown): Record<string, unknown> {

@@ -72,14 +72,33 @@ async function* readLocal(path: string, opts: SourceOptions): AsyncGenerator<Sou
     yield { type: 'rejected', rejection: { path, reason } };
     return;
   }
-  const tasks = st.isDirectory() ? walk(path, '') : (async function* (): AsyncGenerator<Task> {
-    yield { file: path, key: basename(path) };
+  const tasks = st.isDirectory() ? walk(path) : (async function* (): AsyncGenerator<Task[]> {
+    yield [{ file: path, key: basename(path) }];
   })();
-  // Reads overlap (small files are latency-bound); what follows still sees them in walk order.
-  for await (const loaded of ordered(tasks, READ_AHEAD, (t) => load(t, opts))) {
-    if ('archive' in loaded) yield* readArchive(loaded.archive, loaded.archive, loaded.format, 0, opts);
-    else yield* loaded.events;
+  if (opts.deferReads) {
+    // The parse workers stat and read each file: here only archives are opened.
+    for await (const dir of tasks) {
+      for (const t of dir) {
+        if ('event' in t) yield t.event;
+        else if (!archiveFormat(t.file)) yield { type: 'file', file: { path: t.file, key: t.key, bytes: EMPTY, fsPath: t.file } };
+        else yield* expand(await load(t, opts), opts);
+      }
+    }
+    return;
   }
+  // Reads overlap (small files are latency-bound); what follows still sees them in walk order.
+  for await (const loaded of ordered(flatten(tasks), READ_AHEAD, (t) => load(t, opts))) yield* expand(loaded, opts);
+}
+
+function expand(loaded: Loaded, opts: SourceOptions): AsyncGenerator<SourceEvent> {
+  if ('archive' in loaded) return readArchive(loaded.archive, loaded.archive, loaded.format, 0, opts);
+  return (async function* () {
+    yield* loaded.events;
+  })();
+}
+
+async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const b of batches) yield* b;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -90,26 +109,45 @@ const READ_AHEAD = 16;
 type Task = { event: SourceEvent } | { file: string; key: string };
 type Loaded = { events: SourceEvent[] } | { archive: string; format: ArchiveFormat };
 
-/** Depth-first, entries sorted by name (byte order), so every run sees files in the same order. */
-async function* walk(root: string, rel: string): AsyncGenerator<Task> {
-  const dir = rel ? join(root, rel) : root;
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    yield { event: { type: 'rejected', rejection: { path: dir, reason: oneLine(err) } } };
-    return;
+/**
+ * Depth-first, entries sorted by name (byte order), so every run sees files in the same order.
+ * Yields the files of one folder at a time: an export holds hundreds of thousands of small files,
+ * and a step per file through nested generators would cost more than the listing.
+ */
+async function* walk(root: string): AsyncGenerator<Task[]> {
+  // Depth-first with an explicit stack of folders still to list and entries still to hand on.
+  const stack: ({ dir: string } | Task)[] = [{ dir: '' }];
+  let out: Task[] = [];
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    if (!('dir' in top)) {
+      out.push(top);
+      continue;
+    }
+    if (out.length > 0) yield out;
+    out = [];
+    const rel = top.dir;
+    const dir = rel ? join(root, rel) : root;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      yield [{ event: { type: 'rejected', rejection: { path: dir, reason: oneLine(err) } } }];
+      continue;
+    }
+    entries.sort((a, b) => cmp(b.name, a.name));
+    // Pushed last name first, so they come off the stack in name order.
+    for (const e of entries) {
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const childPath = join(root, childRel);
+      if (e.isDirectory()) stack.push({ dir: childRel });
+      // Following links could leave the export (or loop); an auditor's export has none.
+      else if (e.isSymbolicLink()) stack.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'symbolic link not followed' } } });
+      else if (e.isFile()) stack.push({ file: childPath, key: childRel });
+      else stack.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'not a regular file' } } });
+    }
   }
-  entries.sort((a, b) => cmp(a.name, b.name));
-  for (const e of entries) {
-    const childRel = rel ? `${rel}/${e.name}` : e.name;
-    const childPath = join(root, childRel);
-    if (e.isDirectory()) yield* walk(root, childRel);
-    // Following links could leave the export (or loop); an auditor's export has none.
-    else if (e.isSymbolicLink()) yield { event: { type: 'skipped', skip: { path: childPath, reason: 'symbolic link not followed' } } };
-    else if (e.isFile()) yield { file: childPath, key: childRel };
-    else yield { event: { type: 'skipped', skip: { path: childPath, reason: 'not a regular file' } } };
-  }
+  if (out.length > 0) yield out;
 }
 
 async function load(task: Task, opts: SourceOptions): Promise<Loaded> {

@@ -3,7 +3,6 @@ import type {
   CredentialReport,
   ConfigItem,
   Counts,
-  DigestFile,
   Evidence,
   InputRecord,
   ParsedFile,
@@ -12,6 +11,8 @@ import type {
   Skip,
   SourceEvent,
 } from '../model/types.js';
+import { InputList, Reorder } from './inputs.js';
+import { IntegrityTracker } from './integrity.js';
 import { keepRule, keepsEvent, type KeepRule } from './keep.js';
 
 
@@ -36,10 +37,13 @@ export interface StoreOptions {
  *   only counted.
  */
 export class EvidenceStore {
-  private readonly inputs: InputRecord[] = [];
+  /** Every input file, in the order the sources stage read them (spilled to disk when many). */
+  private readonly inputs = new InputList();
+  private readonly inOrder = new Reorder<InputRecord>((i) => this.inputs.push(i));
+  private nextSeq = 0;
+  private readonly integrity = new IntegrityTracker();
   private readonly rejected: Rejection[] = [];
   private readonly skipped: Skip[] = [];
-  private readonly digests: DigestFile[] = [];
   private readonly credentialReports: CredentialReport[] = [];
   private readonly inPeriodItems: ConfigItem[] = [];
   private readonly lastBefore = new Map<string, ConfigItem>();
@@ -61,20 +65,22 @@ export class EvidenceStore {
     this.keep = keepRule(period, opts.windowMs, opts.sessionMarginMs);
   }
 
-  /** Records what the sources stage reports besides files (archives, source-level rejections). */
-  addSourceEvent(ev: Exclude<SourceEvent, { type: 'file' }>): void {
+  /**
+   * Records what the sources stage reports besides files (archives, source-level rejections).
+   * `seq` is the event's place in the sources' order: results that arrive out of order (parse
+   * workers) are listed in that order. Without it, calls are taken in the order made.
+   */
+  addSourceEvent(ev: Exclude<SourceEvent, { type: 'file' }>, seq = this.nextSeq++): void {
+    this.inOrder.put(seq, ev.type === 'archive' || ev.type === 'rejected' || ev.type === 'skipped' ? ev.input : undefined);
     switch (ev.type) {
       case 'archive':
-        this.inputs.push(ev.input);
         break;
       case 'rejected':
-        if (ev.input) this.inputs.push(ev.input);
         this.rejected.push(ev.rejection);
         this.counts.files.read++;
         this.counts.files.rejected++;
         break;
       case 'skipped':
-        if (ev.input) this.inputs.push(ev.input);
         this.skipped.push(ev.skip);
         this.counts.files.read++;
         this.counts.files.skipped++;
@@ -82,9 +88,10 @@ export class EvidenceStore {
     }
   }
 
-  addParsed(file: ParsedFile): void {
+  addParsed(file: ParsedFile, seq = this.nextSeq++): void {
     // A file that could not even be read has no hash to list; its rejection says why.
-    if (file.input.sha256) this.inputs.push(file.input);
+    this.inOrder.put(seq, file.input.sha256 ? file.input : undefined);
+    if (file.input.kind === 'cloudtrail-log' && file.input.sha256) this.integrity.addLog(file.input);
     this.rejected.push(...file.rejected);
     this.counts.files.read++;
     this.counts.records.read += file.input.records;
@@ -106,7 +113,7 @@ export class EvidenceStore {
       this.counts.events.readOnly += file.dropped.readOnly;
       this.counts.events.failed += file.dropped.failed;
     }
-    if (file.digest) this.digests.push(file.digest);
+    if (file.digest) this.integrity.addDigest(file.digest);
     if (file.credentialReport) this.credentialReports.push(file.credentialReport);
     for (const item of file.items) this.addItem(item);
     for (const event of file.events) this.addEvent(event);
@@ -151,13 +158,13 @@ export class EvidenceStore {
     this.counts.events.kept = events.length;
     return {
       period: this.period,
-      inputs: [...this.inputs].sort((a, b) => cmp(a.path, b.path)),
+      inputs: this.inputs,
       rejected: [...this.rejected].sort((a, b) => cmp(a.path, b.path) || (a.record ?? -1) - (b.record ?? -1) || cmp(a.reason, b.reason)),
       skipped: [...this.skipped].sort((a, b) => cmp(a.path, b.path)),
       counts: this.counts,
       items,
       events,
-      digests: [...this.digests].sort((a, b) => cmp(a.source.path, b.source.path)),
+      integrity: this.integrity.finish(),
       credentialReports: [...this.credentialReports].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.path, b.path)),
     };
   }

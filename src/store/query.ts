@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityEvent } from '../controls/model.js';
 import type { Report } from '../model/types.js';
@@ -38,9 +38,23 @@ export function writeQueryTables(workspace: string, report: Report, activity: Ac
       findingStatus: f?.status ?? null, detail: f?.detail ?? c.reason ?? null, time: f?.time ?? null, origin: f?.actor?.origin ?? null, waived: f?.waiver ? !f.waiver.expired : null,
     })),
   );
-  const inputs = report.inputs.map((i) => ({ path: i.path, sha256: i.sha256, size: i.size, kind: i.kind, records: i.records, rejected: i.rejected }));
-  const tables: Record<(typeof TABLES)[number], unknown[]> = { events, changes, findings, inputs };
-  for (const t of TABLES) writeFileSync(join(dir, `${t}.ndjson`), ndjson(tables[t]));
+  const tables: Record<Exclude<(typeof TABLES)[number], 'inputs'>, unknown[]> = { events, changes, findings };
+  for (const t of TABLES) if (t !== 'inputs') writeFileSync(join(dir, `${t}.ndjson`), ndjson(tables[t]));
+  // The input list can be millions of files: written a block at a time.
+  const fd = openSync(join(dir, 'inputs.ndjson'), 'w');
+  try {
+    let block: string[] = [];
+    for (const i of report.inputs) {
+      block.push(JSON.stringify({ path: i.path, sha256: i.sha256, size: i.size, kind: i.kind, records: i.records, rejected: i.rejected }));
+      if (block.length >= 10_000) {
+        writeSync(fd, `${block.join('\n')}\n`);
+        block = [];
+      }
+    }
+    if (block.length > 0) writeSync(fd, `${block.join('\n')}\n`);
+  } finally {
+    closeSync(fd);
+  }
   writeFileSync(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
 }
 

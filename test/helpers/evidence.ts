@@ -115,7 +115,7 @@ export function evidenceOf(f: EvidenceFixture): ControlEvidence {
       },
       items,
       events,
-      digests: [],
+      integrity: { verified: 0, mismatched: [], uncovered: 0, missing: 0 },
       credentialReports: f.credentialReports ?? [],
     },
     { changes: f.changes ?? [], failedCalls: [] },

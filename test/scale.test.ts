@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { DigestFile, InputRecord } from '../src/model/types.js';
+import { writeReportJson } from '../src/render/json.js';
+import { InputList, Reorder } from '../src/store/inputs.js';
+import { IntegrityTracker } from '../src/store/integrity.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const input = (i: number): InputRecord => ({ path: `AWSLogs/1/CloudTrail/r/f${String(i).padStart(6, '0')}.json.gz`, sha256: i.toString(16).padStart(64, '0'), size: i, kind: 'cloudtrail-log', records: i % 7, rejected: 0 });
+
+describe('input list', () => {
+  it('spills past its in-memory size and reads back every record in order', () => {
+    const list = new InputList(10);
+    for (let i = 0; i < 10_050; i++) list.push(input(i));
+    expect(list.length).toBe(10_050);
+    const back = [...list];
+    expect(back).toHaveLength(10_050);
+    expect(back.every((r, i) => r.size === i)).toBe(true);
+    // Twice: iterating does not consume it.
+    expect([...list].at(-1)).toEqual(input(10_049));
+    expect(list.first(3).map((r) => r.size)).toEqual([0, 1, 2]);
+    list.dispose();
+  });
+
+  it('streams into report.json exactly as JSON.stringify would write the same array', () => {
+    const list = new InputList(2);
+    for (let i = 0; i < 5; i++) list.push(input(i));
+    const dir = mkdtempSync(join(tmpdir(), 'configtrail-test-'));
+    const f = join(dir, 'r.json');
+    writeReportJson({ inputs: list } as never, f);
+    expect(readFileSync(f, 'utf8')).toBe(`${JSON.stringify({ inputs: [...list] }, null, 2)}\n`);
+  });
+
+  it('puts results back in dispatch order whatever order they arrive in', () => {
+    const seen: number[] = [];
+    const r = new Reorder<number>((n) => seen.push(n));
+    r.put(2, 2);
+    r.put(0, 0);
+    expect(seen).toEqual([0]);
+    r.put(1, undefined); // a sequence number with nothing to list
+    r.put(3, 3);
+    expect(seen).toEqual([0, 2, 3]);
+  });
+});
+
+describe('integrity tracker', () => {
+  const digest = (entries: [string, string][]): DigestFile => ({
+    accountId: '1', digestStartTime: 'a', digestEndTime: 'b', source: { path: 'd' },
+    logFiles: entries.map(([s3Object, hashValue]) => ({ s3Object, hashValue })),
+  });
+  const run = (order: 'logs-first' | 'digests-first') => {
+    const t = new IntegrityTracker();
+    const logs = [input(1), input(2), input(3)];
+    const d = digest([[logs[0]!.path, logs[0]!.sha256], [logs[1]!.path, 'ff'.repeat(32)], ['AWSLogs/1/CloudTrail/r/gone.json.gz', 'aa'.repeat(32)]]);
+    if (order === 'logs-first') {
+      logs.forEach((l) => t.addLog(l));
+      t.addDigest(d);
+    } else {
+      t.addDigest(d);
+      logs.forEach((l) => t.addLog(l));
+    }
+    return t.finish();
+  };
+  it('matches log files and digest entries whichever arrives first', () => {
+    const want = { verified: 1, mismatched: [{ path: input(2).path, expected: 'ff'.repeat(32), actual: input(2).sha256 }], uncovered: 1, missing: 1 };
+    expect(run('logs-first')).toEqual(want);
+    expect(run('digests-first')).toEqual(want);
+  });
+});
