@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Change, Report } from '../src/model/types.js';
@@ -322,6 +322,31 @@ describe('workspace and query', () => {
     const bad = runCli(['query', 'SELEC nonsense', '--workspace', ws]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^configtrail: error: query failed: /);
+  });
+  it('reuses the packs of a moved export by content, and decodes again only the batch of a changed file', () => {
+    const moved = join(work, 'ws-moved');
+    cpSync(join(work, 'gen/export'), moved, { recursive: true });
+    const run = (out: string) => {
+      const r = runCli(['report', moved, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, out), '--workspace', ws, '--json']);
+      expect(r.status).toBe(0);
+      return JSON.parse(r.stdout) as { workspace: { decoded: number; reused: number }; counts: { files: { read: number } } };
+    };
+    const a = run('ws-moved-1');
+    expect(a.workspace).toMatchObject({ decoded: 0, reused: a.counts.files.read });
+    // Same records, other bytes: the file's hash changes, so its batch (one folder, ≤ 32 files) is decoded again.
+    const logs = readdirSync(moved, { recursive: true }).map(String).filter((f) => f.includes('_CloudTrail_') && f.endsWith('.json.gz')).sort();
+    const target = join(moved, logs[0]!);
+    const before = readFileSync(target);
+    const after = gzipSync(gunzipSync(before), { level: before.equals(gzipSync(gunzipSync(before), { level: 9 })) ? 1 : 9 });
+    expect(after.equals(before)).toBe(false);
+    writeFileSync(target, after);
+    const b = run('ws-moved-2');
+    expect(b.workspace.decoded).toBeGreaterThan(0);
+    expect(b.workspace.decoded).toBeLessThanOrEqual(32);
+    expect(b.workspace.reused).toBe(b.counts.files.read - b.workspace.decoded);
+    const fresh = join(work, 'ws-moved-fresh');
+    expect(runCli(['report', moved, '--from', FROM, '--to', TO, '--format', 'json', '--out', fresh, '--no-workspace', '--quiet']).status).toBe(0);
+    expect(readFileSync(join(work, 'ws-moved-2', 'report.json'), 'utf8')).toBe(readFileSync(join(fresh, 'report.json'), 'utf8'));
   });
 });
 

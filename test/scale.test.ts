@@ -68,3 +68,16 @@ describe('integrity tracker', () => {
     expect(run('digests-first')).toEqual(want);
   });
 });
+
+describe('streamed report.json', () => {
+  it('writes the bytes JSON.stringify(…, null, 2) writes, whatever the nesting', () => {
+    const value = {
+      a: 1, b: undefined, c: [1, undefined, { d: [], e: {}, f: [[1, 2], { g: 'x\ny' }] }], h: { i: { j: { k: { l: [1, { m: 2 }] } } } },
+      n: null, o: 'q"uote', p: new Date(0), r: [], s: {}, t: () => 1,
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'configtrail-test-'));
+    const f = join(dir, 'v.json');
+    writeReportJson(value as never, f);
+    expect(readFileSync(f, 'utf8')).toBe(`${JSON.stringify(value, null, 2)}\n`);
+  });
+});

@@ -1,17 +1,37 @@
 import type { ParsedFile, SourceFile } from '../model/types.js';
-import { ANY_PERIOD, readCached, sha256Of, writeCached } from '../store/workspace.js';
+import { ANY_PERIOD, contentKey, readPack, readStat, relocate, sha256Of, statKey, writePack, writeStat } from '../store/workspace.js';
 import { parseFile, readDeferred, unreadable, type ParseOptions } from './index.js';
 
+export type CachedResult = ParsedFile & { fromCache?: boolean };
+
 /**
- * Parses through the workspace: a file whose bytes were decoded before (same SHA-256, same size
- * limit) comes from the cache; otherwise it is parsed for any period and cached.
+ * Parses a batch of files through the workspace (see src/store/workspace.ts): unchanged local files
+ * come from the pack their stat key points at without being read; otherwise the files are read and
+ * hashed, and a pack with the same content is reused; otherwise they are parsed for any period and
+ * the pack written.
  */
-export function parseCached(source: SourceFile, opts: ParseOptions, workspace: string): ParsedFile & { fromCache?: boolean } {
-  const loaded = source.fsPath !== undefined ? readDeferred(source, opts.maxFileBytes) : source;
-  if (typeof loaded === 'string') return unreadable(source, loaded);
-  const hit = readCached(workspace, loaded, sha256Of(loaded.bytes), opts.maxFileBytes);
-  if (hit) return Object.assign(hit, { fromCache: true });
-  const parsed = parseFile(loaded, { maxFileBytes: opts.maxFileBytes, keep: ANY_PERIOD });
-  if (parsed.input.sha256) writeCached(workspace, parsed, opts.maxFileBytes);
+export function parseBatchCached(files: SourceFile[], opts: ParseOptions, workspace: string): CachedResult[] {
+  const reused = (packs: ParsedFile[], batch: SourceFile[]): CachedResult[] => packs.map((p, i) => Object.assign(relocate(p, batch[i]!), { fromCache: true }));
+  const skey = statKey(files, opts.maxFileBytes);
+  if (skey) {
+    const ckey = readStat(workspace, skey);
+    const hit = ckey ? readPack(workspace, ckey, files.length) : undefined;
+    if (hit) return reused(hit, files);
+  }
+  const loaded = files.map((f) => (f.fsPath !== undefined ? readDeferred(f, opts.maxFileBytes) : f));
+  if (loaded.some((l) => typeof l === 'string')) {
+    // A file that cannot be read has no hash: the batch is parsed as it is, and not cached.
+    return loaded.map((l, i) => (typeof l === 'string' ? unreadable(files[i]!, l) : parseFile(l, opts)));
+  }
+  const ready = loaded as SourceFile[];
+  const ckey = contentKey(ready.map((f) => sha256Of(f.bytes)), opts.maxFileBytes);
+  const hit = readPack(workspace, ckey, files.length);
+  if (hit) {
+    if (skey) writeStat(workspace, skey, ckey);
+    return reused(hit, files);
+  }
+  const parsed = ready.map((f) => parseFile(f, { maxFileBytes: opts.maxFileBytes, keep: ANY_PERIOD }));
+  writePack(workspace, ckey, parsed);
+  if (skey) writeStat(workspace, skey, ckey);
   return parsed;
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
-import { parseCached } from './cached.js';
+import { parseBatchCached } from './cached.js';
 import { parseFile, type ParseOptions } from './index.js';
 
 /** The compiled worker script: beside this module when built, else the build's copy (tests run from src/). */
@@ -27,9 +27,12 @@ const BATCH_BYTES = 8 * 1024 * 1024;
 
 export type PoolResult = ParsedFile & { fromCache?: boolean };
 
+/** A file as sent to a worker: a deferred local file goes without its (empty) bytes. */
+export type WireFile = Omit<SourceFile, 'bytes'> & { bytes?: Uint8Array };
+
 export interface BatchRequest {
   id: number;
-  files: SourceFile[];
+  files: WireFile[];
   opts: ParseOptions;
   workspace?: string;
 }
@@ -40,6 +43,7 @@ export interface BatchResponse {
 }
 
 interface Batch {
+  dir?: string;
   files: SourceFile[];
   done: ((p: PoolResult) => void)[];
   bytes: number;
@@ -58,7 +62,6 @@ export class ParsePool {
   private nextId = 0;
   private failure: Error | undefined;
   private batch: Batch = { files: [], done: [], bytes: 0 };
-  private flushScheduled = false;
   private pendingFiles = 0;
 
   constructor(
@@ -70,8 +73,7 @@ export class ParsePool {
     const script = size > 1 ? workerScript() : undefined;
     if (!script) return;
     for (let i = 0; i < size; i++) {
-      // A larger young generation: parsed records die young, and fewer scavenges is less time.
-      const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+      const w = new Worker(script);
       w.on('message', (m: BatchResponse) => {
         const batch = this.waiting.get(m.id);
         this.waiting.delete(m.id);
@@ -102,24 +104,32 @@ export class ParsePool {
 
   parse(file: SourceFile): Promise<PoolResult> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.workers.length === 0) return Promise.resolve(this.workspace ? parseCached(file, this.opts, this.workspace) : parseFile(file, this.opts));
+    if (this.workers.length === 0) return Promise.resolve(this.workspace ? parseBatchCached([file], this.opts, this.workspace)[0]! : parseFile(file, this.opts));
     this.pendingFiles++;
+    // A batch holds files of one folder: a file added to a folder changes only that folder's batches
+    // (the workspace caches by batch).
+    const dir = folderOf(file.path);
+    if (this.batch.files.length > 0 && this.batch.dir !== dir) this.send();
     return new Promise((resolve) => {
       const b = this.batch;
+      b.dir = dir;
       b.files.push(file);
       b.done.push(resolve);
       b.bytes += file.bytes.length;
-      if (b.files.length >= BATCH_FILES || b.bytes >= BATCH_BYTES) this.flush();
-      else if (!this.flushScheduled) {
-        // A part batch goes as soon as the caller waits on anything: it never waits on it forever.
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      if (b.files.length >= BATCH_FILES || b.bytes >= BATCH_BYTES) this.send();
     });
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
+  /**
+   * Sends the part batch: call it when no more files come. Batches are otherwise cut only by
+   * folder, count and bytes, never by timing, so the same inputs give the same batches (the
+   * workspace caches by batch).
+   */
+  flush(): void {
+    this.send();
+  }
+
+  private send(): void {
     const b = this.batch;
     if (b.files.length === 0) return;
     this.batch = { files: [], done: [], bytes: 0 };
@@ -129,13 +139,19 @@ export class ParsePool {
     this.load[best]! += b.files.length;
     const id = this.nextId++;
     this.waiting.set(id, b);
-    const req: BatchRequest = { id, files: b.files, opts: this.opts, ...(this.workspace ? { workspace: this.workspace } : {}) };
+    const files = b.files.map((f): WireFile => (f.fsPath !== undefined ? { path: f.path, key: f.key, fsPath: f.fsPath, ...(f.container ? { container: f.container } : {}) } : f));
+    const req: BatchRequest = { id, files, opts: this.opts, ...(this.workspace ? { workspace: this.workspace } : {}) };
     this.workers[best]!.postMessage(req);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** The folder (or archive) part of a display path. */
+function folderOf(path: string): string {
+  return path.slice(0, Math.max(path.lastIndexOf('/'), path.lastIndexOf('!')) + 1);
 }
 
 function failed(file: SourceFile, err: Error): PoolResult {

@@ -121,8 +121,10 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         store.addParsed(unreadable(ev.file, `parse failed: ${failure.message}`), seq);
         settle();
       });
+      // At most one part batch is unsent, and the limit is several batches: a slot always frees.
       if (inFlight >= limit) await new Promise<void>((resolve) => (slotFree = resolve));
     }
+    pool.flush();
     if (inFlight > 0) await new Promise<void>((resolve) => (allDone = resolve));
     if (failure) throw failure;
   } finally {

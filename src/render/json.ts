@@ -6,9 +6,13 @@ export function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/** Nesting below which values are written whole: report → list → element → field → (whole). */
+const STREAM_DEPTH = 4;
+
 /**
- * Writes exactly the bytes of `reportJson`, one array element at a time: the inputs, changes and
- * findings of a large run can be hundreds of MB as one string, and they need not be.
+ * Writes exactly the bytes of `reportJson`, a little at a time: the inputs, changes and findings of
+ * a large run can be hundreds of MB as one string, and they need not be. Lists and objects near the
+ * top are walked (the input list may live on disk); deeper values are small and stringified whole.
  */
 export function writeReportJson(report: Report, path: string): void {
   const fd = openSync(path, 'w');
@@ -21,29 +25,51 @@ export function writeReportJson(report: Report, path: string): void {
     }
   };
   try {
-    const entries = Object.entries(report).filter(([, v]) => v !== undefined);
-    out('{\n');
-    entries.forEach(([key, value], i) => {
-      out(`  ${JSON.stringify(key)}: `);
-      if (isList(value) && value.length > 0) {
-        // Arrays, and the input list that may live on disk: one element at a time.
-        out('[\n');
-        let j = 0;
-        for (const el of value as Iterable<unknown>) {
-          out(`    ${JSON.stringify(el ?? null, null, 2).replace(/\n/g, '\n    ')}${j < value.length - 1 ? ',' : ''}\n`);
-          j++;
-        }
-        out('  ]');
-      } else {
-        out(JSON.stringify(value, null, 2).replace(/\n/g, '\n  '));
-      }
-      out(i < entries.length - 1 ? ',\n' : '\n');
-    });
-    out('}\n');
+    emit(report, '', 0, out);
+    out('\n');
     writeSync(fd, buf);
   } finally {
     closeSync(fd);
   }
+}
+
+/** What JSON.stringify leaves out of an object (and writes as null in an array). */
+function omitted(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+/** One value as JSON.stringify(value, null, 2) would write it at this indent. */
+function emit(value: unknown, indent: string, depth: number, out: (s: string) => void): void {
+  let v = value;
+  // A list that is not an array (the input list on disk) is always walked, never materialised.
+  const spilled = isList(v) && !Array.isArray(v);
+  if (!spilled && v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON: () => unknown }).toJSON();
+  if (!spilled && (depth >= STREAM_DEPTH || v === null || typeof v !== 'object')) {
+    const s = JSON.stringify(v, null, 2);
+    return out(indent ? s.replace(/\n/g, `\n${indent}`) : s);
+  }
+  const inner = `${indent}  `;
+  if (isList(v)) {
+    if (v.length === 0) return out('[]');
+    out('[\n');
+    let j = 0;
+    for (const el of v) {
+      out(inner);
+      emit(omitted(el) ? null : el, inner, depth + 1, out);
+      out(++j < v.length ? ',\n' : '\n');
+    }
+    return out(`${indent}]`);
+  }
+  const rec = v as Record<string, unknown>;
+  const keys = Object.keys(rec).filter((k) => !omitted(rec[k]));
+  if (keys.length === 0) return out('{}');
+  out('{\n');
+  keys.forEach((k, i) => {
+    out(`${inner}${JSON.stringify(k)}: `);
+    emit(rec[k], inner, depth + 1, out);
+    out(i < keys.length - 1 ? ',\n' : '\n');
+  });
+  out(`${indent}}`);
 }
 
 function isList(v: unknown): v is { length: number } & Iterable<unknown> {

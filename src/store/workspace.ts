@@ -1,35 +1,68 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import type { KeepRule } from './keep.js';
 
 /**
- * The workspace: what was ingested from each input file, keyed by the SHA-256 of its bytes, so a
- * later report over the same inputs (another framework, another period) decodes only new files.
- * A cached file holds every event that can be evidence for any period (writes, session-issuing STS
- * calls, failed calls, sign-ins, root use), the configuration items, and the counts of the rest;
+ * The workspace: what was ingested from the inputs, so a later report over the same inputs
+ * (another framework, another period) decodes only what is new.
+ *
+ * Files reach the parse workers in batches (the files of one folder, a few dozen at a time), and
+ * the workspace caches a batch as one pack keyed by the SHA-256 of its files' SHA-256s: a batch
+ * whose every file has the same content is reused, wherever the files now are. To skip reading and
+ * hashing unchanged local files at all, a second key, from each file's path, size, inode, mtime and
+ * ctime (what git's index compares; ctime changes on any write, even one that restores the mtime),
+ * points at the pack the batch gave last time.
+ *
+ * A pack holds every event that can be evidence for any period (writes, session-issuing STS calls,
+ * failed calls, sign-ins, root use), the configuration items, digests, and the counts of the rest;
  * the store applies the period when it receives them.
  */
 
 /** Bump when the shape of ParsedFile or the parse rules change: old entries are then ignored. */
-const CACHE_VERSION = 'v1';
+const CACHE_VERSION = 'v2';
 
 /** Evidence for any period: the store narrows it to the period it reports on. */
 export const ANY_PERIOD: KeepRule = { startMs: -Infinity, endMs: Infinity, writeFromMs: -Infinity, sessionFromMs: -Infinity };
 
-export function cachePath(workspace: string, sha256: string, maxFileBytes: number): string {
-  return join(workspace, 'parsed', sha256.slice(0, 2), `${sha256}.${maxFileBytes}.${CACHE_VERSION}.json.gz`);
-}
-
-export function sha256Of(bytes: Buffer): string {
+export function sha256Of(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+function entryPath(workspace: string, kind: 'packs' | 'stat', key: string): string {
+  return join(workspace, kind, key.slice(0, 2), `${key}.${CACHE_VERSION}${kind === 'packs' ? '.json.gz' : ''}`);
+}
+
+/** The content key of a batch: its files' hashes, in order, and the size limit they were read with. */
+export function contentKey(sha256s: string[], maxFileBytes: number): string {
+  return sha256Of(`${CACHE_VERSION}\n${maxFileBytes}\n${sha256s.join('\n')}`);
+}
+
+/**
+ * The stat key of a batch of local files, or undefined when one is not a plain local file (archive
+ * entries and S3 objects are always hashed) or cannot be stat'ed.
+ */
+export function statKey(files: SourceFile[], maxFileBytes: number): string | undefined {
+  const lines: string[] = [CACHE_VERSION, String(maxFileBytes)];
+  for (const f of files) {
+    if (f.fsPath === undefined) return undefined;
+    try {
+      const st = lstatSync(f.fsPath, { bigint: true });
+      if (!st.isFile()) return undefined;
+      lines.push(`${f.fsPath}\0${f.path}\0${st.size}\0${st.dev}\0${st.ino}\0${st.mtimeNs}\0${st.ctimeNs}`);
+    } catch {
+      return undefined;
+    }
+  }
+  return sha256Of(lines.join('\n'));
+}
+
 /** A cached result moved to where the same bytes are now: every path in it is the input's path. */
-function relocate(parsed: ParsedFile, file: SourceFile): ParsedFile {
+export function relocate(parsed: ParsedFile, file: SourceFile): ParsedFile {
   const path = file.path;
+  if (parsed.input.path === path && (parsed.input.container ?? undefined) === file.container) return parsed;
   parsed.input.path = path;
   if (file.container) parsed.input.container = file.container;
   else delete parsed.input.container;
@@ -42,22 +75,39 @@ function relocate(parsed: ParsedFile, file: SourceFile): ParsedFile {
   return parsed;
 }
 
-export function readCached(workspace: string, file: SourceFile, sha256: string, maxFileBytes: number): ParsedFile | undefined {
-  const p = cachePath(workspace, sha256, maxFileBytes);
+export function readPack(workspace: string, key: string, files: number): ParsedFile[] | undefined {
+  const p = entryPath(workspace, 'packs', key);
   if (!existsSync(p)) return undefined;
   try {
-    return relocate(JSON.parse(gunzipSync(readFileSync(p)).toString('utf8')) as ParsedFile, file);
+    const parsed = JSON.parse(gunzipSync(readFileSync(p)).toString('utf8')) as ParsedFile[];
+    return Array.isArray(parsed) && parsed.length === files ? parsed : undefined;
   } catch {
     // A damaged entry is parsed again and rewritten.
     return undefined;
   }
 }
 
-export function writeCached(workspace: string, parsed: ParsedFile, maxFileBytes: number): void {
-  const p = cachePath(workspace, parsed.input.sha256, maxFileBytes);
+export function readStat(workspace: string, key: string): string | undefined {
+  try {
+    const v = readFileSync(entryPath(workspace, 'stat', key), 'utf8');
+    return /^[0-9a-f]{64}$/.test(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole then renamed: a concurrent reader (another worker or run) never sees half a file. */
+function writeAtomic(p: string, body: Buffer | string): void {
   mkdirSync(dirname(p), { recursive: true });
-  // Written whole then renamed: a concurrent reader (another worker) never sees half a file.
   const tmp = `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, gzipSync(JSON.stringify(parsed), { level: 1 }));
+  writeFileSync(tmp, body);
   renameSync(tmp, p);
+}
+
+export function writePack(workspace: string, key: string, parsed: ParsedFile[]): void {
+  writeAtomic(entryPath(workspace, 'packs', key), gzipSync(JSON.stringify(parsed), { level: 1 }));
+}
+
+export function writeStat(workspace: string, key: string, content: string): void {
+  writeAtomic(entryPath(workspace, 'stat', key), content);
 }
