@@ -1,4 +1,7 @@
-import cliProgress from 'cli-progress';
+import type cliProgressType from 'cli-progress';
+import { lazy } from '../util/lazy.js';
+
+const loadProgress = lazy<typeof cliProgressType>('cli-progress');
 import type { Progress } from '../pipeline/report.js';
 
 export interface ProgressReporter {
@@ -25,6 +28,7 @@ function mib(bytes: number): string {
  */
 export function createProgressReporter(opts: { enabled: boolean }): ProgressReporter {
   if (!opts.enabled) return { enabled: false, update: () => {}, stop: () => {} };
+  const cliProgress = loadProgress();
   const bar = new cliProgress.SingleBar(
     {
       format: '{stage} {bar} {pct} | ETA {left} | {files} files | {mib} MiB | {records} records | {rate} rec/s',

@@ -1,5 +1,8 @@
-import { parse as parseCsv } from 'csv-parse/sync';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { lazy } from '../util/lazy.js';
+
+const csvParse = lazy<typeof import('csv-parse/sync')>('csv-parse/sync');
+const yamlLib = lazy<typeof import('yaml')>('yaml');
 import { UsageError } from '../util/errors.js';
 
 /**
@@ -25,6 +28,7 @@ export function dataError(file: string, line: number | undefined, message: strin
  * the top-level scalar fields. Every record carries its line number.
  */
 export function readYamlRecords(file: string, text: string, listKey: string): { top: Record<string, unknown>; records: DataRecord[] } {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yamlLib();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -65,7 +69,7 @@ export function readYamlRecords(file: string, text: string, listKey: string): { 
 export function readCsvRecords(file: string, text: string, required: string[]): DataRecord[] {
   let rows: Record<string, string>[];
   try {
-    rows = parseCsv(text, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, info: false }) as Record<string, string>[];
+    rows = csvParse().parse(text, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, info: false }) as Record<string, string>[];
   } catch (err) {
     const e = err as { lines?: number; message: string };
     throw dataError(file, e.lines, `invalid CSV: ${e.message.replace(/^Invalid [^:]*: /, '').split('\n')[0]}`);

@@ -1,4 +1,6 @@
-import { parse as parseCsv } from 'csv-parse/sync';
+import { lazy } from '../util/lazy.js';
+
+const csvParse = lazy<typeof import('csv-parse/sync')>('csv-parse/sync');
 import type { ParsedFile } from '../model/types.js';
 import { shortReason } from './values.js';
 
@@ -16,7 +18,7 @@ export function looksLikeCredentialReport(text: string): boolean {
 export function readCredentialReport(out: ParsedFile, csv: string, generatedTime?: string): string | undefined {
   let rows: Record<string, string>[];
   try {
-    rows = parseCsv(csv, { columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
+    rows = csvParse().parse(csv, { columns: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[];
   } catch (err) {
     return `invalid credential report CSV: ${shortReason((err as Error).message)}`;
   }

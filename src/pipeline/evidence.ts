@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { lazy } from '../util/lazy.js';
 import { ZipFile } from 'yazl';
 import type { Change, ControlResult, EventRef, Report } from '../model/types.js';
 import { summarise } from '../report/build.js';
@@ -12,6 +12,8 @@ import { renderPdf } from '../render/pdf.js';
 import { cmp } from '../store/index.js';
 import { UsageError } from '../util/errors.js';
 import { analyse, type ReportRunOptions } from './report.js';
+
+const csvStringify = lazy<typeof import('csv-stringify/sync')>('csv-stringify/sync');
 
 export interface EvidenceRunOptions extends Omit<ReportRunOptions, 'formats'> {
   /** `framework:requirement`, e.g. `cis-aws-v6.0:6.3`. */
@@ -137,7 +139,7 @@ export async function runEvidence(opts: EvidenceRunOptions): Promise<EvidenceRun
   write('findings.csv', findingsCsv(sub));
   write('changes.csv', changesCsv(sub));
   const events = eventRows(sub);
-  write('events.csv', stringify([Object.keys(events[0] ?? { eventId: '' }), ...events.map((e) => Object.values(e).map(neutraliseCell))], { record_delimiter: '\n' }));
+  write('events.csv', csvStringify().stringify([Object.keys(events[0] ?? { eventId: '' }), ...events.map((e) => Object.values(e).map(neutraliseCell))], { record_delimiter: '\n' }));
   write('events.json', `${JSON.stringify(events, null, 2)}\n`);
 
   const manifest: Manifest = {

@@ -1,6 +1,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
+import { lazy } from '../util/lazy.js';
 import type { Report } from '../model/types.js';
+
+const csvStringify = lazy<typeof import('csv-stringify/sync')>('csv-stringify/sync');
 
 /**
  * A cell a spreadsheet could read as a formula (`= + - @`, or TAB/CR that some apps strip first) is
@@ -12,7 +14,7 @@ export function neutraliseCell(v: unknown): string {
 }
 
 function csv(header: string[], rows: unknown[][]): string {
-  return stringify([header, ...rows.map((r) => r.map(neutraliseCell))], { record_delimiter: '\n' });
+  return csvStringify().stringify([header, ...rows.map((r) => r.map(neutraliseCell))], { record_delimiter: '\n' });
 }
 
 const DIFF_SUMMARY_CHARS = 2000;
@@ -64,7 +66,7 @@ export function writeInputsCsv(report: Report, path: string): void {
     let rows: unknown[][] = [];
     writeSync(fd, csv(INPUT_HEADER, []));
     const flush = () => {
-      if (rows.length > 0) writeSync(fd, stringify(rows.map((r) => r.map(neutraliseCell)), { record_delimiter: '\n' }));
+      if (rows.length > 0) writeSync(fd, csvStringify().stringify(rows.map((r) => r.map(neutraliseCell)), { record_delimiter: '\n' }));
       rows = [];
     };
     for (const i of report.inputs) {

@@ -4,8 +4,8 @@ import { addDays } from 'date-fns/addDays';
 import { addQuarters } from 'date-fns/addQuarters';
 import { eachWeekOfInterval } from 'date-fns/eachWeekOfInterval';
 import { format } from 'date-fns/format';
-import { isMatch } from 'date-fns/isMatch';
-import { parse } from 'date-fns/parse';
+import { isValid } from 'date-fns/isValid';
+import { parseISO } from 'date-fns/parseISO';
 import { startOfISOWeek } from 'date-fns/startOfISOWeek';
 import type { Period } from '../model/types.js';
 import { UsageError } from './errors.js';
@@ -18,8 +18,10 @@ const QUARTER_RE = /^(\d{4})-?Q([1-4])$/i;
 export function parseDay(text: string, flag: string): number {
   const t = text.trim();
   if (!DATE_RE.test(t)) throw new UsageError(`${flag} must be a date YYYY-MM-DD, got "${text}"`);
-  if (!isMatch(t, 'yyyy-MM-dd')) throw new UsageError(`${flag} is not a real date: "${text}"`);
-  return parse(t, 'yyyy-MM-dd', new UTCDate(0), { in: utc }).getTime();
+  // parseISO (not the general parse, which loads a parser per format token) rejects 2026-02-30.
+  const day = parseISO(t, { in: utc });
+  if (!isValid(day)) throw new UsageError(`${flag} is not a real date: "${text}"`);
+  return day.getTime();
 }
 
 export function formatDay(ms: number): string {

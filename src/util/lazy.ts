@@ -1,0 +1,12 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A dependency loaded on first use, not at start-up: most runs never parse YAML or CSV, and a
+ * command-line tool pays for every module it loads before doing anything.
+ */
+export function lazy<T>(id: string): () => T {
+  let mod: T | undefined;
+  return () => (mod ??= require(id) as T);
+}
