@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
@@ -303,7 +303,8 @@ describe('workspace and query', () => {
     const args = ['--from', '2026-07-10', '--to', '2026-07-20', '--framework', 'soc2', '--format', 'json'];
     const second = runCli(['report', join(work, 'gen/export'), ...args, '--out', join(work, 'ws-2'), '--workspace', ws, '--json']);
     const s2 = JSON.parse(second.stdout) as { workspace: { decoded: number; reused: number } };
-    expect(s2.workspace).toEqual({ dir: ws, decoded: 0, reused: s1.workspace.decoded });
+    // The very files of the first run: its saved ingest is replayed, no pack even opened.
+    expect(s2.workspace).toEqual({ dir: ws, decoded: 0, reused: s1.workspace.decoded, replayed: true });
     const fresh2 = join(work, 'ws-fresh-2');
     expect(runCli(['report', join(work, 'gen/export'), ...args, '--out', fresh2, '--no-workspace', '--quiet']).status).toBe(0);
     expect(readFileSync(join(work, 'ws-2', 'report.json'), 'utf8')).toBe(readFileSync(join(fresh2, 'report.json'), 'utf8'));
@@ -332,7 +333,7 @@ describe('workspace and query', () => {
       return JSON.parse(r.stdout) as { workspace: { decoded: number; reused: number }; counts: { files: { read: number } } };
     };
     const a = run('ws-moved-1');
-    expect(a.workspace).toMatchObject({ decoded: 0, reused: a.counts.files.read });
+    expect(a.workspace).toMatchObject({ decoded: 0, reused: a.counts.files.read, replayed: false });
     // Same records, other bytes: the file's hash changes, so its batch (one folder, ≤ 32 files) is decoded again.
     const logs = readdirSync(moved, { recursive: true }).map(String).filter((f) => f.includes('_CloudTrail_') && f.endsWith('.json.gz')).sort();
     const target = join(moved, logs[0]!);
@@ -344,6 +345,16 @@ describe('workspace and query', () => {
     expect(b.workspace.decoded).toBeGreaterThan(0);
     expect(b.workspace.decoded).toBeLessThanOrEqual(32);
     expect(b.workspace.reused).toBe(b.counts.files.read - b.workspace.decoded);
+    // Same size, mtime put back: the ctime still moves, so the saved ingest is not replayed.
+    const st = statSync(target);
+    const bytes = readFileSync(target);
+    bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff; // the gzip trailer's CRC: the file is now corrupt
+    writeFileSync(target, bytes);
+    utimesSync(target, st.atime, st.mtime);
+    const c = run('ws-moved-3');
+    expect(c.workspace.decoded).toBeGreaterThan(0);
+    expect(readReport(join(work, 'ws-moved-3')).rejected.map((r) => r.path)).toContain(target);
+    writeFileSync(target, after);
     const fresh = join(work, 'ws-moved-fresh');
     expect(runCli(['report', moved, '--from', FROM, '--to', TO, '--format', 'json', '--out', fresh, '--no-workspace', '--quiet']).status).toBe(0);
     expect(readFileSync(join(work, 'ws-moved-2', 'report.json'), 'utf8')).toBe(readFileSync(join(fresh, 'report.json'), 'utf8'));

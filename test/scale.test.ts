@@ -3,7 +3,7 @@ import type { DigestFile, InputRecord } from '../src/model/types.js';
 import { writeReportJson } from '../src/render/json.js';
 import { InputList, Reorder } from '../src/store/inputs.js';
 import { IntegrityTracker } from '../src/store/integrity.js';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,6 +30,20 @@ describe('input list', () => {
     const f = join(dir, 'r.json');
     writeReportJson({ inputs: list } as never, f);
     expect(readFileSync(f, 'utf8')).toBe(`${JSON.stringify({ inputs: [...list] }, null, 2)}\n`);
+  });
+
+  it('reads a list saved as NDJSON lines, and hands out its lines as they are', () => {
+    const list = new InputList(3);
+    for (let i = 0; i < 10; i++) list.push(input(i));
+    const dir = mkdtempSync(join(tmpdir(), 'configtrail-test-'));
+    const f = join(dir, 'inputs.ndjson');
+    writeFileSync(f, `${[...list.lines()].join('\n')}\n`);
+    const back = InputList.fromFile(f, 10);
+    expect(back.length).toBe(10);
+    expect([...back]).toEqual([...list]);
+    expect(back.first(2)).toEqual([input(0), input(1)]);
+    expect([...back.lines()]).toEqual([...list.lines()]);
+    list.dispose();
   });
 
   it('puts results back in dispatch order whatever order they arrive in', () => {

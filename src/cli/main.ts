@@ -76,7 +76,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const outDir = resolve(args.out);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   const workspace = args.workspace === false ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
-  const stats = { decoded: 0, reused: 0 };
+  const stats = { decoded: 0, reused: 0, replayed: false };
   let run;
   try {
     run = await runReport({

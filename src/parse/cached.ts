@@ -10,9 +10,8 @@ export type CachedResult = ParsedFile & { fromCache?: boolean };
  * hashed, and a pack with the same content is reused; otherwise they are parsed for any period and
  * the pack written.
  */
-export function parseBatchCached(files: SourceFile[], opts: ParseOptions, workspace: string): CachedResult[] {
+export function parseBatchCached(files: SourceFile[], opts: ParseOptions, workspace: string, skey = statKey(files, opts.maxFileBytes)): CachedResult[] {
   const reused = (packs: ParsedFile[], batch: SourceFile[]): CachedResult[] => packs.map((p, i) => Object.assign(relocate(p, batch[i]!), { fromCache: true }));
-  const skey = statKey(files, opts.maxFileBytes);
   if (skey) {
     const ckey = readStat(workspace, skey);
     const hit = ckey ? readPack(workspace, ckey, files.length) : undefined;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
+import { statKey } from '../store/workspace.js';
 import { parseBatchCached } from './cached.js';
 import { parseFile, type ParseOptions } from './index.js';
 
@@ -25,7 +26,11 @@ export const BATCH_FILES = 32;
 /** A batch also goes once the bytes it carries (files not read by the worker itself) reach this. */
 const BATCH_BYTES = 8 * 1024 * 1024;
 
-export type PoolResult = ParsedFile & { fromCache?: boolean };
+/**
+ * A file's result: `fromCache` when the workspace had it; `batchKey`, with a workspace, the stat key
+ * of the batch it went in (undefined when the batch has none: see store/workspace.ts).
+ */
+export type PoolResult = ParsedFile & { fromCache?: boolean; batchKey?: string };
 
 /** A file as sent to a worker: a deferred local file goes without its (empty) bytes. */
 export type WireFile = Omit<SourceFile, 'bytes'> & { bytes?: Uint8Array };
@@ -40,13 +45,47 @@ export interface BatchRequest {
 export interface BatchResponse {
   id: number;
   parsed: PoolResult[];
+  batchKey?: string;
 }
 
 interface Batch {
-  dir?: string;
   files: SourceFile[];
   done: ((p: PoolResult) => void)[];
-  bytes: number;
+}
+
+/**
+ * Where batches are cut: before a file of another folder (a file added to a folder then changes
+ * only that folder's batches), and after BATCH_FILES files or BATCH_BYTES bytes; never by timing,
+ * so every pass over the same files cuts them alike (the workspace caches by batch).
+ */
+export class BatchCutter {
+  private dir: string | undefined;
+  private files = 0;
+  private bytes = 0;
+
+  /** Whether the batch so far must be cut before `file`. */
+  before(file: SourceFile): boolean {
+    const dir = folderOf(file.path);
+    const cut = this.files > 0 && dir !== this.dir;
+    if (cut) this.reset();
+    this.dir = dir;
+    return cut;
+  }
+
+  /** Counts `file` in; whether the batch must be cut after it. */
+  after(file: SourceFile): boolean {
+    this.files++;
+    this.bytes += file.bytes.length;
+    const cut = this.files >= BATCH_FILES || this.bytes >= BATCH_BYTES;
+    if (cut) this.reset();
+    return cut;
+  }
+
+  reset(): void {
+    this.dir = undefined;
+    this.files = 0;
+    this.bytes = 0;
+  }
 }
 
 /**
@@ -61,7 +100,8 @@ export class ParsePool {
   private readonly load: number[] = [];
   private nextId = 0;
   private failure: Error | undefined;
-  private batch: Batch = { files: [], done: [], bytes: 0 };
+  private batch: Batch = { files: [], done: [] };
+  private readonly cutter = new BatchCutter();
   private pendingFiles = 0;
 
   constructor(
@@ -80,7 +120,7 @@ export class ParsePool {
         if (!batch) return;
         this.load[i]! -= batch.files.length;
         this.pendingFiles -= batch.files.length;
-        m.parsed.forEach((p, j) => batch.done[j]!(p));
+        m.parsed.forEach((p, j) => batch.done[j]!(m.batchKey === undefined ? p : Object.assign(p, { batchKey: m.batchKey })));
       });
       w.on('error', (err) => {
         this.failure = err;
@@ -104,19 +144,21 @@ export class ParsePool {
 
   parse(file: SourceFile): Promise<PoolResult> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.workers.length === 0) return Promise.resolve(this.workspace ? parseBatchCached([file], this.opts, this.workspace)[0]! : parseFile(file, this.opts));
+    if (this.workers.length === 0) {
+      if (!this.workspace) return Promise.resolve(parseFile(file, this.opts));
+      return Promise.resolve(Object.assign(parseBatchCached([file], this.opts, this.workspace)[0]!, { batchKey: statKey([file], this.opts.maxFileBytes) }));
+    }
+    return this.enqueue(file);
+  }
+
+  private enqueue(file: SourceFile): Promise<PoolResult> {
     this.pendingFiles++;
-    // A batch holds files of one folder: a file added to a folder changes only that folder's batches
-    // (the workspace caches by batch).
-    const dir = folderOf(file.path);
-    if (this.batch.files.length > 0 && this.batch.dir !== dir) this.send();
+    if (this.cutter.before(file)) this.send();
     return new Promise((resolve) => {
       const b = this.batch;
-      b.dir = dir;
       b.files.push(file);
       b.done.push(resolve);
-      b.bytes += file.bytes.length;
-      if (b.files.length >= BATCH_FILES || b.bytes >= BATCH_BYTES) this.send();
+      if (this.cutter.after(file)) this.send();
     });
   }
 
@@ -126,13 +168,14 @@ export class ParsePool {
    * workspace caches by batch).
    */
   flush(): void {
+    this.cutter.reset();
     this.send();
   }
 
   private send(): void {
     const b = this.batch;
     if (b.files.length === 0) return;
-    this.batch = { files: [], done: [], bytes: 0 };
+    this.batch = { files: [], done: [] };
     // The least busy worker takes it.
     let best = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;

@@ -3,16 +3,20 @@ import type { Framework } from '../controls/frameworks.js';
 import type { Waiver } from '../controls/waivers.js';
 import { activityOf } from '../correlate/activity.js';
 import { correlate } from '../correlate/index.js';
-import type { Period, Report } from '../model/types.js';
+import { resolve as resolvePath } from 'node:path';
+import type { Period, Report, SourceEvent, SourceFile } from '../model/types.js';
 import { unreadable } from '../parse/index.js';
-import { BATCH_FILES, ParsePool } from '../parse/pool.js';
+import { BATCH_FILES, BatchCutter, ParsePool } from '../parse/pool.js';
 import { writeQueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
 import { localInputBytes } from '../sources/estimate.js';
 import { readSources } from '../sources/index.js';
-import type { S3Options } from '../sources/s3.js';
+import { isS3Url, type S3Options } from '../sources/s3.js';
+import { statKey } from '../store/workspace.js';
 import { EvidenceStore } from '../store/index.js';
+import { hasSavedIngests, IngestRecorder, readIngestMeta, RunKey, savedIngest } from '../store/ingest.js';
+import { Reorder } from '../store/inputs.js';
 import { generatorInfo } from '../util/version.js';
 
 export type Stage = 'read' | 'correlate' | 'render';
@@ -48,7 +52,7 @@ export interface ReportRunOptions {
   /** Where decoded inputs are cached by hash for later runs (see src/store/workspace.ts). */
   workspace?: string;
   /** Filled in by the run: files decoded now and files reused from the workspace. */
-  stats?: { decoded: number; reused: number };
+  stats?: { decoded: number; reused: number; replayed?: boolean };
   onProgress?: (p: Progress) => void;
 }
 
@@ -79,54 +83,66 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
   const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep }, undefined, opts.workspace);
   const stats = opts.stats ?? { decoded: 0, reused: 0 };
-  // Decoded files arrive in any order; the store sorts what it keeps, so the report does not depend on it.
   // Enough batches in flight to keep every worker busy while the main thread merges results.
   const limit = Math.max(2, pool.threads * BATCH_FILES * 4);
-  let inFlight = 0;
-  // Each source event's place in the sources' order: the input list follows it, not arrival order.
-  let nextSeq = 0;
-  // One waiter at a time: racing every in-flight promise per file would cost O(limit) per file.
-  let slotFree: (() => void) | undefined;
-  let allDone: (() => void) | undefined;
-  let failure: Error | undefined;
-  const settle = () => {
-    inFlight--;
-    if (slotFree && inFlight < limit) {
-      const wake = slotFree;
-      slotFree = undefined;
-      wake();
-    }
-    if (inFlight === 0) allDone?.();
-  };
+  const sources = () => readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) });
+  // A saved ingest stands for local files only: S3 objects and archive entries have no stat key.
+  const ws = opts.workspace !== undefined && !opts.inputs.some(isS3Url) ? opts.workspace : undefined;
+  const keyParts = [`inputs ${JSON.stringify(opts.inputs.map((i) => resolvePath(i)))}`, `max ${opts.maxFileBytes}`];
   try {
-    for await (const ev of readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) })) {
-      const seq = nextSeq++;
-      if (ev.type !== 'file') {
-        store.addSourceEvent(ev, seq);
-        continue;
+    let replayed = false;
+    if (ws !== undefined && hasSavedIngests(ws)) {
+      // Are these exactly the files of a saved ingest? Only their stat keys are computed.
+      const { runKey, files } = await probeRunKey(sources(), keyParts, opts.maxFileBytes, pool.threads === 0);
+      const dir = runKey === undefined ? undefined : savedIngest(ws, runKey);
+      const meta = dir === undefined ? undefined : readIngestMeta(dir);
+      if (dir !== undefined && meta !== undefined) {
+        store.replay(dir, meta);
+        stats.reused += files;
+        stats.replayed = true;
+        progress.files = meta.counts.files.read;
+        progress.records = meta.counts.records.read;
+        tell('workspace');
+        replayed = true;
       }
-      inFlight++;
-      void pool.parse(ev.file).then((parsed) => {
-        if (parsed.fromCache) stats.reused++;
-        else stats.decoded++;
-        delete parsed.fromCache;
-        store.addParsed(parsed, seq);
-        progress.files++;
-        progress.bytes += parsed.input.size;
-        progress.records += parsed.input.records;
-        tell(parsed.input.path);
-        settle();
-      }, (err: unknown) => {
-        failure ??= err instanceof Error ? err : new Error(String(err));
-        store.addParsed(unreadable(ev.file, `parse failed: ${failure.message}`), seq);
-        settle();
-      });
-      // At most one part batch is unsent, and the limit is several batches: a slot always frees.
-      if (inFlight >= limit) await new Promise<void>((resolve) => (slotFree = resolve));
     }
-    pool.flush();
-    if (inFlight > 0) await new Promise<void>((resolve) => (allDone = resolve));
-    if (failure) throw failure;
+    if (!replayed) {
+      // Decoded files arrive in any order; the store puts them back in the sources' order where it matters.
+      const recorder = ws !== undefined ? new IngestRecorder(ws) : undefined;
+      const key = new RunKey(keyParts);
+      const order = recorder ? new Reorder<string>((k) => key.add(k === NO_KEY ? undefined : k)) : undefined;
+      if (recorder) store.recordTo(recorder);
+      let failure: Error | undefined;
+      await pump(sources(), limit, () => pool.flush(), (ev, seq) => {
+        order?.put(seq, `event ${JSON.stringify(ev)}`);
+        store.addSourceEvent(ev, seq);
+      }, (file, seq) =>
+        pool.parse(file).then(
+          (parsed) => {
+            if (parsed.fromCache) stats.reused++;
+            else stats.decoded++;
+            order?.put(seq, parsed.batchKey ?? NO_KEY);
+            delete parsed.fromCache;
+            delete parsed.batchKey;
+            store.addParsed(parsed, seq);
+            progress.files++;
+            progress.bytes += parsed.input.size;
+            progress.records += parsed.input.records;
+            tell(parsed.input.path);
+          },
+          (err: unknown) => {
+            failure ??= err instanceof Error ? err : new Error(String(err));
+            order?.put(seq, NO_KEY);
+            store.addParsed(unreadable(file, `parse failed: ${failure.message}`), seq);
+          },
+        ),
+      );
+      if (failure) {
+        recorder?.discard();
+        throw failure;
+      }
+      recorder?.finish(key.digest(), store.ingestMeta(), store.inputList);
+    }
   } finally {
     await pool.close();
   }
@@ -155,4 +171,80 @@ function inputBytes(report: Report): number {
   let n = 0;
   for (const i of report.inputs) if (i.kind !== 'archive') n += i.size;
   return n;
+}
+
+/** A file whose batch has no stat key: the run then has no key, and its ingest is not saved. */
+const NO_KEY = '\0';
+
+/**
+ * Feeds the sources' file events to `work` with at most `limit` in flight, other events to `other`,
+ * each with its place in the sources' order. `work` must not reject. `flush` sends the part batch
+ * once the sources are done.
+ */
+async function pump(
+  events: AsyncIterable<SourceEvent>,
+  limit: number,
+  flush: () => void,
+  other: (ev: Exclude<SourceEvent, { type: 'file' }>, seq: number) => void,
+  work: (file: SourceFile, seq: number) => Promise<void>,
+): Promise<void> {
+  let inFlight = 0;
+  let seq = 0;
+  // One waiter at a time: racing every in-flight promise per file would cost O(limit) per file.
+  let slotFree: (() => void) | undefined;
+  let allDone: (() => void) | undefined;
+  const settle = () => {
+    inFlight--;
+    if (slotFree && inFlight < limit) {
+      const wake = slotFree;
+      slotFree = undefined;
+      wake();
+    }
+    if (inFlight === 0) allDone?.();
+  };
+  for await (const ev of events) {
+    const n = seq++;
+    if (ev.type !== 'file') {
+      other(ev, n);
+      continue;
+    }
+    inFlight++;
+    void work(ev.file, n).then(settle);
+    // At most one part batch is unsent, and the limit is several batches: a slot always frees.
+    if (inFlight >= limit) await new Promise<void>((resolve) => (slotFree = resolve));
+  }
+  flush();
+  if (inFlight > 0) await new Promise<void>((resolve) => (allDone = resolve));
+}
+
+/**
+ * The run key of the files the sources list now, batched exactly as the parse pool batches them
+ * (one file a batch when parsing inline), from their stat keys alone: no file is read.
+ */
+async function probeRunKey(events: AsyncIterable<SourceEvent>, keyParts: string[], maxFileBytes: number, single: boolean): Promise<{ runKey: string | undefined; files: number }> {
+  const parts: (string | undefined)[] = [];
+  const cutter = new BatchCutter();
+  let batch: { file: SourceFile; at: number }[] = [];
+  const cut = () => {
+    if (batch.length === 0) return;
+    const k = statKey(batch.map((b) => b.file), maxFileBytes);
+    for (const b of batch) parts[b.at] = k;
+    batch = [];
+  };
+  let files = 0;
+  for await (const ev of events) {
+    if (ev.type !== 'file') {
+      parts.push(`event ${JSON.stringify(ev)}`);
+      continue;
+    }
+    files++;
+    if (cutter.before(ev.file)) cut();
+    batch.push({ file: ev.file, at: parts.length });
+    parts.push(undefined);
+    if (single || cutter.after(ev.file)) cut();
+  }
+  cut();
+  const key = new RunKey(keyParts);
+  for (const p of parts) key.add(p);
+  return { runKey: key.digest(), files };
 }

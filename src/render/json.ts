@@ -63,6 +63,10 @@ function emit(value: unknown, indent: string, depth: number, out: (s: string) =>
   const rec = v as Record<string, unknown>;
   const keys = Object.keys(rec).filter((k) => !omitted(rec[k]));
   if (keys.length === 0) return out('{}');
+  if (keys.every((k) => isScalar(rec[k]))) {
+    // A flat record (an input, a count row): the same text, without a second pass to indent it.
+    return out(`{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${JSON.stringify(rec[k])}`).join(',\n')}\n${indent}}`);
+  }
   out('{\n');
   keys.forEach((k, i) => {
     out(`${inner}${JSON.stringify(k)}: `);
@@ -70,6 +74,10 @@ function emit(value: unknown, indent: string, depth: number, out: (s: string) =>
     out(i < keys.length - 1 ? ',\n' : '\n');
   });
   out(`${indent}}`);
+}
+
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
 function isList(v: unknown): v is { length: number } & Iterable<unknown> {

@@ -5,12 +5,15 @@ import type {
   Counts,
   Evidence,
   InputRecord,
+  IntegrityResult,
   ParsedFile,
   Period,
   Rejection,
   Skip,
   SourceEvent,
 } from '../model/types.js';
+import { join } from 'node:path';
+import { readLines, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import { keepRule, keepsEvent, type KeepRule } from './keep.js';
@@ -38,10 +41,13 @@ export interface StoreOptions {
  */
 export class EvidenceStore {
   /** Every input file, in the order the sources stage read them (spilled to disk when many). */
-  private readonly inputs = new InputList();
+  private inputs = new InputList();
   private readonly inOrder = new Reorder<InputRecord>((i) => this.inputs.push(i));
   private nextSeq = 0;
   private readonly integrity = new IntegrityTracker();
+  /** Set when a saved ingest was replayed: its integrity result stands for the files not read. */
+  private replayedIntegrity: IntegrityResult | undefined;
+  private recorder: IngestRecorder | undefined;
   private readonly rejected: Rejection[] = [];
   private readonly skipped: Skip[] = [];
   private readonly credentialReports: CredentialReport[] = [];
@@ -112,11 +118,56 @@ export class EvidenceStore {
       this.counts.events.read += file.dropped.read;
       this.counts.events.readOnly += file.dropped.readOnly;
       this.counts.events.failed += file.dropped.failed;
+      this.recorder?.droppedRecords(file.dropped);
     }
     if (file.digest) this.integrity.addDigest(file.digest);
     if (file.credentialReport) this.credentialReports.push(file.credentialReport);
-    for (const item of file.items) this.addItem(item);
-    for (const event of file.events) this.addEvent(event);
+    for (const item of file.items) {
+      this.recorder?.item(item);
+      this.addItem(item);
+    }
+    for (const event of file.events) {
+      this.recorder?.event(event);
+      this.addEvent(event);
+    }
+  }
+
+  /** Has everything the store receives from files recorded, for a saved ingest (store/ingest.ts). */
+  recordTo(recorder: IngestRecorder): void {
+    this.recorder = recorder;
+  }
+
+  /** What a saved ingest holds besides its events and items: none of it depends on the period. */
+  ingestMeta(): Omit<IngestMeta, 'version' | 'dropped'> {
+    return {
+      inputs: this.inputs.length,
+      counts: { files: { ...this.counts.files }, records: { ...this.counts.records } },
+      rejected: this.rejected,
+      skipped: this.skipped,
+      credentialReports: this.credentialReports,
+      integrity: this.replayedIntegrity ?? this.integrity.finish(),
+    };
+  }
+
+  /** The input list as received so far, in read order. */
+  get inputList(): InputList {
+    return this.inputs;
+  }
+
+  /** Takes a saved ingest instead of files: the period applies to its events and items as to files'. */
+  replay(dir: string, meta: IngestMeta): void {
+    this.counts.files = { ...meta.counts.files };
+    this.counts.records = { ...meta.counts.records };
+    this.counts.events.read += meta.dropped.read;
+    this.counts.events.readOnly += meta.dropped.readOnly;
+    this.counts.events.failed += meta.dropped.failed;
+    this.rejected.push(...meta.rejected);
+    this.skipped.push(...meta.skipped);
+    this.credentialReports.push(...meta.credentialReports);
+    this.inputs = InputList.fromFile(join(dir, 'inputs.ndjson'), meta.inputs);
+    for (const i of readLines<ConfigItem>(join(dir, 'items.ndjson'))) this.addItem(i);
+    for (const e of readLines<CloudTrailEvent>(join(dir, 'events.ndjson'))) this.addEvent(e);
+    this.replayedIntegrity = meta.integrity;
   }
 
   private addItem(item: ConfigItem): void {
@@ -164,7 +215,7 @@ export class EvidenceStore {
       counts: this.counts,
       items,
       events,
-      integrity: this.integrity.finish(),
+      integrity: this.replayedIntegrity ?? this.integrity.finish(),
       credentialReports: [...this.credentialReports].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.path, b.path)),
     };
   }

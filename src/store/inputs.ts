@@ -12,23 +12,62 @@ process.once('exit', () => {
   for (const d of spillDirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** The lines of an NDJSON file, a block at a time; at most `limit` of them. */
+export function* fileLines(path: string, limit = Infinity): Generator<string> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let pos = 0;
+    let rest = '';
+    let seen = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break;
+      pos += n;
+      const lines = (rest + buf.toString('utf8', 0, n)).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) {
+        if (seen >= limit) return;
+        if (!line) continue;
+        seen++;
+        yield line;
+      }
+    }
+    if (rest && seen < limit) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Every input file of a run, in the order the sources stage read them (deterministic: folders
  * walked in name order, S3 keys in key order, archive entries in archive order). An export can hold
  * millions of files: past the first few thousand, records go to a temporary NDJSON file and are
- * read back one block at a time, so memory does not grow with the input.
+ * read back one block at a time, so memory does not grow with the input. A list replayed from the
+ * workspace reads that ingest's own NDJSON file.
  */
 export class InputList implements Iterable<InputRecord> {
   private readonly head: InputRecord[] = [];
   private tail: string[] = [];
   private fd: number | undefined;
   private dir: string | undefined;
+  private spillPath: string | undefined;
   private spilled = 0;
+  private external: string | undefined;
   length = 0;
 
   constructor(private readonly inMemory = IN_MEMORY) {}
 
+  /** A list that is the NDJSON file at `path` (`count` lines), read when iterated. */
+  static fromFile(path: string, count: number): InputList {
+    const list = new InputList(0);
+    list.external = path;
+    list.length = count;
+    return list;
+  }
+
   push(rec: InputRecord): void {
+    if (this.external !== undefined) throw new Error('a replayed input list is read-only');
     this.length++;
     if (this.head.length < this.inMemory) {
       this.head.push(rec);
@@ -43,7 +82,8 @@ export class InputList implements Iterable<InputRecord> {
     if (this.fd === undefined) {
       this.dir = mkdtempSync(join(tmpdir(), 'configtrail-inputs-'));
       spillDirs.add(this.dir);
-      this.fd = openSync(join(this.dir, 'inputs.ndjson'), 'w+');
+      this.spillPath = join(this.dir, 'inputs.ndjson');
+      this.fd = openSync(this.spillPath, 'w+');
     }
     writeSync(this.fd, `${this.tail.join('\n')}\n`);
     this.spilled += this.tail.length;
@@ -52,28 +92,28 @@ export class InputList implements Iterable<InputRecord> {
 
   /** The first `n` records (what a printed report shows). */
   first(n: number): InputRecord[] {
+    if (this.external !== undefined) return Array.from(fileLines(this.external, n), (l) => JSON.parse(l) as InputRecord);
     return this.head.slice(0, n);
   }
 
-  *[Symbol.iterator](): Iterator<InputRecord> {
-    yield* this.head;
-    if (this.fd !== undefined) {
-      const buf = Buffer.allocUnsafe(1 << 20);
-      let pos = 0;
-      let rest = '';
-      let seen = 0;
-      for (;;) {
-        const n = readSync(this.fd, buf, 0, buf.length, pos);
-        if (n === 0) break;
-        pos += n;
-        const lines = (rest + buf.toString('utf8', 0, n)).split('\n');
-        rest = lines.pop()!;
-        for (const line of lines) {
-          if (seen++ >= this.spilled) break;
-          yield JSON.parse(line) as InputRecord;
-        }
-      }
+  /** Each record as one line of JSON (what NDJSON tables and saved ingests hold). */
+  *lines(): Generator<string> {
+    if (this.external !== undefined) {
+      yield* fileLines(this.external);
+      return;
     }
+    for (const r of this.head) yield JSON.stringify(r);
+    if (this.spillPath !== undefined) yield* fileLines(this.spillPath, this.spilled);
+    yield* this.tail;
+  }
+
+  *[Symbol.iterator](): Iterator<InputRecord> {
+    if (this.external !== undefined) {
+      for (const line of fileLines(this.external)) yield JSON.parse(line) as InputRecord;
+      return;
+    }
+    yield* this.head;
+    if (this.spillPath !== undefined) for (const line of fileLines(this.spillPath, this.spilled)) yield JSON.parse(line) as InputRecord;
     for (const line of this.tail) yield JSON.parse(line) as InputRecord;
   }
 

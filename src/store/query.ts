@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ActivityEvent } from '../controls/model.js';
 import type { Report } from '../model/types.js';
 import { UsageError } from '../util/errors.js';
+import { InputList } from './inputs.js';
 
 /**
  * SQL over the evidence of the last report run with a workspace: `configtrail query` opens these
@@ -44,8 +45,10 @@ export function writeQueryTables(workspace: string, report: Report, activity: Ac
   const fd = openSync(join(dir, 'inputs.ndjson'), 'w');
   try {
     let block: string[] = [];
-    for (const i of report.inputs) {
-      block.push(JSON.stringify({ path: i.path, sha256: i.sha256, size: i.size, kind: i.kind, records: i.records, rejected: i.rejected }));
+    // The input list's own JSON lines when it has them (a table row per input, fields as in report.json).
+    const lines = report.inputs instanceof InputList ? report.inputs.lines() : Array.from(report.inputs, (i) => JSON.stringify(i));
+    for (const line of lines) {
+      block.push(line);
       if (block.length >= 10_000) {
         writeSync(fd, `${block.join('\n')}\n`);
         block = [];

@@ -49,9 +49,9 @@ export function statKey(files: SourceFile[], maxFileBytes: number): string | und
   for (const f of files) {
     if (f.fsPath === undefined) return undefined;
     try {
-      const st = lstatSync(f.fsPath, { bigint: true });
+      const st = lstatSync(f.fsPath);
       if (!st.isFile()) return undefined;
-      lines.push(`${f.fsPath}\0${f.path}\0${st.size}\0${st.dev}\0${st.ino}\0${st.mtimeNs}\0${st.ctimeNs}`);
+      lines.push(`${f.fsPath}\0${f.path}\0${st.size}\0${st.dev}\0${st.ino}\0${st.mtimeMs}\0${st.ctimeMs}`);
     } catch {
       return undefined;
     }

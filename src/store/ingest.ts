@@ -1,0 +1,178 @@
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip } from '../model/types.js';
+import { fileLines, type InputList } from './inputs.js';
+
+/**
+ * A run's ingest, saved in the workspace: everything the store received from the inputs before it
+ * applied a period (the events that can be evidence for any period, the configuration items, the
+ * input list, integrity, rejections and counts). A later report over exactly the same local files
+ * (the run key: every batch's stat key, in order, and every source-level event) replays it instead
+ * of loading thousands of packs: that is what makes a second report over unchanged inputs cheap.
+ */
+
+const INGEST_VERSION = 'i1';
+/** Saved ingests kept; older ones are removed. */
+const KEEP_RUNS = 2;
+
+export interface IngestMeta {
+  version: string;
+  /** Lines of inputs.ndjson. */
+  inputs: number;
+  counts: Pick<Counts, 'files' | 'records'>;
+  dropped: { read: number; readOnly: number; failed: number };
+  rejected: Rejection[];
+  skipped: Skip[];
+  credentialReports: CredentialReport[];
+  integrity: IntegrityResult;
+}
+
+/** Builds the run key from the sources' events in order; unusable (undefined) once any part has no stable key. */
+export class RunKey {
+  private readonly hash: Hash = createHash('sha256');
+  private last: string | undefined;
+  private usable = true;
+
+  constructor(parts: string[]) {
+    this.hash.update(`${INGEST_VERSION}\n${parts.join('\n')}\n`);
+  }
+
+  /** One file's batch key (consecutive files of one batch share it), or a source-level event. */
+  add(part: string | undefined): void {
+    if (part === undefined) {
+      this.usable = false;
+      return;
+    }
+    if (part === this.last) return;
+    this.last = part;
+    this.hash.update(`${part}\n`);
+  }
+
+  disable(): void {
+    this.usable = false;
+  }
+
+  digest(): string | undefined {
+    return this.usable ? this.hash.digest('hex') : undefined;
+  }
+}
+
+function runsDir(workspace: string): string {
+  return join(workspace, 'runs');
+}
+
+/** Whether any ingest was saved: a workspace without one is not probed. */
+export function hasSavedIngests(workspace: string): boolean {
+  try {
+    return readdirSync(runsDir(workspace)).some((d) => !d.endsWith('.tmp'));
+  } catch {
+    return false;
+  }
+}
+
+export function savedIngest(workspace: string, key: string): string | undefined {
+  const dir = join(runsDir(workspace), key);
+  return existsSync(join(dir, 'meta.json')) ? dir : undefined;
+}
+
+/** NDJSON lines appended a block at a time. */
+class LineWriter {
+  private fd: number;
+  private block: string[] = [];
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  add(v: unknown): void {
+    this.addLine(JSON.stringify(v));
+  }
+
+  addLine(line: string): void {
+    this.block.push(line);
+    if (this.block.length >= 2048) this.flush();
+  }
+
+  flush(): void {
+    if (this.block.length > 0) writeSync(this.fd, `${this.block.join('\n')}\n`);
+    this.block = [];
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/** Records what the store receives, into a folder renamed into place when the run completes. */
+export class IngestRecorder {
+  private readonly tmp: string;
+  private readonly events: LineWriter;
+  private readonly items: LineWriter;
+  private readonly dropped = { read: 0, readOnly: 0, failed: 0 };
+
+  constructor(private readonly workspace: string) {
+    this.tmp = join(runsDir(workspace), `${process.pid}-${Date.now()}.tmp`);
+    mkdirSync(this.tmp, { recursive: true });
+    this.events = new LineWriter(join(this.tmp, 'events.ndjson'));
+    this.items = new LineWriter(join(this.tmp, 'items.ndjson'));
+  }
+
+  event(e: CloudTrailEvent): void {
+    this.events.add(e);
+  }
+
+  item(i: ConfigItem): void {
+    this.items.add(i);
+  }
+
+  droppedRecords(d: { read: number; readOnly: number; failed: number }): void {
+    this.dropped.read += d.read;
+    this.dropped.readOnly += d.readOnly;
+    this.dropped.failed += d.failed;
+  }
+
+  /** Saves the ingest under `key` (or discards it when the run has none) and prunes old ones. */
+  finish(key: string | undefined, meta: Omit<IngestMeta, 'version' | 'dropped'>, inputs: InputList): void {
+    this.events.close();
+    this.items.close();
+    if (key === undefined) return this.discard();
+    const lines = new LineWriter(join(this.tmp, 'inputs.ndjson'));
+    for (const line of inputs.lines()) lines.addLine(line);
+    lines.close();
+    const full: IngestMeta = { version: INGEST_VERSION, ...meta, dropped: this.dropped };
+    writeFileSync(join(this.tmp, 'meta.json'), JSON.stringify(full));
+    const dest = join(runsDir(this.workspace), key);
+    rmSync(dest, { recursive: true, force: true });
+    renameSync(this.tmp, dest);
+    prune(this.workspace, dest);
+  }
+
+  discard(): void {
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+}
+
+function prune(workspace: string, keep: string): void {
+  const dir = runsDir(workspace);
+  const runs = readdirSync(dir)
+    .filter((d) => !d.endsWith('.tmp'))
+    .map((d) => ({ path: join(dir, d), mtime: statSync(join(dir, d)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const r of runs.slice(KEEP_RUNS)) if (r.path !== keep) rmSync(r.path, { recursive: true, force: true });
+}
+
+/** Reads a saved ingest's NDJSON a block at a time. */
+export function* readLines<T>(path: string): Generator<T> {
+  for (const line of fileLines(path)) yield JSON.parse(line) as T;
+}
+
+export function readIngestMeta(dir: string): IngestMeta | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as IngestMeta;
+    return meta.version === INGEST_VERSION ? meta : undefined;
+  } catch {
+    return undefined;
+  }
+}
