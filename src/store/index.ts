@@ -122,11 +122,15 @@ export class EvidenceStore {
     }
     if (file.digest) this.integrity.addDigest(file.digest);
     if (file.credentialReport) this.credentialReports.push(file.credentialReport);
+    // One path string per file, not a copy per record (results cross threads as copies).
+    const path = file.input.path;
     for (const item of file.items) {
+      item.source.path = path;
       this.recorder?.item(item);
       this.addItem(item);
     }
     for (const event of file.events) {
+      event.source.path = path;
       this.recorder?.event(event);
       this.addEvent(event);
     }
