@@ -311,6 +311,14 @@ describe('workspace and query', () => {
     expect(files()).toBeGreaterThan(0);
   });
 
+  it('refuses a workspace that is not a folder, in one line, before reading anything', () => {
+    const notDir = join(work, 'ws-not-a-folder');
+    writeFileSync(notDir, '');
+    const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'ws-nd'), '--workspace', notDir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`configtrail: error: --workspace ${notDir} is not a folder\n`);
+  });
+
   it('answers SQL over the changes and events of the last run', () => {
     const report = readReport(join(work, 'ws-2'));
     const count = runCli(['query', 'SELECT count(*)::INTEGER AS n FROM changes', '--workspace', ws, '--format', 'json']);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -6,6 +7,7 @@ import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFramewo
 import { parseControlRef, runEvidence } from '../pipeline/evidence.js';
 import { runPull } from '../pipeline/pull.js';
 import { runReport } from '../pipeline/report.js';
+import { prestartWorkers } from '../parse/pool.js';
 import { isS3Url } from '../sources/s3.js';
 import { runQuery, type QueryFormat } from '../store/query.js';
 import { listChecks, listFrameworks } from './catalog.js';
@@ -64,6 +66,7 @@ function parseFormats(text: string): Set<OutputFormat> {
 }
 
 async function reportCommand(args: ReportArgs): Promise<number> {
+  prestartWorkers();
   const period = resolvePeriod(args);
   const formats = parseFormats(args.format);
   if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
@@ -76,6 +79,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const outDir = resolve(args.out);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   const workspace = args.workspace === false ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
+  if (workspace && existsSync(workspace) && !statSync(workspace).isDirectory()) throw new UsageError(`--workspace ${workspace} is not a folder`);
   const stats = { decoded: 0, reused: 0, replayed: false };
   let run;
   try {
@@ -381,11 +385,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+let settled = false;
+// A run whose work stopped without an answer (nothing left to wait on) must not look like success.
+process.once('exit', () => {
+  if (settled) return;
+  process.stderr.write('configtrail: error: internal error: the run stopped before it finished\n');
+  process.exitCode = EXIT.error;
+});
 main(hideBin(process.argv)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (err: unknown) => {
+    settled = true;
     process.stderr.write(`configtrail: error: ${oneLine(err)}\n`);
     process.exitCode = EXIT.error;
   },

@@ -21,6 +21,25 @@ function workerScript(): string | undefined {
   }
 }
 
+function defaultThreads(): number {
+  return Math.max(1, Number(process.env.CONFIGTRAIL_THREADS) || availableParallelism());
+}
+
+/** Workers started before the pool that takes them (see prestartWorkers). */
+let prestarted: Worker[] | undefined;
+
+/**
+ * Starts the parse workers now, for the next pool to take: a worker loads its modules while the
+ * main thread still reads frameworks and options. A run that makes no pool just ends them.
+ */
+export function prestartWorkers(size = defaultThreads()): void {
+  const script = size > 1 ? workerScript() : undefined;
+  if (!script || prestarted) return;
+  prestarted = Array.from({ length: size }, () => new Worker(script));
+  // Until a pool takes them, they must not keep the process alive.
+  for (const w of prestarted) w.unref();
+}
+
 /** Files sent to a worker in one message: a message per file would make the main thread the bottleneck. */
 export const BATCH_FILES = 32;
 /** A batch also goes once the bytes it carries (files not read by the worker itself) reach this. */
@@ -106,14 +125,17 @@ export class ParsePool {
 
   constructor(
     private readonly opts: ParseOptions,
-    size = Math.max(1, Number(process.env.CONFIGTRAIL_THREADS) || availableParallelism()),
+    size = defaultThreads(),
     /** The workspace folder: decoded files are cached there by hash and reused. */
     private readonly workspace?: string,
   ) {
     const script = size > 1 ? workerScript() : undefined;
     if (!script) return;
+    const early = prestarted?.length === size ? prestarted : [];
+    prestarted = undefined;
     for (let i = 0; i < size; i++) {
-      const w = new Worker(script);
+      const w = early[i] ?? new Worker(script);
+      w.ref();
       w.on('message', (m: BatchResponse) => {
         const batch = this.waiting.get(m.id);
         this.waiting.delete(m.id);
@@ -125,7 +147,10 @@ export class ParsePool {
       w.on('error', (err) => {
         this.failure = err;
         // Whatever that worker held can no longer arrive: fail it rather than hang.
-        for (const b of this.waiting.values()) b.done.forEach((d, j) => d(failed(b.files[j]!, err)));
+        for (const b of this.waiting.values()) {
+          this.pendingFiles -= b.files.length;
+          b.done.forEach((d, j) => d(failed(b.files[j]!, err)));
+        }
         this.waiting.clear();
       });
       this.workers.push(w);
@@ -176,6 +201,12 @@ export class ParsePool {
     const b = this.batch;
     if (b.files.length === 0) return;
     this.batch = { files: [], done: [] };
+    if (this.failure) {
+      // A worker died: nothing sent now would come back.
+      this.pendingFiles -= b.files.length;
+      b.done.forEach((d, j) => d(failed(b.files[j]!, this.failure!)));
+      return;
+    }
     // The least busy worker takes it.
     let best = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;

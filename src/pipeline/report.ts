@@ -72,7 +72,9 @@ export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
 /** Every stage but rendering: the inputs read, correlated and evaluated into a Report. */
 export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<Report> {
   const progress: Progress = { stage: 'read', files: 0, bytes: 0, records: 0 };
-  const tell = (detail?: string) => opts.onProgress?.({ ...progress, detail });
+  const tell = (detail?: string) => {
+    if (opts.onProgress) opts.onProgress({ ...progress, detail });
+  };
   // Only for a progress bar: counts the input bytes beside the read, never delays it.
   if (opts.onProgress) {
     void localInputBytes(opts.inputs).then((total) => {

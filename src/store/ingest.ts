@@ -105,26 +105,42 @@ class LineWriter {
   }
 }
 
-/** Records what the store receives, into a folder renamed into place when the run completes. */
+/**
+ * Records what the store receives, into a folder renamed into place when the run completes. Like
+ * the packs, a saved ingest only saves time: if the workspace cannot be written, recording stops
+ * and the run goes on without it.
+ */
 export class IngestRecorder {
   private readonly tmp: string;
-  private readonly events: LineWriter;
-  private readonly items: LineWriter;
+  private events: LineWriter | undefined;
+  private items: LineWriter | undefined;
   private readonly dropped = { read: 0, readOnly: 0, failed: 0 };
+  private broken = false;
 
   constructor(private readonly workspace: string) {
     this.tmp = join(runsDir(workspace), `${process.pid}-${Date.now()}.tmp`);
-    mkdirSync(this.tmp, { recursive: true });
-    this.events = new LineWriter(join(this.tmp, 'events.ndjson'));
-    this.items = new LineWriter(join(this.tmp, 'items.ndjson'));
+    this.guard(() => {
+      mkdirSync(this.tmp, { recursive: true });
+      this.events = new LineWriter(join(this.tmp, 'events.ndjson'));
+      this.items = new LineWriter(join(this.tmp, 'items.ndjson'));
+    });
+  }
+
+  private guard(f: () => void): void {
+    if (this.broken) return;
+    try {
+      f();
+    } catch {
+      this.broken = true;
+    }
   }
 
   event(e: CloudTrailEvent): void {
-    this.events.add(e);
+    this.guard(() => this.events!.add(e));
   }
 
   item(i: ConfigItem): void {
-    this.items.add(i);
+    this.guard(() => this.items!.add(i));
   }
 
   droppedRecords(d: { read: number; readOnly: number; failed: number }): void {
@@ -135,22 +151,31 @@ export class IngestRecorder {
 
   /** Saves the ingest under `key` (or discards it when the run has none) and prunes old ones. */
   finish(key: string | undefined, meta: Omit<IngestMeta, 'version' | 'dropped'>, inputs: InputList): void {
-    this.events.close();
-    this.items.close();
-    if (key === undefined) return this.discard();
-    const lines = new LineWriter(join(this.tmp, 'inputs.ndjson'));
-    for (const line of inputs.lines()) lines.addLine(line);
-    lines.close();
-    const full: IngestMeta = { version: INGEST_VERSION, ...meta, dropped: this.dropped };
-    writeFileSync(join(this.tmp, 'meta.json'), JSON.stringify(full));
-    const dest = join(runsDir(this.workspace), key);
-    rmSync(dest, { recursive: true, force: true });
-    renameSync(this.tmp, dest);
-    prune(this.workspace, dest);
+    this.guard(() => {
+      this.events!.close();
+      this.items!.close();
+    });
+    if (key === undefined || this.broken) return this.discard();
+    this.guard(() => {
+      const lines = new LineWriter(join(this.tmp, 'inputs.ndjson'));
+      for (const line of inputs.lines()) lines.addLine(line);
+      lines.close();
+      const full: IngestMeta = { version: INGEST_VERSION, ...meta, dropped: this.dropped };
+      writeFileSync(join(this.tmp, 'meta.json'), JSON.stringify(full));
+      const dest = join(runsDir(this.workspace), key);
+      rmSync(dest, { recursive: true, force: true });
+      renameSync(this.tmp, dest);
+      prune(this.workspace, dest);
+    });
+    if (this.broken) this.discard();
   }
 
   discard(): void {
-    rmSync(this.tmp, { recursive: true, force: true });
+    try {
+      rmSync(this.tmp, { recursive: true, force: true });
+    } catch {
+      // Nothing more to do: a leftover *.tmp folder is never read.
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ParsedFile, SourceFile } from '../model/types.js';
@@ -96,12 +96,24 @@ export function readStat(workspace: string, key: string): string | undefined {
   }
 }
 
-/** Written whole then renamed: a concurrent reader (another worker or run) never sees half a file. */
+/**
+ * Written whole then renamed: a concurrent reader (another worker or run) never sees half a file.
+ * The cache only saves time: a workspace that cannot be written (full disk, read-only folder) costs
+ * the next run a decode, never this run its report.
+ */
 function writeAtomic(p: string, body: Buffer | string): void {
-  mkdirSync(dirname(p), { recursive: true });
   const tmp = `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, body);
-  renameSync(tmp, p);
+  try {
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(tmp, body);
+    renameSync(tmp, p);
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself is unusable: nothing was written.
+    }
+  }
 }
 
 export function writePack(workspace: string, key: string, parsed: ParsedFile[]): void {
