@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderPdf } from '../src/render/pdf.js';
@@ -38,5 +39,32 @@ describe.skipIf(!ready)('PDF report (headless Chromium, checked with poppler)', 
     expect(text).toContain('jane.doe@example.com');
     expect(text).toContain('corrupt gzip: unexpected end of file');
     expect(text).toContain('<script>alert(1)</script>'); // shown as text, never run
+  });
+
+  it('prints a large report in parts with bounded rows each, numbered as one document, with bookmarks', async () => {
+    const base = sampleReport();
+    const inputs = Array.from({ length: 400 }, (_, i) => ({ path: `AWSLogs/111122223333/CloudTrail/us-east-1/2026/07/01/f${String(i).padStart(4, '0')}.json.gz`, sha256: 'ab'.repeat(32), size: 1, kind: 'cloudtrail-log' as const, records: 1, rejected: 0 }));
+    const report = { ...base, inputs };
+    const out = join(tempDir('pdf-parts'), 'report.pdf');
+    const result = await renderPdf(report, out, { wholeRows: 0, partRows: 60 });
+    const text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
+    const byPage = text.split('\f').slice(0, result.pages);
+    expect(result.pages).toBeGreaterThan(8);
+    // Every page but the cover says its own number and the one total.
+    expect(byPage[0]).not.toMatch(/Page \d+ of/);
+    byPage.slice(1).forEach((p, i) => expect(p).toContain(`Page ${i + 2} of ${result.pages}`));
+    // Every input row once, in order, across the parts; a continued table repeats its header.
+    expect(text.match(/f\d{4}\.json\.gz/g)).toEqual(inputs.map((i) => /f\d{4}\.json\.gz/.exec(i.path)![0]));
+    const withRows = byPage.filter((p) => /f\d{4}\.json\.gz/.test(p));
+    for (const p of withRows) expect(p).toMatch(/Input\s+Kind\s+Records\s+SHA-256/);
+    // The contents still point at the real pages, and the bookmarks open them.
+    const contents = byPage.findIndex((p) => p.includes('Contents'));
+    const appendix = Number(/Appendix B — [^\n]*?\s+(\d+)\s*$/m.exec(byPage[contents]!)?.[1]);
+    expect(byPage[appendix - 1]).toContain('Appendix B');
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await getDocument({ data: new Uint8Array(readFileSync(out)), verbosity: 0 }).promise;
+    const outline = (await doc.getOutline()) ?? [];
+    expect(outline.map((o) => o.title)).toContain('1. Executive summary');
+    await doc.destroy();
   });
 });

@@ -5,6 +5,7 @@ import type { Browser } from 'puppeteer';
 import type { Report } from '../model/types.js';
 import { ConfigtrailError } from '../util/errors.js';
 import { renderHtml } from './html.js';
+import { rowsIn, splitDocument } from './split.js';
 import { buildView, type RenderOptions } from './view.js';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
@@ -33,7 +34,14 @@ export interface PdfResult {
  * is not the document itself refused. Two passes: the first finds on which page each section
  * starts, the second prints those numbers in the table of contents.
  */
-export async function renderPdf(report: Report, outFile: string, opts: RenderOptions & { executablePath?: string } = {}): Promise<PdfResult> {
+export interface PdfOptions extends RenderOptions {
+  executablePath?: string;
+  /** Table rows up to which the report is printed whole (default WHOLE_ROWS), and per part beyond (PART_ROWS). */
+  wholeRows?: number;
+  partRows?: number;
+}
+
+export async function renderPdf(report: Report, outFile: string, opts: PdfOptions = {}): Promise<PdfResult> {
   const executablePath = findChromium(opts.executablePath);
   const profile = mkdtempSync(join(tmpdir(), 'configtrail-chromium-'));
   const blocked: string[] = [];
@@ -67,9 +75,16 @@ export async function renderPdf(report: Report, outFile: string, opts: RenderOpt
         await page.close();
       }
     };
-    const first = await print(renderHtml(report, opts));
-    const pageNumbers = await locateSections(first, buildView(report, opts).toc);
-    const final = fixDates(await print(renderHtml(report, { ...opts, pageNumbers })), report.period.to);
+    const html = renderHtml(report, opts);
+    const toc = buildView(report, opts).toc;
+    let final: Buffer;
+    if (rowsIn(html) <= (opts.wholeRows ?? WHOLE_ROWS)) {
+      const first = await print(html);
+      const pageNumbers = locateInTexts(await pageTexts(first), toc);
+      final = fixDates(await print(renderHtml(report, { ...opts, pageNumbers })), report.period.to);
+    } else {
+      final = await printInParts(report, opts, html, toc, print);
+    }
     writeFileSync(outFile, final);
     return { pages: await countPages(final), blockedRequests: blocked };
   } catch (err) {
@@ -79,6 +94,84 @@ export async function renderPdf(report: Report, outFile: string, opts: RenderOpt
     await browser?.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/** Table rows per part when a large report is printed in parts. */
+export const PART_ROWS = 1500;
+/**
+ * Up to this many table rows (about 1,000 pages) a report is printed whole, with Chromium's
+ * bookmarks and tags; beyond, in parts.
+ */
+export const WHOLE_ROWS = 6000;
+
+/**
+ * A large report printed in parts (see split.ts), so Chromium's memory is bounded by a part, not
+ * the report. A first pass finds each part's page count and where sections start; the second
+ * prints each part with its first page number and the total in the footer, and the parts are joined
+ * with pdf-lib. The joined PDF has no bookmarks or tags (Chromium writes them per document); the
+ * contents page still links every section to its page number.
+ */
+async function printInParts(
+  report: Report,
+  opts: PdfOptions,
+  html: string,
+  toc: { id: string; number: string; title: string }[],
+  print: (html: string) => Promise<Buffer>,
+): Promise<Buffer> {
+  const withFooter = (doc: ReturnType<typeof splitDocument>, i: number, firstPage: number, total: number | undefined) => {
+    const footer = total === undefined ? '' : `@page { @bottom-right { content: "Page " counter(page) " of ${total}"; } } @page cover { @bottom-right { content: none; } }`;
+    // The page counter starts at 1 in every document: the first page of a later part is moved on.
+    const start = i > 0 ? `@page :first { counter-increment: page ${firstPage}; }` : '';
+    return doc.head.replace('</head>', `<style>${footer}${start}</style></head>`) + doc.parts[i] + doc.tail;
+  };
+  const partRows = opts.partRows ?? PART_ROWS;
+  const pass1 = splitDocument(html, partRows);
+  const texts: string[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < pass1.parts.length; i++) {
+    const t = await pageTexts(await print(withFooter(pass1, i, texts.length + 1, undefined)));
+    counts.push(t.length);
+    texts.push(...t);
+  }
+  const total = texts.length;
+  const pageNumbers = locateInTexts(texts, toc);
+  const pass2 = splitDocument(renderHtml(report, { ...opts, pageNumbers }), partRows);
+  const pdfLib = await import('pdf-lib');
+  const { PDFDocument } = pdfLib;
+  const joined = await PDFDocument.create({ updateMetadata: false });
+  let next = 1;
+  for (let i = 0; i < pass2.parts.length; i++) {
+    const part = await PDFDocument.load(await print(withFooter(pass2, i, next, total)), { updateMetadata: false });
+    const pages = await joined.copyPages(part, part.getPageIndices());
+    for (const page of pages) joined.addPage(page);
+    next += pages.length;
+  }
+  addOutline(joined, toc.flatMap((e) => (pageNumbers.has(e.id) ? [{ title: e.number ? `${e.number} ${e.title}` : e.title, page: pageNumbers.get(e.id)! }] : [])), pdfLib);
+  // Dates of the period's end, like a document printed whole: the same inputs give the same bytes.
+  const end = new Date(`${report.period.to}T00:00:00Z`);
+  joined.setTitle(`${opts.title ?? 'AWS configuration change audit'} — ${report.period.label}`);
+  joined.setProducer('configtrail');
+  joined.setCreator('configtrail');
+  joined.setCreationDate(end);
+  joined.setModificationDate(end);
+  return Buffer.from(await joined.save());
+}
+
+/** Bookmarks for the joined PDF: one per contents entry, in order, each opening its first page. */
+function addOutline(doc: import('pdf-lib').PDFDocument, entries: { title: string; page: number }[], lib: typeof import('pdf-lib')): void {
+  const valid = entries.filter((e) => e.page >= 1 && e.page <= doc.getPageCount());
+  if (valid.length === 0) return;
+  const ctx = doc.context;
+  const root = ctx.nextRef();
+  const refs = valid.map(() => ctx.nextRef());
+  valid.forEach((e, i) => {
+    const item = ctx.obj({ Title: lib.PDFHexString.fromText(e.title), Parent: root, Dest: [doc.getPage(e.page - 1).ref, 'Fit'] });
+    if (i > 0) item.set(lib.PDFName.of('Prev'), refs[i - 1]!);
+    if (i < valid.length - 1) item.set(lib.PDFName.of('Next'), refs[i + 1]!);
+    ctx.assign(refs[i]!, item);
+  });
+  ctx.assign(root, ctx.obj({ Type: 'Outlines', First: refs[0]!, Last: refs.at(-1)!, Count: valid.length }));
+  doc.catalog.set(lib.PDFName.of('Outlines'), root);
 }
 
 /**
@@ -120,7 +213,11 @@ async function countPages(pdf: Buffer): Promise<number> {
 
 /** Page (1-based) where each section heading first appears after the contents page. */
 export async function locateSections(pdf: Buffer, toc: { id: string; number: string; title: string }[]): Promise<Map<string, number>> {
-  const pages = await pageTexts(pdf);
+  return locateInTexts(await pageTexts(pdf), toc);
+}
+
+/** The same, over the text of each page (whitespace removed). */
+function locateInTexts(pages: string[], toc: { id: string; number: string; title: string }[]): Map<string, number> {
   const contents = Math.max(0, pages.findIndex((t) => t.includes('Contents')));
   const found = new Map<string, number>();
   let cursor = contents + 1;
