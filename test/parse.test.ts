@@ -290,3 +290,12 @@ describe('JSON lines of another kind', () => {
     expect(p.rejected).toEqual([]);
   });
 });
+
+describe('timestamps', () => {
+  it('reads CloudTrail times as Date.parse does, day by day from a cache, and refuses what is not a time', async () => {
+    const { parseTime } = await import('../src/parse/values.js');
+    for (const t of ['2026-07-03T10:15:42Z', '2026-02-28T23:59:59Z', '2024-02-29T00:00:00Z', '1999-12-31T23:59:59Z', '2026-07-03T10:15:42Z']) expect(parseTime(t)).toBe(Date.parse(t));
+    for (const t of ['2026-07-03T10:60:00Z', '2026-07-0xT10:15:42Z', '2026-07-03T10:15:4xZ']) expect(parseTime(t)).toBeUndefined();
+    expect(parseTime('20131102T010628Z')).toBe(Date.UTC(2013, 10, 2, 1, 6, 28));
+  });
+});

@@ -4,13 +4,10 @@ import { join, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFrameworks } from '../controls/index.js';
-import { parseControlRef, runEvidence } from '../pipeline/evidence.js';
-import { runPull } from '../pipeline/pull.js';
 import { runReport } from '../pipeline/report.js';
 import { prestartWorkers } from '../parse/pool.js';
 import { isS3Url } from '../sources/s3.js';
-import { runQuery, type QueryFormat } from '../store/query.js';
-import { listChecks, listFrameworks } from './catalog.js';
+import type { QueryFormat } from '../store/query.js';
 import type { OutputFormat } from '../render/index.js';
 import { DEFAULT_MAX_CHANGES } from '../render/view.js';
 import { ConfigtrailError, UsageError, oneLine } from '../util/errors.js';
@@ -196,6 +193,8 @@ interface EvidenceArgs extends Omit<ReportArgs, 'format'> {
 
 async function evidenceCommand(args: EvidenceArgs): Promise<number> {
   const period = resolvePeriod(args);
+  // Each command loads its own stage modules: a report run does not load the others'.
+  const { parseControlRef, runEvidence } = await import('../pipeline/evidence.js');
   const refs = args.control.map(parseControlRef);
   const fromFiles = args.frameworkFile.map((f) => selectFrameworks([], [f])[0]!);
   const builtin = [...new Set(refs.map((r) => r.framework))].filter((id) => !fromFiles.some((f) => f.id === id));
@@ -256,6 +255,7 @@ async function pullCommand(args: PullArgs): Promise<number> {
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   let result;
   try {
+    const { runPull } = await import('../pipeline/pull.js');
     result = await runPull({
       source: args.source,
       period,
@@ -343,6 +343,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('format', { type: 'string', choices: ['table', 'csv', 'json'], default: 'table', describe: 'output format' }),
       async (args) => {
         debug = args.debug;
+        const { runQuery } = await import('../store/query.js');
         process.stdout.write(await runQuery(resolve(args.workspace), args.sql, args.format as QueryFormat));
       },
     )
@@ -350,7 +351,8 @@ export async function main(argv: string[]): Promise<number> {
       'frameworks',
       'list the built-in governance frameworks',
       (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      (args) => {
+      async (args) => {
+        const { listFrameworks } = await import('./catalog.js');
         process.stdout.write(listFrameworks(args.json));
       },
     )
@@ -361,7 +363,8 @@ export async function main(argv: string[]): Promise<number> {
         y
           .option('framework', { type: 'string', array: true, default: [] as string[], describe: 'only requirements of these frameworks' })
           .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      (args) => {
+      async (args) => {
+        const { listChecks } = await import('./catalog.js');
         process.stdout.write(listChecks(args.framework, args.json));
       },
     )

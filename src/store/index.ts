@@ -11,6 +11,7 @@ import type {
   Rejection,
   Skip,
   SourceEvent,
+  UserIdentity,
 } from '../model/types.js';
 import { join } from 'node:path';
 import { readLines, type IngestMeta, type IngestRecorder } from './ingest.js';
@@ -55,6 +56,9 @@ export class EvidenceStore {
   private readonly lastBefore = new Map<string, ConfigItem>();
   private readonly events: CloudTrailEvent[] = [];
   private readonly keptEventIds = new Set<string>();
+  /** Shared copies of repeated values of kept events (see shared()). */
+  private readonly strings = new Map<string, string>();
+  private readonly identities = new Map<string, UserIdentity>();
   private readonly counts: Counts = {
     files: { read: 0, used: 0, rejected: 0, skipped: 0 },
     records: { read: 0, used: 0, rejected: 0 },
@@ -197,7 +201,36 @@ export class EvidenceStore {
     const key = `${event.eventId}|${event.accountId}|${event.eventTime}|${event.eventName}|${event.userIdentity.arn ?? event.userIdentity.principalId ?? ''}`;
     if (this.keptEventIds.has(key)) return;
     this.keptEventIds.add(key);
-    this.events.push(event);
+    this.events.push(this.shared(event));
+  }
+
+  /**
+   * The event with its repeated values shared: results cross threads as copies, so every event
+   * would carry its own copy of the same region, service, user agent and identity. Kept events are
+   * the store's memory; these are most of it.
+   */
+  private shared(e: CloudTrailEvent): CloudTrailEvent {
+    const str = (v: string): string => {
+      const had = this.strings.get(v);
+      if (had !== undefined) return had;
+      if (this.strings.size < 1_000_000) this.strings.set(v, v);
+      return v;
+    };
+    e.eventSource = str(e.eventSource);
+    e.eventName = str(e.eventName);
+    e.awsRegion = str(e.awsRegion);
+    e.accountId = str(e.accountId);
+    if (e.eventType !== undefined) e.eventType = str(e.eventType);
+    if (e.eventCategory !== undefined) e.eventCategory = str(e.eventCategory);
+    if (e.userAgent !== undefined) e.userAgent = str(e.userAgent);
+    if (e.sourceIPAddress !== undefined) e.sourceIPAddress = str(e.sourceIPAddress);
+    if (e.errorCode !== undefined) e.errorCode = str(e.errorCode);
+    // Identities repeat call after call (a session makes many): one object per distinct identity.
+    const id = JSON.stringify(e.userIdentity);
+    const known = this.identities.get(id);
+    if (known !== undefined) e.userIdentity = known;
+    else if (this.identities.size < 1_000_000) this.identities.set(id, e.userIdentity);
+    return e;
   }
 
   private keeps(e: CloudTrailEvent): boolean {
