@@ -95,3 +95,18 @@ describe('streamed report.json', () => {
     expect(readFileSync(f, 'utf8')).toBe(`${JSON.stringify(value, null, 2)}\n`);
   });
 });
+
+describe('flat records laid out without a parse', () => {
+  it('gives the text JSON.stringify(…, null, 2) gives, escapes and all', async () => {
+    const { prettyFlat } = await import('../src/render/json.js');
+    const recs = [
+      input(1),
+      { path: 'a,b:c "quoted" \\ back\\slash {brace} [x]', sha256: '', size: -1.5e-7, kind: 'unknown', records: 0, rejected: 0, container: 'x.zip' },
+      { path: 'ünïcode \u2028 \n tab\t', n: null, t: true },
+      {},
+    ];
+    for (const r of recs) expect(prettyFlat(JSON.stringify(r), '    ')).toBe(JSON.stringify(r, null, 2).replace(/\n/g, '\n    '));
+    expect(prettyFlat(JSON.stringify({ a: { b: 1 } }), '')).toBeUndefined();
+    expect(prettyFlat(JSON.stringify({ a: [1] }), '')).toBeUndefined();
+  });
+});

@@ -6,8 +6,13 @@ export function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** Nesting below which values are written whole: report → list → element → field → (whole). */
+/**
+ * Nesting from which values are written whole (report → list → element → field → whole). Above
+ * it, an object is walked only when it holds a long list (a control's findings): anything else is
+ * small and stringified in one call.
+ */
 const STREAM_DEPTH = 4;
+const LONG_LIST = 64;
 
 /**
  * Writes exactly the bytes of `reportJson`, a little at a time: the inputs, changes and findings of
@@ -44,11 +49,25 @@ function emit(value: unknown, indent: string, depth: number, out: (s: string) =>
   // A list that is not an array (the input list on disk) is always walked, never materialised.
   const spilled = isList(v) && !Array.isArray(v);
   if (!spilled && v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON: () => unknown }).toJSON();
-  if (!spilled && (depth >= STREAM_DEPTH || v === null || typeof v !== 'object')) {
+  if (!spilled && (depth >= STREAM_DEPTH || v === null || typeof v !== 'object' || (!Array.isArray(v) && !holdsLongList(v)))) {
     const s = JSON.stringify(v, null, 2);
     return out(indent ? s.replace(/\n/g, `\n${indent}`) : s);
   }
   const inner = `${indent}  `;
+  if (spilled && hasLines(v)) {
+    // The input list: its records' JSON lines laid out as they stand, without a parse.
+    if (v.length === 0) return out('[]');
+    out('[\n');
+    let j = 0;
+    for (const line of v.lines()) {
+      out(inner);
+      const flat = prettyFlat(line, inner);
+      if (flat !== undefined) out(flat);
+      else emit(JSON.parse(line), inner, depth + 1, out);
+      out(++j < v.length ? ',\n' : '\n');
+    }
+    return out(`${indent}]`);
+  }
   if (isList(v)) {
     if (v.length === 0) return out('[]');
     out('[\n');
@@ -74,6 +93,45 @@ function emit(value: unknown, indent: string, depth: number, out: (s: string) =>
     out(i < keys.length - 1 ? ',\n' : '\n');
   });
   out(`${indent}}`);
+}
+
+function holdsLongList(v: object): boolean {
+  for (const x of Object.values(v)) if (isList(x) && (x.length > LONG_LIST || !Array.isArray(x))) return true;
+  return false;
+}
+
+function hasLines(v: unknown): v is { length: number; lines: () => Iterable<string> } {
+  return typeof v === 'object' && v !== null && typeof (v as { lines?: unknown }).lines === 'function';
+}
+
+/**
+ * A flat object's compact JSON (as JSON.stringify writes it: no spaces, canonical escapes) laid
+ * out as JSON.stringify(…, null, 2) would at this indent; undefined when it nests anything.
+ */
+export function prettyFlat(line: string, indent: string): string | undefined {
+  if (line.length < 2 || line.charCodeAt(0) !== 123 || line.charCodeAt(line.length - 1) !== 125) return undefined;
+  if (line === '{}') return '{}';
+  const inner = `${indent}  `;
+  let out = `{\n${inner}`;
+  let start = 1;
+  let inString = false;
+  for (let i = 1; i < line.length - 1; i++) {
+    const c = line.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 58) {
+      out += `${line.slice(start, i)}: `;
+      start = i + 1;
+    } else if (c === 44) {
+      out += `${line.slice(start, i)},\n${inner}`;
+      start = i + 1;
+    } else if (c === 123 || c === 91) return undefined;
+  }
+  return `${out}${line.slice(start, line.length - 1)}\n${indent}}`;
 }
 
 function isScalar(v: unknown): boolean {

@@ -96,6 +96,11 @@ export class InputList implements Iterable<InputRecord> {
     return this.head.slice(0, n);
   }
 
+  /** The NDJSON file this list is, when it was replayed from a saved ingest: copied, never parsed. */
+  get file(): string | undefined {
+    return this.external;
+  }
+
   /** Each record as one line of JSON (what NDJSON tables and saved ingests hold). */
   *lines(): Generator<string> {
     if (this.external !== undefined) {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityEvent } from '../controls/model.js';
 import type { Report } from '../model/types.js';
@@ -41,12 +41,17 @@ export function writeQueryTables(workspace: string, report: Report, activity: Ac
   );
   const tables: Record<Exclude<(typeof TABLES)[number], 'inputs'>, unknown[]> = { events, changes, findings };
   for (const t of TABLES) if (t !== 'inputs') writeFileSync(join(dir, `${t}.ndjson`), ndjson(tables[t]));
-  // The input list can be millions of files: written a block at a time.
-  const fd = openSync(join(dir, 'inputs.ndjson'), 'w');
+  // The input list can be millions of files: copied when it is a saved ingest's file, else written a block at a time.
+  const inputsTable = join(dir, 'inputs.ndjson');
+  if (report.inputs instanceof InputList && report.inputs.file !== undefined) copyFileSync(report.inputs.file, inputsTable);
+  else writeLines(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : Array.from(report.inputs, (i) => JSON.stringify(i)));
+  writeFileSync(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
+}
+
+function writeLines(path: string, lines: Iterable<string>): void {
+  const fd = openSync(path, 'w');
   try {
     let block: string[] = [];
-    // The input list's own JSON lines when it has them (a table row per input, fields as in report.json).
-    const lines = report.inputs instanceof InputList ? report.inputs.lines() : Array.from(report.inputs, (i) => JSON.stringify(i));
     for (const line of lines) {
       block.push(line);
       if (block.length >= 10_000) {
@@ -58,7 +63,6 @@ export function writeQueryTables(workspace: string, report: Report, activity: Ac
   } finally {
     closeSync(fd);
   }
-  writeFileSync(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
 }
 
 export type QueryFormat = 'table' | 'csv' | 'json';
