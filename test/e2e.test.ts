@@ -387,3 +387,17 @@ describe('golden report of the bundled sample', () => {
     expect(actual).toBe(golden);
   });
 });
+
+describe.skipIf(!hasCommand('script'))('progress on a terminal', () => {
+  it('shows a bar per stage on a TTY (checking the workspace, reading, rendering), and none with --quiet', () => {
+    const d = tempDir('progress');
+    const run = (extra: string[]) =>
+      execFileSync('script', ['-qec', ['node', join(ROOT, 'dist/src/cli/main.js'), 'report', join(ROOT, 'samples/demo/export'), '--quarter', '2026-Q3', '--format', 'json', '--out', join(d, 'out'), '--workspace', join(d, 'ws'), ...extra].join(' '), '/dev/null'], { encoding: 'utf8' });
+    const first = run([]);
+    expect(first).toMatch(/reading +[░█]+ .*\| \d+ files \| [\d.]+ MiB \| \d+ records \| \d+ rec\/s/);
+    expect(first).toMatch(/rendering +█+ 100%/);
+    expect(run([])).toMatch(/checking +[░█]+ .*\| \d+ files/);
+    expect(run(['--quiet'])).not.toMatch(/reading|checking|rendering/);
+  });
+});
+

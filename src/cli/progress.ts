@@ -12,6 +12,7 @@ export interface ProgressReporter {
 }
 
 const STAGE_LABEL: Record<Progress['stage'], string> = {
+  check: 'checking',
   read: 'reading',
   correlate: 'correlating',
   render: 'rendering',
@@ -48,7 +49,7 @@ export function createProgressReporter(opts: { enabled: boolean }): ProgressRepo
       const total = p.stage === 'read' ? (p.totalBytes ?? 0) : 0;
       const known = total > 0 && p.bytes > 0;
       const payload = {
-        pct: known ? `${Math.min(100, Math.floor((p.bytes / total) * 100))}%` : p.stage === 'read' ? '…' : '100%',
+        pct: known ? `${Math.min(100, Math.floor((p.bytes / total) * 100))}%` : p.stage === 'read' || p.stage === 'check' ? '…' : '100%',
         left: known ? `${Math.max(0, Math.round((seconds * (total - p.bytes)) / p.bytes))}s` : '…',
         stage: STAGE_LABEL[p.stage].padEnd(11),
         files: p.files,
@@ -63,7 +64,7 @@ export function createProgressReporter(opts: { enabled: boolean }): ProgressRepo
       if (total > 0) {
         bar.setTotal(total);
         bar.update(Math.min(p.bytes, total), payload);
-      } else bar.update(p.stage === 'read' ? 0 : bar.getTotal(), payload);
+      } else bar.update(p.stage === 'read' || p.stage === 'check' ? 0 : bar.getTotal(), payload);
     },
     stop() {
       if (running) bar.stop();

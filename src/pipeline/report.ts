@@ -19,7 +19,7 @@ import { hasSavedIngests, IngestRecorder, readIngestMeta, RunKey, savedIngest } 
 import { Reorder } from '../store/inputs.js';
 import { generatorInfo } from '../util/version.js';
 
-export type Stage = 'read' | 'correlate' | 'render';
+export type Stage = 'check' | 'read' | 'correlate' | 'render';
 
 export interface Progress {
   stage: Stage;
@@ -95,7 +95,13 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     let replayed = false;
     if (ws !== undefined && hasSavedIngests(ws)) {
       // Are these exactly the files of a saved ingest? Only their stat keys are computed.
-      const { runKey, files } = await probeRunKey(sources(), keyParts, opts.maxFileBytes, pool.threads === 0);
+      progress.stage = 'check';
+      const { runKey, files } = await probeRunKey(sources(), keyParts, opts.maxFileBytes, pool.threads === 0, (n) => {
+        progress.files = n;
+        tell();
+      });
+      progress.stage = 'read';
+      progress.files = 0;
       const dir = runKey === undefined ? undefined : savedIngest(ws, runKey);
       const meta = dir === undefined ? undefined : readIngestMeta(dir);
       if (dir !== undefined && meta !== undefined) {
@@ -223,7 +229,13 @@ async function pump(
  * The run key of the files the sources list now, batched exactly as the parse pool batches them
  * (one file a batch when parsing inline), from their stat keys alone: no file is read.
  */
-async function probeRunKey(events: AsyncIterable<SourceEvent>, keyParts: string[], maxFileBytes: number, single: boolean): Promise<{ runKey: string | undefined; files: number }> {
+async function probeRunKey(
+  events: AsyncIterable<SourceEvent>,
+  keyParts: string[],
+  maxFileBytes: number,
+  single: boolean,
+  onBatch: (files: number) => void,
+): Promise<{ runKey: string | undefined; files: number }> {
   const parts: (string | undefined)[] = [];
   const cutter = new BatchCutter();
   let batch: { file: SourceFile; at: number }[] = [];
@@ -232,6 +244,7 @@ async function probeRunKey(events: AsyncIterable<SourceEvent>, keyParts: string[
     const k = statKey(batch.map((b) => b.file), maxFileBytes);
     for (const b of batch) parts[b.at] = k;
     batch = [];
+    onBatch(files);
   };
   let files = 0;
   for await (const ev of events) {
