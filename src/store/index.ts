@@ -198,7 +198,8 @@ export class EvidenceStore {
     if (!this.keeps(event)) return;
     // Organization and account trails, and lookup-events output, can all carry the same event. The
     // id alone is not enough: exports (and sample data) reuse ids for different records.
-    const key = `${event.eventId}|${event.accountId}|${event.eventTime}|${event.eventName}|${event.userIdentity.arn ?? event.userIdentity.principalId ?? ''}`;
+    // Joined, not concatenated: a flat string, where a template literal leaves a chain of pieces per key.
+    const key = [event.eventId, event.accountId, event.eventTime, event.eventName, event.userIdentity.arn ?? event.userIdentity.principalId ?? ''].join('|');
     if (this.keptEventIds.has(key)) return;
     this.keptEventIds.add(key);
     this.events.push(this.shared(event));
