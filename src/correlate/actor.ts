@@ -74,6 +74,27 @@ function rootArn(ui: UserIdentity, accountId: string): string {
  */
 export function resolveActor(event: CloudTrailEvent, sessions: SessionIndex): Actor {
   const ui = event.userIdentity;
+  // The store shares identity objects between events, and but for the federation calls themselves
+  // an actor depends only on the identity, the account and the sessions: resolved once, shared
+  // (read-only) by every event and finding that cites it.
+  const cacheable = ui.type !== 'SAMLUser' && ui.type !== 'WebIdentityUser';
+  const perSessions = cacheable ? (cache.get(sessions) ?? cache.set(sessions, new WeakMap()).get(sessions)!) : undefined;
+  const byAccount = perSessions?.get(ui);
+  const known = byAccount?.get(event.accountId);
+  if (known) return known;
+  const actor = computeActor(event, sessions);
+  if (perSessions) {
+    const m = byAccount ?? new Map<string, Actor>();
+    m.set(event.accountId, actor);
+    if (!byAccount) perSessions.set(ui, m);
+  }
+  return actor;
+}
+
+const cache = new WeakMap<SessionIndex, WeakMap<UserIdentity, Map<string, Actor>>>();
+
+function computeActor(event: CloudTrailEvent, sessions: SessionIndex): Actor {
+  const ui = event.userIdentity;
   const o = resolveIdentity(event, sessions, 0, new Set());
   const actor: Actor = { type: ui.type ?? 'Unknown', origin: o.origin, originType: o.originType, chain: o.chain, resolved: o.resolved };
   if (ui.arn) actor.arn = ui.arn;
