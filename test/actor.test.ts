@@ -136,3 +136,21 @@ describe.skipIf(!existsSync(ELASTIC))('real samples (elastic/integrations)', () 
     expect(resolve(later, [issuing])).toMatchObject({ origin: 'ec2.amazonaws.com', originType: 'AWSService' });
   });
 });
+
+describe('actors of shared identities', () => {
+  it('resolves an identity object once per account and sessions, but each federation call on its own', () => {
+    const ui = user('alice');
+    const sessions = buildSessionIndex([]);
+    const a1 = resolveActor(event('PutObject', { userIdentity: ui, accountId: A }), sessions);
+    const a2 = resolveActor(event('DeleteObject', { userIdentity: ui, accountId: A }), sessions);
+    expect(a2).toBe(a1);
+    expect(resolveActor(event('PutObject', { userIdentity: ui, accountId: B }), sessions)).toEqual(a1);
+    // Another session index (another run) resolves afresh.
+    expect(resolveActor(event('PutObject', { userIdentity: ui, accountId: A }), buildSessionIndex([]))).not.toBe(a1);
+    // A SAML federation call names its user in the call itself: never shared.
+    const saml: UserIdentity = { type: 'SAMLUser', principalId: 'x', identityProvider: 'arn:aws:iam::111111111111:saml-provider/Okta' };
+    const s1 = resolveActor(event('AssumeRoleWithSAML', { userIdentity: saml, eventSource: 'sts.amazonaws.com', responseElements: { subject: 'jane@example.com' } }), sessions);
+    const s2 = resolveActor(event('AssumeRoleWithSAML', { userIdentity: saml, eventSource: 'sts.amazonaws.com', responseElements: { subject: 'joe@example.com' } }), sessions);
+    expect([s1.origin, s2.origin]).toEqual(['jane@example.com', 'joe@example.com']);
+  });
+});
