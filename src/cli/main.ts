@@ -199,6 +199,7 @@ interface EvidenceArgs extends Omit<ReportArgs, 'format'> {
 }
 
 async function evidenceCommand(args: EvidenceArgs): Promise<number> {
+  prestartWorkers();
   const period = resolvePeriod(args);
   // Each command loads its own stage modules: a report run does not load the others'.
   const { parseControlRef, runEvidence } = await import('../pipeline/evidence.js');
