@@ -110,3 +110,29 @@ describe('flat records laid out without a parse', () => {
     expect(prettyFlat(JSON.stringify({ a: [1] }), '')).toBeUndefined();
   });
 });
+
+describe('saved ingests in the workspace', () => {
+  it('keeps the newest two, the one just saved, and any touched in the last hour', async () => {
+    const { prune } = await import('../src/store/ingest.js');
+    const { mkdirSync, readdirSync, utimesSync } = await import('node:fs');
+    const ws = mkdtempSync(join(tmpdir(), 'configtrail-ws-'));
+    const now = Date.now();
+    const make = (name: string, hoursAgo: number) => {
+      const d = join(ws, 'runs', name);
+      mkdirSync(d, { recursive: true });
+      const t = new Date(now - hoursAgo * 3_600_000);
+      utimesSync(d, t, t);
+      return d;
+    };
+    make('a', 5);
+    make('b', 4);
+    make('c', 3);
+    make('d', 0.5); // in use by another run
+    make('e', 2);
+    make('9-1.tmp', 2); // a run that died while recording
+    make('8-1.tmp', 0.1); // a run recording now
+    const keep = make('f', 6); // the one just saved (older clock, say)
+    prune(ws, keep, now);
+    expect(readdirSync(join(ws, 'runs')).sort()).toEqual(['8-1.tmp', 'd', 'e', 'f']);
+  });
+});

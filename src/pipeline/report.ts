@@ -15,7 +15,7 @@ import { readSources } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
 import { statKey } from '../store/workspace.js';
 import { EvidenceStore } from '../store/index.js';
-import { hasSavedIngests, IngestRecorder, readIngestMeta, RunKey, savedIngest } from '../store/ingest.js';
+import { hasSavedIngests, IngestRecorder, readIngestMeta, RunKey, savedIngest, touchIngest } from '../store/ingest.js';
 import { Reorder } from '../store/inputs.js';
 import { generatorInfo } from '../util/version.js';
 
@@ -105,6 +105,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
       const dir = runKey === undefined ? undefined : savedIngest(ws, runKey);
       const meta = dir === undefined ? undefined : readIngestMeta(dir);
       if (dir !== undefined && meta !== undefined) {
+        touchIngest(dir);
         store.replay(dir, meta);
         stats.reused += files;
         stats.replayed = true;

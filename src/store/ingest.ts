@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip } from '../model/types.js';
 import { fileLines, type InputList } from './inputs.js';
@@ -179,13 +179,30 @@ export class IngestRecorder {
   }
 }
 
-function prune(workspace: string, keep: string): void {
+/** A saved ingest younger than this is never removed: another run may be replaying it. */
+const PRUNE_GRACE_MS = 3_600_000;
+
+/**
+ * Removes saved ingests but the newest KEEP_RUNS, `keep` and any touched in the last hour (a run
+ * that replays one marks it, so a concurrent run never removes what it is reading). Also leftover
+ * folders of runs that died while recording, once they are an hour old.
+ */
+export function prune(workspace: string, keep: string, now = Date.now()): void {
   const dir = runsDir(workspace);
-  const runs = readdirSync(dir)
-    .filter((d) => !d.endsWith('.tmp'))
-    .map((d) => ({ path: join(dir, d), mtime: statSync(join(dir, d)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const r of runs.slice(KEEP_RUNS)) if (r.path !== keep) rmSync(r.path, { recursive: true, force: true });
+  const runs = readdirSync(dir).map((d) => ({ name: d, path: join(dir, d), mtime: statSync(join(dir, d)).mtimeMs }));
+  const saved = runs.filter((r) => !r.name.endsWith('.tmp')).sort((a, b) => b.mtime - a.mtime);
+  const stale = [...saved.slice(KEEP_RUNS), ...runs.filter((r) => r.name.endsWith('.tmp'))];
+  for (const r of stale) if (r.path !== keep && now - r.mtime > PRUNE_GRACE_MS) rmSync(r.path, { recursive: true, force: true });
+}
+
+/** Marks a saved ingest as in use (its folder's time), so no concurrent run prunes it. */
+export function touchIngest(dir: string): void {
+  try {
+    const now = new Date();
+    utimesSync(dir, now, now);
+  } catch {
+    // Only a hint for pruning.
+  }
 }
 
 /** Reads a saved ingest's NDJSON a block at a time. */
