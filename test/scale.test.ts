@@ -136,3 +136,19 @@ describe('saved ingests in the workspace', () => {
     expect(readdirSync(join(ws, 'runs')).sort()).toEqual(['8-1.tmp', 'd', 'e', 'f']);
   });
 });
+
+describe('NDJSON files', () => {
+  it('reads back lines whose characters straddle a read block, and writes in blocks', async () => {
+    const { fileLines, LineWriter } = await import('../src/store/ndjson.js');
+    const f = join(mkdtempSync(join(tmpdir(), 'configtrail-ndjson-')), 'x.ndjson');
+    // A first line of 1 MiB − 2 bytes puts the two bytes of "ü" on either side of the 1 MiB block.
+    const lines = ['a'.repeat((1 << 20) - 2), 'ü path/ünïcode', 'last'];
+    const w = new LineWriter(f, 2);
+    for (const l of lines) w.addLine(l);
+    expect(w.written).toBe(2);
+    expect(w.unwritten).toEqual(['last']);
+    w.close();
+    expect([...fileLines(f)]).toEqual(lines);
+    expect([...fileLines(f, 2)]).toEqual(lines.slice(0, 2));
+  });
+});

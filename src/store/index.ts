@@ -14,10 +14,11 @@ import type {
   UserIdentity,
 } from '../model/types.js';
 import { join } from 'node:path';
-import { readLines, type IngestMeta, type IngestRecorder } from './ingest.js';
+import type { IngestMeta, IngestRecorder } from './ingest.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import { keepRule, keepsEvent, type KeepRule } from './keep.js';
+import { readJsonLines } from './ndjson.js';
 
 
 export { SESSION_ISSUING_EVENTS } from './keep.js';
@@ -173,8 +174,8 @@ export class EvidenceStore {
     this.skipped.push(...meta.skipped);
     this.credentialReports.push(...meta.credentialReports);
     this.inputs = InputList.fromFile(join(dir, 'inputs.ndjson'), meta.inputs);
-    for (const i of readLines<ConfigItem>(join(dir, 'items.ndjson'))) this.addItem(i);
-    for (const e of readLines<CloudTrailEvent>(join(dir, 'events.ndjson'))) this.addEvent(e);
+    for (const i of readJsonLines<ConfigItem>(join(dir, 'items.ndjson'))) this.addItem(i);
+    for (const e of readJsonLines<CloudTrailEvent>(join(dir, 'events.ndjson'))) this.addEvent(e);
     this.replayedIntegrity = meta.integrity;
   }
 

@@ -1,8 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip } from '../model/types.js';
-import { fileLines, type InputList } from './inputs.js';
+import type { InputList } from './inputs.js';
+import { LineWriter } from './ndjson.js';
 
 /**
  * A run's ingest, saved in the workspace: everything the store received from the inputs before it
@@ -74,35 +75,6 @@ export function hasSavedIngests(workspace: string): boolean {
 export function savedIngest(workspace: string, key: string): string | undefined {
   const dir = join(runsDir(workspace), key);
   return existsSync(join(dir, 'meta.json')) ? dir : undefined;
-}
-
-/** NDJSON lines appended a block at a time. */
-class LineWriter {
-  private fd: number;
-  private block: string[] = [];
-
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-
-  add(v: unknown): void {
-    this.addLine(JSON.stringify(v));
-  }
-
-  addLine(line: string): void {
-    this.block.push(line);
-    if (this.block.length >= 2048) this.flush();
-  }
-
-  flush(): void {
-    if (this.block.length > 0) writeSync(this.fd, `${this.block.join('\n')}\n`);
-    this.block = [];
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
 }
 
 /**
@@ -203,11 +175,6 @@ export function touchIngest(dir: string): void {
   } catch {
     // Only a hint for pruning.
   }
-}
-
-/** Reads a saved ingest's NDJSON a block at a time. */
-export function* readLines<T>(path: string): Generator<T> {
-  for (const line of fileLines(path)) yield JSON.parse(line) as T;
 }
 
 export function readIngestMeta(dir: string): IngestMeta | undefined {

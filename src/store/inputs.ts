@@ -1,7 +1,8 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InputRecord } from '../model/types.js';
+import { fileLines, LineWriter } from './ndjson.js';
 
 /** Records kept in memory before the list spills to disk. */
 const IN_MEMORY = 5_000;
@@ -12,33 +13,6 @@ process.once('exit', () => {
   for (const d of spillDirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** The lines of an NDJSON file, a block at a time; at most `limit` of them. */
-export function* fileLines(path: string, limit = Infinity): Generator<string> {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let pos = 0;
-    let rest = '';
-    let seen = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, pos);
-      if (n === 0) break;
-      pos += n;
-      const lines = (rest + buf.toString('utf8', 0, n)).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) {
-        if (seen >= limit) return;
-        if (!line) continue;
-        seen++;
-        yield line;
-      }
-    }
-    if (rest && seen < limit) yield rest;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Every input file of a run, in the order the sources stage read them (deterministic: folders
  * walked in name order, S3 keys in key order, archive entries in archive order). An export can hold
@@ -48,11 +22,10 @@ export function* fileLines(path: string, limit = Infinity): Generator<string> {
  */
 export class InputList implements Iterable<InputRecord> {
   private readonly head: InputRecord[] = [];
-  private tail: string[] = [];
-  private fd: number | undefined;
+  /** Records past the head: a temporary NDJSON file, or a replayed ingest's own. */
+  private spill: LineWriter | undefined;
   private dir: string | undefined;
   private spillPath: string | undefined;
-  private spilled = 0;
   private external: string | undefined;
   length = 0;
 
@@ -73,21 +46,13 @@ export class InputList implements Iterable<InputRecord> {
       this.head.push(rec);
       return;
     }
-    this.tail.push(JSON.stringify(rec));
-    if (this.tail.length >= 4096) this.spill();
-  }
-
-  private spill(): void {
-    if (this.tail.length === 0) return;
-    if (this.fd === undefined) {
+    if (!this.spill) {
       this.dir = mkdtempSync(join(tmpdir(), 'configtrail-inputs-'));
       spillDirs.add(this.dir);
       this.spillPath = join(this.dir, 'inputs.ndjson');
-      this.fd = openSync(this.spillPath, 'w+');
+      this.spill = new LineWriter(this.spillPath, 4096);
     }
-    writeSync(this.fd, `${this.tail.join('\n')}\n`);
-    this.spilled += this.tail.length;
-    this.tail = [];
+    this.spill.addLine(JSON.stringify(rec));
   }
 
   /** The first `n` records (what a printed report shows). */
@@ -101,25 +66,24 @@ export class InputList implements Iterable<InputRecord> {
     return this.external;
   }
 
+  /** The lines of the records past the head: those in the file, then those not yet written. */
+  private *rest(): Generator<string> {
+    if (this.external !== undefined) yield* fileLines(this.external);
+    else if (this.spill && this.spillPath !== undefined) {
+      yield* fileLines(this.spillPath, this.spill.written);
+      yield* this.spill.unwritten;
+    }
+  }
+
   /** Each record as one line of JSON (what NDJSON tables and saved ingests hold). */
   *lines(): Generator<string> {
-    if (this.external !== undefined) {
-      yield* fileLines(this.external);
-      return;
-    }
     for (const r of this.head) yield JSON.stringify(r);
-    if (this.spillPath !== undefined) yield* fileLines(this.spillPath, this.spilled);
-    yield* this.tail;
+    yield* this.rest();
   }
 
   *[Symbol.iterator](): Iterator<InputRecord> {
-    if (this.external !== undefined) {
-      for (const line of fileLines(this.external)) yield JSON.parse(line) as InputRecord;
-      return;
-    }
     yield* this.head;
-    if (this.spillPath !== undefined) for (const line of fileLines(this.spillPath, this.spilled)) yield JSON.parse(line) as InputRecord;
-    for (const line of this.tail) yield JSON.parse(line) as InputRecord;
+    for (const line of this.rest()) yield JSON.parse(line) as InputRecord;
   }
 
   /** JSON.stringify sees the whole list (small reports, tests); writeReportJson streams it instead. */
@@ -129,8 +93,8 @@ export class InputList implements Iterable<InputRecord> {
 
   /** Removes the spill file (also done when the process exits). */
   dispose(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.spill?.close();
+    this.spill = undefined;
     if (this.dir) {
       rmSync(this.dir, { recursive: true, force: true });
       spillDirs.delete(this.dir);

@@ -1,9 +1,10 @@
-import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityEvent } from '../controls/model.js';
 import type { Report } from '../model/types.js';
 import { UsageError } from '../util/errors.js';
 import { InputList } from './inputs.js';
+import { LineWriter } from './ndjson.js';
 
 /**
  * SQL over the evidence of the last report run with a workspace: `configtrail query` opens these
@@ -44,25 +45,12 @@ export function writeQueryTables(workspace: string, report: Report, activity: Ac
   // The input list can be millions of files: copied when it is a saved ingest's file, else written a block at a time.
   const inputsTable = join(dir, 'inputs.ndjson');
   if (report.inputs instanceof InputList && report.inputs.file !== undefined) copyFileSync(report.inputs.file, inputsTable);
-  else writeLines(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : Array.from(report.inputs, (i) => JSON.stringify(i)));
-  writeFileSync(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
-}
-
-function writeLines(path: string, lines: Iterable<string>): void {
-  const fd = openSync(path, 'w');
-  try {
-    let block: string[] = [];
-    for (const line of lines) {
-      block.push(line);
-      if (block.length >= 10_000) {
-        writeSync(fd, `${block.join('\n')}\n`);
-        block = [];
-      }
-    }
-    if (block.length > 0) writeSync(fd, `${block.join('\n')}\n`);
-  } finally {
-    closeSync(fd);
+  else {
+    const table = new LineWriter(inputsTable, 10_000);
+    for (const line of report.inputs instanceof InputList ? report.inputs.lines() : Array.from(report.inputs, (i) => JSON.stringify(i))) table.addLine(line);
+    table.close();
   }
+  writeFileSync(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
 }
 
 export type QueryFormat = 'table' | 'csv' | 'json';
