@@ -369,6 +369,25 @@ describe('workspace and query', () => {
   });
 });
 
+describe('a saved ingest with an unreadable file in a batch', () => {
+  it('replays for another period exactly what a fresh run finds', () => {
+    const d = tempDir('ingest-unreadable');
+    const exp = join(d, 'export');
+    cpSync(join(ROOT, 'samples/demo/export'), exp, { recursive: true });
+    // Too large to read: its folder's batch is parsed as it stands, and that folder holds a write
+    // from before the first period that the second period needs.
+    writeFileSync(join(exp, 'AWSLogs/648615268428/CloudTrail/us-east-1/2026/06/29/big.json'), ' '.repeat(300_000));
+    const ws = join(d, 'ws');
+    const common = ['--format', 'json', '--workspace', ws, '--max-file-size', '0.1'];
+    expect(runCli(['report', exp, '--quarter', '2026-Q3', ...common, '--out', join(d, 'a'), '--quiet']).status).toBe(0);
+    const second = runCli(['report', exp, '--from', '2026-06-25', '--to', '2026-07-05', ...common, '--out', join(d, 'b'), '--json']);
+    expect((JSON.parse(second.stdout) as { workspace: { replayed: boolean } }).workspace.replayed).toBe(true);
+    const fresh = runCli(['report', exp, '--from', '2026-06-25', '--to', '2026-07-05', '--format', 'json', '--no-workspace', '--max-file-size', '0.1', '--out', join(d, 'c'), '--quiet']);
+    expect(fresh.status).toBe(0);
+    expect(readFileSync(join(d, 'b', 'report.json'), 'utf8')).toBe(readFileSync(join(d, 'c', 'report.json'), 'utf8'));
+  });
+});
+
 describe('golden report of the bundled sample', () => {
   it('is unchanged (after an intended change: npm run golden, and review the diff)', () => {
     const out = join(work, 'golden');

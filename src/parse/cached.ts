@@ -18,9 +18,11 @@ export function parseBatchCached(files: SourceFile[], opts: ParseOptions, worksp
     if (hit) return reused(hit, files);
   }
   const loaded = files.map((f) => (f.fsPath !== undefined ? readDeferred(f, opts.maxFileBytes) : f));
+  // Parsed for any period, in every case: a run's saved ingest holds these results whatever its period.
+  const anyPeriod: ParseOptions = { maxFileBytes: opts.maxFileBytes, keep: ANY_PERIOD };
   if (loaded.some((l) => typeof l === 'string')) {
     // A file that cannot be read has no hash: the batch is parsed as it is, and not cached.
-    return loaded.map((l, i) => (typeof l === 'string' ? unreadable(files[i]!, l) : parseFile(l, opts)));
+    return loaded.map((l, i) => (typeof l === 'string' ? unreadable(files[i]!, l) : parseFile(l, anyPeriod)));
   }
   const ready = loaded as SourceFile[];
   const ckey = contentKey(ready.map((f) => sha256Of(f.bytes)), opts.maxFileBytes);
@@ -29,7 +31,7 @@ export function parseBatchCached(files: SourceFile[], opts: ParseOptions, worksp
     if (skey) writeStat(workspace, skey, ckey);
     return reused(hit, files);
   }
-  const parsed = ready.map((f) => parseFile(f, { maxFileBytes: opts.maxFileBytes, keep: ANY_PERIOD }));
+  const parsed = ready.map((f) => parseFile(f, anyPeriod));
   writePack(workspace, ckey, parsed);
   if (skey) writeStat(workspace, skey, ckey);
   return parsed;
