@@ -7,7 +7,7 @@ import type { ParsedFile, SourceFile } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
 import { statKey } from '../store/workspace.js';
 import { parseBatchCached } from './cached.js';
-import { parseFile, type ParseOptions } from './index.js';
+import { parseFile, unreadable, type ParseOptions } from './index.js';
 
 /** The compiled worker script: beside this module when built, else the build's copy (tests run from src/). */
 function workerScript(): string | undefined {
@@ -121,7 +121,6 @@ export class ParsePool {
   private failure: Error | undefined;
   private batch: Batch = { files: [], done: [] };
   private readonly cutter = new BatchCutter();
-  private pendingFiles = 0;
 
   constructor(
     private readonly opts: ParseOptions,
@@ -141,16 +140,12 @@ export class ParsePool {
         this.waiting.delete(m.id);
         if (!batch) return;
         this.load[i]! -= batch.files.length;
-        this.pendingFiles -= batch.files.length;
         m.parsed.forEach((p, j) => batch.done[j]!(m.batchKey === undefined ? p : Object.assign(p, { batchKey: m.batchKey })));
       });
       w.on('error', (err) => {
         this.failure = err;
         // Whatever that worker held can no longer arrive: fail it rather than hang.
-        for (const b of this.waiting.values()) {
-          this.pendingFiles -= b.files.length;
-          b.done.forEach((d, j) => d(failed(b.files[j]!, err)));
-        }
+        for (const b of this.waiting.values()) fail(b, err);
         this.waiting.clear();
       });
       this.workers.push(w);
@@ -162,22 +157,17 @@ export class ParsePool {
     return this.workers.length;
   }
 
-  /** Files in flight across all workers, batched or not yet sent. */
-  get pending(): number {
-    return this.pendingFiles;
-  }
-
   parse(file: SourceFile): Promise<PoolResult> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.workers.length === 0) {
       if (!this.workspace) return Promise.resolve(parseFile(file, this.opts));
-      return Promise.resolve(Object.assign(parseBatchCached([file], this.opts, this.workspace)[0]!, { batchKey: statKey([file], this.opts.maxFileBytes) }));
+      const batchKey = statKey([file], this.opts.maxFileBytes);
+      return Promise.resolve(Object.assign(parseBatchCached([file], this.opts, this.workspace, batchKey)[0]!, { batchKey }));
     }
     return this.enqueue(file);
   }
 
   private enqueue(file: SourceFile): Promise<PoolResult> {
-    this.pendingFiles++;
     if (this.cutter.before(file)) this.send();
     return new Promise((resolve) => {
       const b = this.batch;
@@ -201,12 +191,8 @@ export class ParsePool {
     const b = this.batch;
     if (b.files.length === 0) return;
     this.batch = { files: [], done: [] };
-    if (this.failure) {
-      // A worker died: nothing sent now would come back.
-      this.pendingFiles -= b.files.length;
-      b.done.forEach((d, j) => d(failed(b.files[j]!, this.failure!)));
-      return;
-    }
+    // A worker died: nothing sent now would come back.
+    if (this.failure) return fail(b, this.failure);
     // The least busy worker takes it.
     let best = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
@@ -228,6 +214,7 @@ function folderOf(path: string): string {
   return path.slice(0, Math.max(path.lastIndexOf('/'), path.lastIndexOf('!')) + 1);
 }
 
-function failed(file: SourceFile, err: Error): PoolResult {
-  return { input: { path: file.path, sha256: '', size: 0, kind: 'unknown', records: 0, rejected: 0 }, events: [], items: [], rejected: [{ path: file.path, reason: `parse worker failed: ${err.message}` }] };
+/** Every file of a batch that cannot be parsed any more, rejected with the worker's error. */
+function fail(b: Batch, err: Error): void {
+  b.done.forEach((d, j) => d(unreadable(b.files[j]!, `parse worker failed: ${err.message}`)));
 }
