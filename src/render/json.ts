@@ -54,38 +54,24 @@ function emit(value: unknown, indent: string, depth: number, out: (s: string) =>
     return out(indent ? s.replace(/\n/g, `\n${indent}`) : s);
   }
   const inner = `${indent}  `;
-  if (spilled && hasLines(v)) {
-    // The input list: its records' JSON lines laid out as they stand, without a parse.
-    if (v.length === 0) return out('[]');
-    out('[\n');
-    let j = 0;
-    for (const line of v.lines()) {
-      out(inner);
-      const flat = prettyFlat(line, inner);
-      if (flat !== undefined) out(flat);
-      else emit(JSON.parse(line), inner, depth + 1, out);
-      out(++j < v.length ? ',\n' : '\n');
-    }
-    return out(`${indent}]`);
-  }
   if (isList(v)) {
     if (v.length === 0) return out('[]');
+    // The input list hands on its records' JSON lines: laid out as they stand, without a parse.
+    const lines = hasLines(v) ? v.lines() : undefined;
     out('[\n');
     let j = 0;
-    for (const el of v) {
+    for (const el of lines ?? v) {
       out(inner);
-      emit(omitted(el) ? null : el, inner, depth + 1, out);
+      const flat = lines ? prettyFlat(el as string, inner) : undefined;
+      if (flat !== undefined) out(flat);
+      else emit(lines ? JSON.parse(el as string) : omitted(el) ? null : el, inner, depth + 1, out);
       out(++j < v.length ? ',\n' : '\n');
     }
     return out(`${indent}]`);
   }
+  // Only an object that holds a long list gets here (see above): walked field by field.
   const rec = v as Record<string, unknown>;
   const keys = Object.keys(rec).filter((k) => !omitted(rec[k]));
-  if (keys.length === 0) return out('{}');
-  if (keys.every((k) => isScalar(rec[k]))) {
-    // A flat record (an input, a count row): the same text, without a second pass to indent it.
-    return out(`{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${JSON.stringify(rec[k])}`).join(',\n')}\n${indent}}`);
-  }
   out('{\n');
   keys.forEach((k, i) => {
     out(`${inner}${JSON.stringify(k)}: `);
@@ -132,10 +118,6 @@ export function prettyFlat(line: string, indent: string): string | undefined {
     } else if (c === 123 || c === 91) return undefined;
   }
   return `${out}${line.slice(start, line.length - 1)}\n${indent}}`;
-}
-
-function isScalar(v: unknown): boolean {
-  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
 function isList(v: unknown): v is { length: number } & Iterable<unknown> {

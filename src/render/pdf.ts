@@ -211,12 +211,7 @@ async function countPages(pdf: Buffer): Promise<number> {
   return n;
 }
 
-/** Page (1-based) where each section heading first appears after the contents page. */
-export async function locateSections(pdf: Buffer, toc: { id: string; number: string; title: string }[]): Promise<Map<string, number>> {
-  return locateInTexts(await pageTexts(pdf), toc);
-}
-
-/** The same, over the text of each page (whitespace removed). */
+/** Page (1-based) where each section heading first appears after the contents page, from each page's text (whitespace removed). */
 function locateInTexts(pages: string[], toc: { id: string; number: string; title: string }[]): Map<string, number> {
   const contents = Math.max(0, pages.findIndex((t) => t.includes('Contents')));
   const found = new Map<string, number>();
