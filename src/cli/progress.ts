@@ -1,8 +1,8 @@
 import type cliProgressType from 'cli-progress';
+import type { Progress } from '../pipeline/report.js';
 import { lazy } from '../util/lazy.js';
 
 const loadProgress = lazy<typeof cliProgressType>('cli-progress');
-import type { Progress } from '../pipeline/report.js';
 
 export interface ProgressReporter {
   /** Whether a bar is shown: when not, the pipeline is given no callback and skips the work it costs. */

@@ -1,9 +1,8 @@
 import type { Node } from 'yaml';
-import { lazy } from '../util/lazy.js';
-
-const csvParse = lazy<typeof import('csv-parse/sync')>('csv-parse/sync');
-const yamlLib = lazy<typeof import('yaml')>('yaml');
 import { UsageError } from '../util/errors.js';
+import { csvParse, lazy } from '../util/lazy.js';
+
+const yamlLib = lazy<typeof import('yaml')>('yaml');
 
 /**
  * Reading the user's data files (custom frameworks, waivers, authorised principals) as YAML, JSON

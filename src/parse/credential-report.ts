@@ -1,7 +1,5 @@
-import { lazy } from '../util/lazy.js';
-
-const csvParse = lazy<typeof import('csv-parse/sync')>('csv-parse/sync');
 import type { ParsedFile } from '../model/types.js';
+import { csvParse } from '../util/lazy.js';
 import { shortReason } from './values.js';
 
 /** The first columns of `aws iam get-credential-report` CSV, in AWS's order. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { lazy } from '../util/lazy.js';
+import { csvStringify } from '../util/lazy.js';
 import { ZipFile } from 'yazl';
 import type { Change, ControlResult, EventRef, Report } from '../model/types.js';
 import { summarise } from '../report/build.js';
@@ -12,8 +12,6 @@ import { renderPdf } from '../render/pdf.js';
 import { cmp } from '../store/index.js';
 import { UsageError } from '../util/errors.js';
 import { analyse, type ReportRunOptions } from './report.js';
-
-const csvStringify = lazy<typeof import('csv-stringify/sync')>('csv-stringify/sync');
 
 export interface EvidenceRunOptions extends Omit<ReportRunOptions, 'formats'> {
   /** `framework:requirement`, e.g. `cis-aws-v6.0:6.3`. */

@@ -1,8 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { lazy } from '../util/lazy.js';
+import { csvStringify } from '../util/lazy.js';
 import type { Report } from '../model/types.js';
-
-const csvStringify = lazy<typeof import('csv-stringify/sync')>('csv-stringify/sync');
 
 /**
  * A cell a spreadsheet could read as a formula (`= + - @`, or TAB/CR that some apps strip first) is

@@ -1,13 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type Handlebars from 'handlebars';
 import type { Report } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
+import { lazy } from '../util/lazy.js';
 import { formatInstant } from '../util/period.js';
 import { buildView, type RenderOptions } from './view.js';
 
 export type { RenderOptions } from './view.js';
+
+/** Loaded on the first HTML render: a JSON-only run does not pay for it. */
+const handlebars = lazy<typeof Handlebars>('handlebars');
 
 let compiled: Handlebars.TemplateDelegate | undefined;
 let css: string | undefined;
@@ -17,8 +20,7 @@ let css: string | undefined;
  * plain strings, never SafeString), so data can never become markup.
  */
 function engine(): typeof Handlebars {
-  // Loaded on the first HTML render: a JSON-only run does not pay for it.
-  const hb = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
+  const hb = handlebars().create();
   hb.registerHelper('num', (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v ?? '')));
   hb.registerHelper('pct1', (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : ''));
   // ISO timestamps shown as "2026-07-03 10:15:42Z": same instant, easier to read, always UTC.

@@ -10,3 +10,7 @@ export function lazy<T>(id: string): () => T {
   let mod: T | undefined;
   return () => (mod ??= require(id) as T);
 }
+
+/** The CSV libraries, shared by every module that reads or writes CSV. */
+export const csvParse = lazy<typeof import('csv-parse/sync')>('csv-parse/sync');
+export const csvStringify = lazy<typeof import('csv-stringify/sync')>('csv-stringify/sync');
