@@ -76,15 +76,15 @@ export async function renderPdf(report: Report, outFile: string, opts: PdfOption
       }
     };
     const html = renderHtml(report, opts);
-    const toc = buildView(report, opts).toc;
-    let final: Buffer;
-    if (rowsIn(html) <= (opts.wholeRows ?? WHOLE_ROWS)) {
-      const first = await print(html);
-      const pageNumbers = locateInTexts(await pageTexts(first), toc);
-      final = fixDates(await print(renderHtml(report, { ...opts, pageNumbers })), report.period.to);
-    } else {
-      final = await printInParts(report, opts, html, toc, print);
+    const view = buildView(report, opts);
+    if (rowsIn(html) > (opts.wholeRows ?? WHOLE_ROWS)) {
+      const { pdf, pages } = await printInParts(report, opts, html, view, print);
+      writeFileSync(outFile, pdf);
+      return { pages, blockedRequests: blocked };
     }
+    const first = await print(html);
+    const pageNumbers = locateInTexts(await pageTexts(first), view.toc);
+    const final = fixDates(await print(renderHtml(report, { ...opts, pageNumbers })), report.period.to);
     writeFileSync(outFile, final);
     return { pages: await countPages(final), blockedRequests: blocked };
   } catch (err) {
@@ -115,9 +115,10 @@ async function printInParts(
   report: Report,
   opts: PdfOptions,
   html: string,
-  toc: { id: string; number: string; title: string }[],
+  view: { title: string; toc: { id: string; number: string; title: string }[] },
   print: (html: string) => Promise<Buffer>,
-): Promise<Buffer> {
+): Promise<{ pdf: Buffer; pages: number }> {
+  const toc = view.toc;
   const withFooter = (doc: ReturnType<typeof splitDocument>, i: number, firstPage: number, total: number | undefined) => {
     const footer = total === undefined ? '' : `@page { @bottom-right { content: "Page " counter(page) " of ${total}"; } } @page cover { @bottom-right { content: none; } }`;
     // The page counter starts at 1 in every document: the first page of a later part is moved on.
@@ -149,12 +150,12 @@ async function printInParts(
   addOutline(joined, toc.flatMap((e) => (pageNumbers.has(e.id) ? [{ title: e.number ? `${e.number} ${e.title}` : e.title, page: pageNumbers.get(e.id)! }] : [])), pdfLib);
   // Dates of the period's end, like a document printed whole: the same inputs give the same bytes.
   const end = new Date(`${report.period.to}T00:00:00Z`);
-  joined.setTitle(`${opts.title ?? 'AWS configuration change audit'} — ${report.period.label}`);
+  joined.setTitle(`${view.title} — ${report.period.label}`);
   joined.setProducer('configtrail');
   joined.setCreator('configtrail');
   joined.setCreationDate(end);
   joined.setModificationDate(end);
-  return Buffer.from(await joined.save());
+  return { pdf: Buffer.from(await joined.save()), pages: next - 1 };
 }
 
 /** Bookmarks for the joined PDF: one per contents entry, in order, each opening its first page. */

@@ -146,7 +146,7 @@ export class EvidenceStore {
     this.recorder = recorder;
   }
 
-  /** What a saved ingest holds besides its events and items: none of it depends on the period. */
+  /** What a saved ingest holds besides its events and items (a run that read files): none of it depends on the period. */
   ingestMeta(): Omit<IngestMeta, 'version' | 'dropped'> {
     return {
       inputs: this.inputs.length,
@@ -154,7 +154,7 @@ export class EvidenceStore {
       rejected: this.rejected,
       skipped: this.skipped,
       credentialReports: this.credentialReports,
-      integrity: this.replayedIntegrity ?? this.integrity.finish(),
+      integrity: this.integrity.finish(),
     };
   }
 

@@ -50,10 +50,6 @@ export class RunKey {
     this.hash.update(`${part}\n`);
   }
 
-  disable(): void {
-    this.usable = false;
-  }
-
   digest(): string | undefined {
     return this.usable ? this.hash.digest('hex') : undefined;
   }
