@@ -246,16 +246,16 @@ export interface Counts {
   configurationItems: { read: number; kept: number };
 }
 
-/**
- * What correlation and controls need, and no more: configuration items that bear on the period
- * (per resource the last one before it, and those inside it), the CloudTrail events that can cause
- * a change or start a session, failed calls and events that activity checks need.
- */
 /** The input files of a run, in read order: an array, or a list spilled to disk (store/inputs.ts). */
 export interface InputRecords extends Iterable<InputRecord> {
   readonly length: number;
 }
 
+/**
+ * What correlation and controls need, and no more: configuration items that bear on the period
+ * (per resource the last one before it, and those inside it), the CloudTrail events that can cause
+ * a change or start a session, failed calls and events that activity checks need.
+ */
 export interface Evidence {
   period: Period;
   inputs: InputRecords;

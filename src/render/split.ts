@@ -66,7 +66,7 @@ export function splitDocument(html: string, rowsPerPart: number): SplitDocument 
     stack.length = at;
     const end = m.index + m[0].length;
     if (name === 'thead' && theadFrom >= 0) {
-      const table = [...stack].reverse().find((o) => o.name === 'table');
+      const table = stackTable(stack);
       if (table) table.thead = body.slice(theadFrom, end);
       theadFrom = -1;
     }

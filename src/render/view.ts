@@ -161,6 +161,8 @@ function findingView(f: ControlResult['findings'][number]) {
 export function buildView(report: Report, opts: RenderOptions = {}) {
   const maxChanges = opts.maxChangesInDocument ?? DEFAULT_MAX_CHANGES;
   const maxFindings = opts.maxFindingsPerControl ?? DEFAULT_MAX_FINDINGS;
+  /** What a long table of `total` rows says it left out of the document, if anything. */
+  const cut = (total: number) => (total > maxChanges ? { shown: maxChanges, total } : undefined);
   const page = (id: string) => String(opts.pageNumbers?.get(id) ?? '');
   const toc: TocEntry[] = [];
   const section = (id: string, number: string, title: string, level = 1) => {
@@ -283,10 +285,10 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
     typeSections,
     logSection,
     resources,
-    truncated: changes.length > maxChanges ? { shown: maxChanges, total: changes.length } : undefined,
+    truncated: cut(changes.length),
     failedSection,
     failedCalls: report.failedCalls.slice(0, maxChanges).map((f) => ({ ...f, origin: f.actor.origin, chain: actorChain(f.actor) })),
-    failedTruncated: report.failedCalls.length > maxChanges ? { shown: maxChanges, total: report.failedCalls.length } : undefined,
+    failedTruncated: cut(report.failedCalls.length),
     rulesSection,
     configRules: report.configRuleResults,
     appendixA,
@@ -300,7 +302,7 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
     },
     appendixB,
     inputFiles: firstInputs(report, maxChanges),
-    inputsTruncated: report.inputs.length > maxChanges ? { shown: maxChanges, total: report.inputs.length } : undefined,
+    inputsTruncated: cut(report.inputs.length),
   };
 }
 
