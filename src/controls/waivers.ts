@@ -72,6 +72,6 @@ export function applyWaivers(findings: Finding[], waivers: Waiver[], where: { fr
     if (w.approver) applied.approver = w.approver;
     if (w.ticket) applied.ticket = w.ticket;
     if (w.expires) applied.expires = w.expires;
-    return { ...f, waiver: applied };
+    return Object.assign({}, f, { waiver: applied }); // not a spread: see runCheck
   });
 }
