@@ -13,6 +13,7 @@ import type {
   SourceEvent,
   UserIdentity,
 } from '../model/types.js';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { IngestMeta, IngestRecorder } from './ingest.js';
 import { InputList, Reorder } from './inputs.js';
@@ -199,8 +200,10 @@ export class EvidenceStore {
     if (!this.keeps(event)) return;
     // Organization and account trails, and lookup-events output, can all carry the same event. The
     // id alone is not enough: exports (and sample data) reuse ids for different records.
-    // Joined, not concatenated: a flat string, where a template literal leaves a chain of pieces per key.
-    const key = [event.eventId, event.accountId, event.eventTime, event.eventName, event.userIdentity.arn ?? event.userIdentity.principalId ?? ''].join('|');
+    // Held as its SHA-256 (32 one-byte characters: 'binary' is latin1) rather than the ~150 characters of the key.
+    const key = createHash('sha256')
+      .update([event.eventId, event.accountId, event.eventTime, event.eventName, event.userIdentity.arn ?? event.userIdentity.principalId ?? ''].join('|'))
+      .digest('binary');
     if (this.keptEventIds.has(key)) return;
     this.keptEventIds.add(key);
     this.events.push(this.shared(event));
@@ -227,6 +230,16 @@ export class EvidenceStore {
     if (e.userAgent !== undefined) e.userAgent = str(e.userAgent);
     if (e.sourceIPAddress !== undefined) e.sourceIPAddress = str(e.sourceIPAddress);
     if (e.errorCode !== undefined) e.errorCode = str(e.errorCode);
+    if (e.errorMessage !== undefined) e.errorMessage = str(e.errorMessage);
+    // Short top-level values of the payloads repeat too (a sign-in's "Success", "No", console URL).
+    for (const payload of [e.requestParameters, e.responseElements, e.additionalEventData]) {
+      if (!payload || typeof payload !== 'object' || Array.isArray(payload)) continue;
+      const o = payload as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        const v = o[k];
+        if (typeof v === 'string' && v.length <= 128) o[k] = str(v);
+      }
+    }
     // Identities repeat call after call (a session makes many): one object per distinct identity.
     const id = JSON.stringify(e.userIdentity);
     const known = this.identities.get(id);
