@@ -3,9 +3,9 @@ import type { DigestFile, InputRecord } from '../src/model/types.js';
 import { writeReportJson } from '../src/render/json.js';
 import { InputList, Reorder } from '../src/store/inputs.js';
 import { IntegrityTracker } from '../src/store/integrity.js';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './helpers/cli.js';
 
 const input = (i: number): InputRecord => ({ path: `AWSLogs/1/CloudTrail/r/f${String(i).padStart(6, '0')}.json.gz`, sha256: i.toString(16).padStart(64, '0'), size: i, kind: 'cloudtrail-log', records: i % 7, rejected: 0 });
 
@@ -26,16 +26,17 @@ describe('input list', () => {
   it('streams into report.json exactly as JSON.stringify would write the same array', () => {
     const list = new InputList(2);
     for (let i = 0; i < 5; i++) list.push(input(i));
-    const dir = mkdtempSync(join(tmpdir(), 'configtrail-test-'));
+    const dir = tempDir('test');
     const f = join(dir, 'r.json');
     writeReportJson({ inputs: list } as never, f);
     expect(readFileSync(f, 'utf8')).toBe(`${JSON.stringify({ inputs: [...list] }, null, 2)}\n`);
+    list.dispose();
   });
 
   it('reads a list saved as NDJSON lines, and hands out its lines as they are', () => {
     const list = new InputList(3);
     for (let i = 0; i < 10; i++) list.push(input(i));
-    const dir = mkdtempSync(join(tmpdir(), 'configtrail-test-'));
+    const dir = tempDir('test');
     const f = join(dir, 'inputs.ndjson');
     writeFileSync(f, `${[...list.lines()].join('\n')}\n`);
     const back = InputList.fromFile(f, 10);
@@ -89,7 +90,7 @@ describe('streamed report.json', () => {
       a: 1, b: undefined, c: [1, undefined, { d: [], e: {}, f: [[1, 2], { g: 'x\ny' }] }], h: { i: { j: { k: { l: [1, { m: 2 }] } } } },
       n: null, o: 'q"uote', p: new Date(0), r: [], s: {}, t: () => 1,
     };
-    const dir = mkdtempSync(join(tmpdir(), 'configtrail-test-'));
+    const dir = tempDir('test');
     const f = join(dir, 'v.json');
     writeReportJson(value as never, f);
     expect(readFileSync(f, 'utf8')).toBe(`${JSON.stringify(value, null, 2)}\n`);
@@ -115,7 +116,7 @@ describe('saved ingests in the workspace', () => {
   it('keeps the newest two, the one just saved, and any touched in the last hour', async () => {
     const { prune } = await import('../src/store/ingest.js');
     const { mkdirSync, readdirSync, utimesSync } = await import('node:fs');
-    const ws = mkdtempSync(join(tmpdir(), 'configtrail-ws-'));
+    const ws = tempDir('ws');
     const now = Date.now();
     const make = (name: string, hoursAgo: number) => {
       const d = join(ws, 'runs', name);
@@ -140,7 +141,7 @@ describe('saved ingests in the workspace', () => {
 describe('NDJSON files', () => {
   it('reads back lines whose characters straddle a read block, and writes in blocks', async () => {
     const { fileLines, LineWriter } = await import('../src/store/ndjson.js');
-    const f = join(mkdtempSync(join(tmpdir(), 'configtrail-ndjson-')), 'x.ndjson');
+    const f = join(tempDir('ndjson'), 'x.ndjson');
     // A first line of 1 MiB − 2 bytes puts the two bytes of "ü" on either side of the 1 MiB block.
     const lines = ['a'.repeat((1 << 20) - 2), 'ü path/ünïcode', 'last'];
     const w = new LineWriter(f, 2);
