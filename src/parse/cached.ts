@@ -25,13 +25,14 @@ export function parseBatchCached(files: SourceFile[], opts: ParseOptions, worksp
     return loaded.map((l, i) => (typeof l === 'string' ? unreadable(files[i]!, l) : parseFile(l, anyPeriod)));
   }
   const ready = loaded as SourceFile[];
-  const ckey = contentKey(ready.map((f) => sha256Of(f.bytes)), opts.maxFileBytes);
+  const hashes = ready.map((f) => sha256Of(f.bytes));
+  const ckey = contentKey(hashes, opts.maxFileBytes);
   const hit = readPack(workspace, ckey, files.length);
   if (hit) {
     if (skey) writeStat(workspace, skey, ckey);
     return reused(hit, files);
   }
-  const parsed = ready.map((f) => parseFile(f, anyPeriod));
+  const parsed = ready.map((f, i) => parseFile(f, anyPeriod, hashes[i]));
   writePack(workspace, ckey, parsed);
   if (skey) writeStat(workspace, skey, ckey);
   return parsed;

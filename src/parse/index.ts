@@ -26,7 +26,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Synchronous and pure (it can run in a worker), and it never throws: a file or record that cannot
  * be used comes back as a rejection with its reason; a file of another kind comes back as skipped.
  */
-export function parseFile(source: SourceFile, opts: ParseOptions): ParsedFile {
+export function parseFile(source: SourceFile, opts: ParseOptions, sha256?: string): ParsedFile {
   let file = source;
   if (source.fsPath !== undefined) {
     // A deferred local file: read here (on a worker), with the same checks the sources stage makes.
@@ -37,7 +37,8 @@ export function parseFile(source: SourceFile, opts: ParseOptions): ParsedFile {
   const out: ParsedFile = {
     input: {
       path: file.path,
-      sha256: createHash('sha256').update(file.bytes).digest('hex'),
+      // Given when the caller already hashed these bytes (the workspace keys batches by them).
+      sha256: sha256 ?? createHash('sha256').update(file.bytes).digest('hex'),
       size: file.bytes.length,
       kind: 'unknown',
       records: 0,
