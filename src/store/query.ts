@@ -17,31 +17,53 @@ import { LineWriter } from './ndjson.js';
  */
 export const TABLES = ['events', 'changes', 'findings', 'inputs'] as const;
 
-function ndjson(rows: unknown[]): string {
-  return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : '');
+/** Writes a table a row at a time: the tables follow the evidence, which can be large. */
+function writeTable(path: string, rows: Iterable<unknown>): void {
+  const out = new LineWriter(path, 2048);
+  try {
+    for (const r of rows) out.add(r);
+  } finally {
+    out.close();
+  }
+}
+
+function* eventRows(activity: ActivityEvent[]): Generator<unknown> {
+  for (const { event: e, actor } of activity) {
+    yield {
+      eventTime: e.eventTime, eventId: e.eventId, eventSource: e.eventSource, eventName: e.eventName, accountId: e.accountId, region: e.awsRegion,
+      errorCode: e.errorCode ?? null, readOnly: e.readOnly ?? null, sourceIPAddress: e.sourceIPAddress ?? null, principalType: e.userIdentity.type ?? null, principalArn: e.userIdentity.arn ?? null,
+      origin: actor.origin, originType: actor.originType, chain: actor.chain.map((s) => s.name).join(' → '), requestParameters: e.requestParameters === undefined ? null : JSON.stringify(e.requestParameters),
+    };
+  }
+}
+
+function* changeRows(report: Report): Generator<unknown> {
+  for (const c of report.changes) {
+    yield {
+      captureTime: c.captureTime, accountId: c.accountId, region: c.region, resourceType: c.resourceType, resourceId: c.resourceId, resourceName: c.resourceName ?? null, changeType: c.changeType,
+      method: c.attribution.method, confidence: c.attribution.confidence, eventName: c.attribution.eventName ?? null, eventTime: c.attribution.eventTime ?? null, eventId: c.attribution.eventId ?? null,
+      origin: c.actor?.origin ?? null, originType: c.actor?.originType ?? null, chain: c.actor ? c.actor.chain.map((s) => s.name).join(' → ') : null, diff: JSON.stringify(c.diff),
+    };
+  }
+}
+
+function* findingRows(report: Report): Generator<unknown> {
+  for (const c of report.controls) {
+    for (const f of c.findings.length > 0 ? c.findings : [undefined]) {
+      yield {
+        framework: c.framework, controlId: c.id, title: c.title, controlStatus: c.status, check: f?.check ?? null, resourceType: f?.resourceType ?? null, resourceId: f?.resourceId ?? null,
+        findingStatus: f?.status ?? null, detail: f?.detail ?? c.reason ?? null, time: f?.time ?? null, origin: f?.actor?.origin ?? null, waived: f?.waiver ? !f.waiver.expired : null,
+      };
+    }
+  }
 }
 
 export function writeQueryTables(workspace: string, report: Report, activity: ActivityEvent[]): void {
   const dir = join(workspace, 'tables');
   mkdirSync(dir, { recursive: true });
-  const events = activity.map(({ event: e, actor }) => ({
-    eventTime: e.eventTime, eventId: e.eventId, eventSource: e.eventSource, eventName: e.eventName, accountId: e.accountId, region: e.awsRegion,
-    errorCode: e.errorCode ?? null, readOnly: e.readOnly ?? null, sourceIPAddress: e.sourceIPAddress ?? null, principalType: e.userIdentity.type ?? null, principalArn: e.userIdentity.arn ?? null,
-    origin: actor.origin, originType: actor.originType, chain: actor.chain.map((s) => s.name).join(' → '), requestParameters: e.requestParameters === undefined ? null : JSON.stringify(e.requestParameters),
-  }));
-  const changes = report.changes.map((c) => ({
-    captureTime: c.captureTime, accountId: c.accountId, region: c.region, resourceType: c.resourceType, resourceId: c.resourceId, resourceName: c.resourceName ?? null, changeType: c.changeType,
-    method: c.attribution.method, confidence: c.attribution.confidence, eventName: c.attribution.eventName ?? null, eventTime: c.attribution.eventTime ?? null, eventId: c.attribution.eventId ?? null,
-    origin: c.actor?.origin ?? null, originType: c.actor?.originType ?? null, chain: c.actor ? c.actor.chain.map((s) => s.name).join(' → ') : null, diff: JSON.stringify(c.diff),
-  }));
-  const findings = report.controls.flatMap((c) =>
-    (c.findings.length > 0 ? c.findings : [undefined]).map((f) => ({
-      framework: c.framework, controlId: c.id, title: c.title, controlStatus: c.status, check: f?.check ?? null, resourceType: f?.resourceType ?? null, resourceId: f?.resourceId ?? null,
-      findingStatus: f?.status ?? null, detail: f?.detail ?? c.reason ?? null, time: f?.time ?? null, origin: f?.actor?.origin ?? null, waived: f?.waiver ? !f.waiver.expired : null,
-    })),
-  );
-  const tables: Record<Exclude<(typeof TABLES)[number], 'inputs'>, unknown[]> = { events, changes, findings };
-  for (const t of TABLES) if (t !== 'inputs') writeFileSync(join(dir, `${t}.ndjson`), ndjson(tables[t]));
+  writeTable(join(dir, 'events.ndjson'), eventRows(activity));
+  writeTable(join(dir, 'changes.ndjson'), changeRows(report));
+  writeTable(join(dir, 'findings.ndjson'), findingRows(report));
   // The input list can be millions of files: copied when it is a saved ingest's file, else written a block at a time.
   const inputsTable = join(dir, 'inputs.ndjson');
   if (report.inputs instanceof InputList && report.inputs.file !== undefined) copyFileSync(report.inputs.file, inputsTable);
