@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import * as tar from 'tar-stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Change, Report } from '../src/model/types.js';
 import { generateExport, type GroundTruth } from '../samples/generator.js';
-import { chromiumAvailable, hasCommand, readReport, ROOT, runCli, SHARED_DATA, tempDir } from './helpers/cli.js';
+import { chromiumAvailable, CLI, hasCommand, readReport, ROOT, runCli, SHARED_DATA, tempDir } from './helpers/cli.js';
 
 const FROM = '2026-07-01';
 const TO = '2026-07-31';
@@ -180,6 +180,36 @@ describe('CLI contract', () => {
     const r = runCli(['report', join(work, 'nope'), join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--out', out, '--quiet']);
     expect(r.status).toBe(0);
     expect(readReport(out).rejected.some((x) => x.path.includes('nope'))).toBe(true);
+  });
+
+  it('an interrupted run exits 130 in one line and leaves no temporary files', async () => {
+    // More files than the input list keeps in memory, so the run spills it to a temporary folder.
+    const input = join(work, 'many');
+    for (let d = 0; d < 60; d++) {
+      mkdirSync(join(input, `d${d}`), { recursive: true });
+      for (let f = 0; f < 100; f++) writeFileSync(join(input, `d${d}`, `f${f}.txt`), 'not AWS data\n');
+    }
+    const tmp = tempDir('tmp');
+    const child = spawn(process.execPath, [CLI, 'report', input, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'out-int'), '--quiet', '--no-workspace'], {
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    // Interrupted once the spill folder exists (the run is then past its 5,000th file).
+    let spilled = false;
+    const deadline = Date.now() + 30_000;
+    while (!spilled && Date.now() < deadline && child.exitCode === null) {
+      spilled = readdirSync(tmp).some((n) => n.startsWith('configtrail-inputs-'));
+      if (!spilled) await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(spilled).toBe(true);
+    child.kill('SIGINT');
+    const code = await exited;
+    // A run that finished just before the signal is not what this test is about: it would exit 0.
+    expect(code).toBe(130);
+    expect(stderr.trim()).toBe('configtrail: interrupted (SIGINT)');
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it.skipIf(!existsSync(join(SHARED_DATA, 'elastic-cloudtrail')))('reads the real CloudTrail samples from ../shared/data', () => {
