@@ -2,9 +2,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable, Transform, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import * as tar from 'tar-stream';
-import * as yauzl from 'yauzl';
+import type * as Tar from 'tar-stream';
+import type * as Yauzl from 'yauzl';
 import { oneLine } from '../util/errors.js';
+import { lazy } from '../util/lazy.js';
+
+// Loaded when an archive is opened: most inputs are folders.
+const tar = lazy<typeof Tar>('tar-stream');
+const yauzl = lazy<typeof Yauzl>('yauzl');
 
 /** One regular file inside an archive, already read into memory (bounded by `maxFileBytes`). */
 export type ArchiveEntry =
@@ -81,7 +86,7 @@ export function openArchive(source: string | Buffer, format: ArchiveFormat, maxF
     return { entries, digest: () => digest ?? digestOf(tap) };
   }
   const input = typeof source === 'string' ? createReadStream(source) : Readable.from([source]);
-  const extract = tar.extract();
+  const extract = tar().extract();
   const stages: NodeJS.ReadWriteStream[] = format === 'tar.gz' ? [createGunzip()] : [];
   pipeline([input, tap, ...stages, extract] as unknown as NodeJS.ReadWriteStream[], () => {
     // Errors surface through the extract stream's iterator; nothing to do here.
@@ -95,7 +100,7 @@ function digestOf(src: HashTap | Buffer): { sha256: string; size: number } {
 }
 
 
-async function* tarEntries(extract: tar.Extract, maxFileBytes: number): AsyncGenerator<ArchiveEntry> {
+async function* tarEntries(extract: Tar.Extract, maxFileBytes: number): AsyncGenerator<ArchiveEntry> {
   for await (const entry of extract) {
     const { name, type, size } = entry.header;
     const bad = unsafeEntryName(name);
@@ -124,27 +129,27 @@ async function* tarEntries(extract: tar.Extract, maxFileBytes: number): AsyncGen
   }
 }
 
-function zipOpen(buf: Buffer): Promise<yauzl.ZipFile> {
+function zipOpen(buf: Buffer): Promise<Yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     // decodeStrings:false: names arrive as bytes and are validated here, so one hostile name
     // rejects that entry instead of aborting the whole archive.
-    yauzl.fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
+    yauzl().fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
       err || !zip ? reject(err ?? new Error('cannot open zip')) : resolve(zip),
     );
   });
 }
 
-function zipOpenFile(path: string): Promise<yauzl.ZipFile> {
+function zipOpenFile(path: string): Promise<Yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
+    yauzl().open(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
       err || !zip ? reject(err ?? new Error('cannot open zip')) : resolve(zip),
     );
   });
 }
 
-function zipNext(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
+function zipNext(zip: Yauzl.ZipFile): Promise<Yauzl.Entry | undefined> {
   return new Promise((resolve, reject) => {
-    const onEntry = (e: yauzl.Entry) => done(() => resolve(e));
+    const onEntry = (e: Yauzl.Entry) => done(() => resolve(e));
     const onEnd = () => done(() => resolve(undefined));
     const onError = (err: Error) => done(() => reject(err));
     const done = (f: () => void) => {
@@ -156,7 +161,7 @@ function zipNext(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
   });
 }
 
-function zipRead(zip: yauzl.ZipFile, entry: yauzl.Entry, maxFileBytes: number): Promise<Buffer | string> {
+function zipRead(zip: Yauzl.ZipFile, entry: Yauzl.Entry, maxFileBytes: number): Promise<Buffer | string> {
   return new Promise((resolve) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err || !stream) return resolve(oneLine(err ?? 'cannot read entry'));
@@ -176,7 +181,7 @@ function zipRead(zip: yauzl.ZipFile, entry: yauzl.Entry, maxFileBytes: number): 
   });
 }
 
-async function* zipEntries(zip: yauzl.ZipFile, maxFileBytes: number): AsyncGenerator<ArchiveEntry> {
+async function* zipEntries(zip: Yauzl.ZipFile, maxFileBytes: number): AsyncGenerator<ArchiveEntry> {
   try {
     for (;;) {
       const entry = await zipNext(zip);
