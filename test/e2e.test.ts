@@ -182,7 +182,7 @@ describe('CLI contract', () => {
     expect(readReport(out).rejected.some((x) => x.path.includes('nope'))).toBe(true);
   });
 
-  it('an interrupted run exits 130 in one line and leaves no temporary files', async () => {
+  it('an interrupted run exits 130 in one line and leaves no temporary files, nor half a saved ingest', async () => {
     // More files than the input list keeps in memory, so the run spills it to a temporary folder.
     const input = join(work, 'many');
     for (let d = 0; d < 60; d++) {
@@ -190,7 +190,8 @@ describe('CLI contract', () => {
       for (let f = 0; f < 100; f++) writeFileSync(join(input, `d${d}`, `f${f}.txt`), 'not AWS data\n');
     }
     const tmp = tempDir('tmp');
-    const child = spawn(process.execPath, [CLI, 'report', input, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'out-int'), '--quiet', '--no-workspace'], {
+    const ws = join(work, 'ws-int');
+    const child = spawn(process.execPath, [CLI, 'report', input, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'out-int'), '--quiet', '--workspace', ws], {
       env: { ...process.env, TMPDIR: tmp },
     });
     let stderr = '';
@@ -210,6 +211,8 @@ describe('CLI contract', () => {
     expect(code).toBe(130);
     expect(stderr.trim()).toBe('configtrail: interrupted (SIGINT)');
     expect(readdirSync(tmp)).toEqual([]);
+    // The ingest being recorded is removed; what the workspace holds are whole files only.
+    expect(readdirSync(join(ws, 'runs'))).toEqual([]);
   });
 
   it.skipIf(!existsSync(join(SHARED_DATA, 'elastic-cloudtrail')))('reads the real CloudTrail samples from ../shared/data', () => {

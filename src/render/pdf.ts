@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'puppeteer';
 import type { Report } from '../model/types.js';
 import { ConfigtrailError } from '../util/errors.js';
+import { makeTempDir, removeNow } from '../util/tempdir.js';
 import { renderHtml } from './html.js';
 import { rowsIn, splitDocument } from './split.js';
 import { buildView, type RenderOptions } from './view.js';
@@ -43,7 +42,7 @@ export interface PdfOptions extends RenderOptions {
 
 export async function renderPdf(report: Report, outFile: string, opts: PdfOptions = {}): Promise<PdfResult> {
   const executablePath = findChromium(opts.executablePath);
-  const profile = mkdtempSync(join(tmpdir(), 'configtrail-chromium-'));
+  const profile = makeTempDir('chromium');
   const blocked: string[] = [];
   let browser: Browser | undefined;
   try {
@@ -92,7 +91,7 @@ export async function renderPdf(report: Report, outFile: string, opts: PdfOption
     throw new ConfigtrailError(`PDF rendering failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   } finally {
     await browser?.close().catch(() => undefined);
-    rmSync(profile, { recursive: true, force: true });
+    removeNow(profile);
   }
 }
 

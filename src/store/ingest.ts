@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip } from '../model/types.js';
 import type { InputList } from './inputs.js';
 import { LineWriter } from './ndjson.js';
+import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
 
 /**
  * A run's ingest, saved in the workspace: everything the store received from the inputs before it
@@ -89,6 +90,7 @@ export class IngestRecorder {
     this.tmp = join(runsDir(workspace), `${process.pid}-${Date.now()}.tmp`);
     this.guard(() => {
       mkdirSync(this.tmp, { recursive: true });
+      removeAtExit(this.tmp);
       this.events = new LineWriter(join(this.tmp, 'events.ndjson'));
       this.items = new LineWriter(join(this.tmp, 'items.ndjson'));
     });
@@ -133,6 +135,7 @@ export class IngestRecorder {
       const dest = join(runsDir(this.workspace), key);
       rmSync(dest, { recursive: true, force: true });
       renameSync(this.tmp, dest);
+      forget(this.tmp);
       prune(this.workspace, dest);
     });
     if (this.broken) this.discard();
@@ -140,7 +143,7 @@ export class IngestRecorder {
 
   discard(): void {
     try {
-      rmSync(this.tmp, { recursive: true, force: true });
+      removeNow(this.tmp);
     } catch {
       // Nothing more to do: a leftover *.tmp folder is never read.
     }

@@ -1,17 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InputRecord } from '../model/types.js';
+import { makeTempDir, removeNow } from '../util/tempdir.js';
 import { fileLines, LineWriter } from './ndjson.js';
 
 /** Records kept in memory before the list spills to disk. */
 const IN_MEMORY = 5_000;
-
-/** Spill folders of this process, removed when it exits however it ends. */
-const spillDirs = new Set<string>();
-process.once('exit', () => {
-  for (const d of spillDirs) rmSync(d, { recursive: true, force: true });
-});
 
 /**
  * Every input file of a run, in the order the sources stage read them (deterministic: folders
@@ -47,8 +40,7 @@ export class InputList implements Iterable<InputRecord> {
       return;
     }
     if (!this.spill) {
-      this.dir = mkdtempSync(join(tmpdir(), 'configtrail-inputs-'));
-      spillDirs.add(this.dir);
+      this.dir = makeTempDir('inputs');
       this.spillPath = join(this.dir, 'inputs.ndjson');
       this.spill = new LineWriter(this.spillPath, 4096);
     }
@@ -96,8 +88,7 @@ export class InputList implements Iterable<InputRecord> {
     this.spill?.close();
     this.spill = undefined;
     if (this.dir) {
-      rmSync(this.dir, { recursive: true, force: true });
-      spillDirs.delete(this.dir);
+      removeNow(this.dir);
     }
   }
 }
