@@ -1,5 +1,5 @@
-import type { Dirent } from 'node:fs';
-import { lstat, readFile, readdir } from 'node:fs/promises';
+import { readdirSync, type Dirent } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { InputRecord, Period, SourceEvent, SourceOptions } from '../model/types.js';
 import { cmp } from '../store/index.js';
@@ -112,7 +112,9 @@ type Loaded = { events: SourceEvent[] } | { archive: string; format: ArchiveForm
 /**
  * Depth-first, entries sorted by name (byte order), so every run sees files in the same order.
  * Yields the files of one folder at a time: an export holds hundreds of thousands of small files,
- * and a step per file through nested generators would cost more than the listing.
+ * and a step per file through nested generators would cost more than the listing. Folders are listed
+ * synchronously: a listing takes microseconds, and the promise API's round trip through the thread
+ * pool cost five times the walk itself (measured: 110-190 ms against 26-36 ms over 1,200 folders).
  */
 async function* walk(root: string): AsyncGenerator<Task[]> {
   // Depth-first with an explicit stack of folders still to list and entries still to hand on.
@@ -130,7 +132,7 @@ async function* walk(root: string): AsyncGenerator<Task[]> {
     const dir = rel ? join(root, rel) : root;
     let entries: Dirent[];
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       yield [{ event: { type: 'rejected', rejection: { path: dir, reason: oneLine(err) } } }];
       continue;
