@@ -167,6 +167,17 @@ describe('CLI contract', () => {
     expect(summary.outputs.some((f: string) => f.endsWith('report.json'))).toBe(true);
   });
 
+  it('--version and --help exit 0 with their text on stdout and nothing on stderr', () => {
+    const version = runCli(['--version']);
+    expect(version).toMatchObject({ status: 0, stderr: '' });
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    for (const args of [['--help'], ['report', '--help']]) {
+      const help = runCli(args);
+      expect(help).toMatchObject({ status: 0, stderr: '' });
+      expect(help.stdout).toMatch(/^configtrail /);
+    }
+  });
+
   it('usage errors are one line with exit code 2 and no stack trace', () => {
     const r = runCli(['report', join(work, 'gen/export'), '--quarter', '2026-Q9', '--out', join(work, 'x')]);
     expect(r.status).toBe(2);

@@ -299,6 +299,9 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('configtrail')
     .usage('$0 <command> [options]')
     .version(generatorInfo().version)
+    // --help and --version end here, through main's return: yargs' own process.exit() would come
+    // before main settles, and the exit guard below would take the run for one that stopped.
+    .exitProcess(false)
     .strict()
     .recommendCommands()
     .demandCommand(1, 'name a command, e.g. configtrail report ./export --quarter 2026-Q3')
