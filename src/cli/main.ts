@@ -8,6 +8,7 @@ import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFramewo
 import { runReport } from '../pipeline/report.js';
 import { prestartWorkers } from '../parse/pool.js';
 import { isS3Url } from '../sources/s3.js';
+import { hasSavedIngests } from '../store/ingest.js';
 import type { QueryFormat } from '../store/query.js';
 import type { OutputFormat } from '../render/index.js';
 import { DEFAULT_MAX_CHANGES } from '../render/view.js';
@@ -69,8 +70,20 @@ function parseFormats(text: string): Set<OutputFormat> {
   return new Set(wanted as OutputFormat[]);
 }
 
-async function reportCommand(args: ReportArgs): Promise<number> {
+/**
+ * Starts the parse workers now, while the frameworks load, unless the run will first check a saved
+ * ingest in the workspace: a run that replays one needs no worker, and starting two would only take
+ * CPU from the check (they start with the first batch when it misses).
+ */
+function prestartUnlessReplaying(inputs: string[], workspace: string | undefined): void {
+  if (workspace !== undefined && !inputs.some(isS3Url) && hasSavedIngests(workspace)) return;
   prestartWorkers();
+}
+
+async function reportCommand(args: ReportArgs): Promise<number> {
+  const outDir = resolve(args.out);
+  const workspace = args.workspace === false ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
+  prestartUnlessReplaying(args.inputs, workspace);
   const period = resolvePeriod(args);
   const formats = parseFormats(args.format);
   if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
@@ -80,9 +93,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const frameworks = selectFrameworks(args.framework, args.frameworkFile);
   const waivers = args.waivers ? loadWaivers(args.waivers) : [];
   const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
-  const outDir = resolve(args.out);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
-  const workspace = args.workspace === false ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
   if (workspace && existsSync(workspace) && !statSync(workspace).isDirectory()) throw new UsageError(`--workspace ${workspace} is not a folder`);
   const stats = { decoded: 0, reused: 0, replayed: false };
   let run;
@@ -199,7 +210,7 @@ interface EvidenceArgs extends Omit<ReportArgs, 'format'> {
 }
 
 async function evidenceCommand(args: EvidenceArgs): Promise<number> {
-  prestartWorkers();
+  prestartUnlessReplaying(args.inputs, args.workspace ? resolve(args.workspace) : undefined);
   const period = resolvePeriod(args);
   // Each command loads its own stage modules: a report run does not load the others'.
   const { parseControlRef, runEvidence } = await import('../pipeline/evidence.js');

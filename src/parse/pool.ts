@@ -133,18 +133,29 @@ export class ParsePool {
   private batch: Batch = { files: [], done: [] };
   private readonly cutter = new BatchCutter();
 
+  /** Workers this pool runs (0: files are parsed inline on the main thread). */
+  readonly threads: number;
+  private readonly script: string | undefined;
+
   constructor(
     private readonly opts: ParseOptions,
     size = defaultThreads(),
     /** The workspace folder: decoded files are cached there by hash and reused. */
     private readonly workspace?: string,
   ) {
-    const script = size > 1 ? workerScript() : undefined;
-    if (!script) return;
-    const early = prestarted?.length === size ? prestarted : [];
+    this.script = size > 1 ? workerScript() : undefined;
+    this.threads = this.script ? size : 0;
+    // Workers started ahead are taken now; otherwise they start with the first batch, so a run that
+    // replays a saved ingest (and sends none) never pays for them.
+    if (this.threads > 0 && prestarted?.length === this.threads) this.start();
+  }
+
+  private start(): void {
+    if (this.workers.length > 0 || !this.script) return;
+    const early = prestarted?.length === this.threads ? prestarted : [];
     prestarted = undefined;
-    for (let i = 0; i < size; i++) {
-      const w = early[i] ?? startWorker(script);
+    for (let i = 0; i < this.threads; i++) {
+      const w = early[i] ?? startWorker(this.script);
       w.ref();
       w.on('message', (m: BatchResponse) => {
         const batch = this.waiting.get(m.id);
@@ -164,13 +175,9 @@ export class ParsePool {
     }
   }
 
-  get threads(): number {
-    return this.workers.length;
-  }
-
   parse(file: SourceFile): Promise<PoolResult> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.workers.length === 0) {
+    if (this.threads === 0) {
       if (!this.workspace) return Promise.resolve(parseFile(file, this.opts));
       const batchKey = statKey([file], this.opts.maxFileBytes);
       return Promise.resolve(Object.assign(parseBatchCached([file], this.opts, this.workspace, batchKey)[0]!, { batchKey }));
@@ -204,6 +211,7 @@ export class ParsePool {
     this.batch = { files: [], done: [] };
     // A worker died: nothing sent now would come back.
     if (this.failure) return fail(b, this.failure);
+    this.start();
     // The least busy worker takes it.
     let best = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
