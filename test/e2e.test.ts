@@ -32,6 +32,25 @@ function changeKey(c: { accountId: string; region: string; resourceType: string;
   return [c.accountId, c.region, c.resourceType, c.resourceId, c.captureTime].join('|');
 }
 
+/**
+ * Runs the CLI with a TMPDIR of its own and sends it SIGINT once `ready()` holds; `reached` says
+ * whether it did before the run ended.
+ */
+async function interruptWhen(args: string[], tmp: string, ready: () => boolean): Promise<{ reached: boolean; code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, TMPDIR: tmp } });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  let reached = false;
+  const deadline = Date.now() + 60_000;
+  while (!reached && Date.now() < deadline && child.exitCode === null) {
+    reached = ready();
+    if (!reached) await new Promise((r) => setTimeout(r, 2));
+  }
+  child.kill('SIGINT');
+  return { reached, code: await exited, stderr };
+}
+
 describe('report on generated ground truth', () => {
   let changes: Change[];
 
@@ -202,25 +221,13 @@ describe('CLI contract', () => {
     }
     const tmp = tempDir('tmp');
     const ws = join(work, 'ws-int');
-    const child = spawn(process.execPath, [CLI, 'report', input, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'out-int'), '--quiet', '--workspace', ws], {
-      env: { ...process.env, TMPDIR: tmp },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const args = ['report', input, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'out-int'), '--quiet', '--workspace', ws];
     // Interrupted once the spill folder exists (the run is then past its 5,000th file).
-    let spilled = false;
-    const deadline = Date.now() + 30_000;
-    while (!spilled && Date.now() < deadline && child.exitCode === null) {
-      spilled = readdirSync(tmp).some((n) => n.startsWith('configtrail-inputs-'));
-      if (!spilled) await new Promise((r) => setTimeout(r, 2));
-    }
-    expect(spilled).toBe(true);
-    child.kill('SIGINT');
-    const code = await exited;
+    const r = await interruptWhen(args, tmp, () => readdirSync(tmp).some((n) => n.startsWith('configtrail-inputs-')));
+    expect(r.reached).toBe(true);
     // A run that finished just before the signal is not what this test is about: it would exit 0.
-    expect(code).toBe(130);
-    expect(stderr.trim()).toBe('configtrail: interrupted (SIGINT)');
+    expect(r.code).toBe(130);
+    expect(r.stderr.trim()).toBe('configtrail: interrupted (SIGINT)');
     expect(readdirSync(tmp)).toEqual([]);
     // The ingest being recorded is removed; what the workspace holds are whole files only.
     expect(readdirSync(join(ws, 'runs'))).toEqual([]);
@@ -262,6 +269,20 @@ describe.skipIf(!chromiumAvailable() || !hasCommand('pdftotext'))('PDF of a real
     const sso = truth.changes.find((c) => c.originType === 'SSOUser');
     expect(sso).toBeDefined();
     expect(text).toContain(sso!.origin);
+  });
+
+  it('interrupted while Chromium prints, stops Chromium and leaves no temporary files', async () => {
+    const tmp = tempDir('tmp-pdf');
+    const args = ['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'pdf', '--out', join(work, 'out-pdf-int'), '--quiet', '--no-workspace'];
+    // Chromium is running once its profile (in the run's TMPDIR) holds files.
+    const profile = () => readdirSync(tmp).find((n) => n.startsWith('configtrail-chromium-'));
+    const r = await interruptWhen(args, tmp, () => {
+      const p = profile();
+      return p !== undefined && readdirSync(join(tmp, p)).length > 0;
+    });
+    expect(r.reached).toBe(true);
+    expect(r.code).toBe(130);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
 

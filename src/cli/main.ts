@@ -14,6 +14,7 @@ import type { OutputFormat } from '../render/index.js';
 import { DEFAULT_MAX_CHANGES } from '../render/view.js';
 import { ConfigtrailError, UsageError, oneLine } from '../util/errors.js';
 import { resolvePeriod } from '../util/period.js';
+import { removeLastAtExit } from '../util/tempdir.js';
 import type { S3Options } from '../sources/s3.js';
 import { generatorInfo } from '../util/version.js';
 import { createProgressReporter } from './progress.js';
@@ -423,6 +424,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.once(signal, () => {
     settled = true;
     process.stderr.write(`configtrail: interrupted (${signal})\n`);
+    removeLastAtExit();
     process.exit(code);
   });
 }

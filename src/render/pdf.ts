@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'puppeteer';
 import type { Report } from '../model/types.js';
 import { ConfigtrailError } from '../util/errors.js';
-import { makeTempDir, removeNow } from '../util/tempdir.js';
+import { makeTempDir, removeAtExit, removeNow } from '../util/tempdir.js';
 import { renderHtml } from './html.js';
 import { rowsIn, splitDocument } from './split.js';
 import { buildView, type RenderOptions } from './view.js';
@@ -52,8 +52,14 @@ export async function renderPdf(report: Report, outFile: string, opts: PdfOption
       executablePath,
       headless: true,
       userDataDir: profile,
+      // Chromium's own temporary files go inside the profile too: one folder to remove, even when
+      // the run is interrupted and Chromium killed before it could clean up.
+      env: { ...process.env, TMPDIR: profile },
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-extensions', '--disable-default-apps'],
     });
+    // Interrupted: Chromium is stopped before its profile is removed, or it could write there again.
+    const launched = browser;
+    removeAtExit(profile, () => launched.process()?.kill('SIGKILL'));
     const print = async (html: string): Promise<Buffer> => {
       const page = await browser!.newPage();
       try {

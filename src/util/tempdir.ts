@@ -5,15 +5,36 @@ import { join } from 'node:path';
 /**
  * Folders to remove when the process exits, however it ends (cli/main.ts turns Ctrl-C and SIGTERM
  * into an exit): the spilled input list, Chromium's profile, a saved ingest still being recorded.
+ * Each may have a step to take first (stop the program still writing into it).
  */
-const live = new Set<string>();
-process.once('exit', () => {
-  for (const d of live) rmSync(d, { recursive: true, force: true });
-});
+const live = new Map<string, (() => void) | undefined>();
 
-/** Removes `dir` at exit unless forget(dir) is called first (it was renamed into place, say). */
-export function removeAtExit(dir: string): void {
-  live.add(dir);
+function cleanUp(): void {
+  for (const [dir, first] of live) {
+    try {
+      first?.();
+    } catch {
+      // The folder goes all the same.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  live.clear();
+}
+process.on('exit', cleanUp);
+
+/**
+ * Makes the removal the last thing done at exit: other exit handlers (puppeteer's, which stops a
+ * Chromium still starting) run first, so nothing writes into a folder after it is removed. Called
+ * just before an interrupted run exits.
+ */
+export function removeLastAtExit(): void {
+  process.removeListener('exit', cleanUp);
+  process.on('exit', cleanUp);
+}
+
+/** Removes `dir` at exit, after `first()` when given, unless forget(dir) is called before. */
+export function removeAtExit(dir: string, first?: () => void): void {
+  live.set(dir, first);
 }
 
 export function forget(dir: string): void {
