@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { SourceEvent } from '../src/model/types.js';
@@ -13,6 +13,17 @@ async function collect(inputs: string[], maxFileBytes = 4 * MB): Promise<SourceE
   const out: SourceEvent[] = [];
   for await (const ev of readSources(inputs, { maxFileBytes })) out.push(ev);
   return out;
+}
+
+/** collect() run from another working folder. */
+async function collectFrom(cwd: string, input: string): Promise<SourceEvent[]> {
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    return await collect([input]);
+  } finally {
+    process.chdir(before);
+  }
 }
 
 function summary(events: SourceEvent[]): string[] {
@@ -51,6 +62,21 @@ describe('folders', () => {
       `skipped ${join(root, 'link.json')}: symbolic link not followed`,
     ]);
     expect(summary(await collect([root]))).toEqual(summary(ev));
+  });
+
+  it('names every file path.join(root, key), however the root is spelled', async () => {
+    const root = tempDir('spell');
+    writeTree(root, { 'x/y/1.json': '1', '2.json': '2' });
+    const rel = relative(process.cwd(), root);
+    const spellings = [root, `${root}/`, `${root}//`, `${root}/x/..`, `${root}/./`, rel, `./${rel}`, `${rel}/`];
+    for (const spelled of spellings) {
+      const files = (await collect([spelled])).flatMap((e) => (e.type === 'file' ? [e.file] : []));
+      expect(files.map((f) => f.key)).toEqual(['2.json', 'x/y/1.json']);
+      for (const f of files) expect(f.path).toBe(join(spelled, f.key));
+    }
+    // The current folder itself: paths come out relative, as join('.', key) gives them.
+    const here = (await collectFrom(root, '.')).flatMap((e) => (e.type === 'file' ? [e.file.path] : []));
+    expect(here).toEqual(['2.json', 'x/y/1.json']);
   });
 
   it('rejects a missing path and a file over the size limit', async () => {
