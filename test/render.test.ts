@@ -4,6 +4,7 @@ import { changesCsv, findingsCsv, neutraliseCell, rejectedCsv } from '../src/ren
 import { renderHtml } from '../src/render/html.js';
 import { reportJson } from '../src/render/json.js';
 import { buildView, weeklyChart } from '../src/render/view.js';
+import { formatSummary } from '../src/cli/summary.js';
 import { HOSTILE, sampleReport } from './fixtures/report-fixture.js';
 
 describe('HTML report', () => {
@@ -129,5 +130,14 @@ describe('large reports in the document', () => {
     expect(html).not.toContain('AWSLogs/f10.json.gz');
     const failedCalls = Array.from({ length: 12 }, () => base.failedCalls[0]!);
     expect(renderHtml({ ...base, failedCalls }, { maxChangesInDocument: 10 })).toContain('The document lists the first 10 of 12 failed calls');
+  });
+});
+
+describe('CLI summary', () => {
+  it('names a quarter with its range, and a --from/--to period by its range once', () => {
+    const quarter = sampleReport();
+    expect(formatSummary(quarter, []).split('\n')[0]).toMatch(/ — 2026-Q3 \(2026-07-01 to 2026-09-30\)$/);
+    const custom = { ...quarter, period: { ...quarter.period, from: '2026-07-01', to: '2026-08-15', label: '2026-07-01 – 2026-08-15' } };
+    expect(formatSummary(custom, []).split('\n')[0]).toMatch(/ — 2026-07-01 to 2026-08-15$/);
   });
 });

@@ -13,8 +13,11 @@ export function printable(text: string): string {
 export function formatSummary(report: Report, files: string[]): string {
   const c = report.counts;
   const attributed = report.changes.filter((ch) => ch.attribution.method !== 'none').length;
+  const p = report.period;
+  // A quarter's label names it; a --from/--to period's label is already its range.
+  const range = `${p.from} to ${p.to}`;
   const lines = [
-    `configtrail ${report.generator.version} — ${report.period.label} (${report.period.from} to ${report.period.to})`,
+    `configtrail ${report.generator.version} — ${p.label.startsWith(p.from) ? range : `${p.label} (${range})`}`,
     `files:   ${c.files.read} read = ${c.files.used} used + ${c.files.rejected} rejected + ${c.files.skipped} skipped`,
     `records: ${c.records.read} read = ${c.records.used} used + ${c.records.rejected} rejected`,
     `events:  ${c.events.read} CloudTrail events (${c.events.kept} kept as evidence, ${c.events.failed} failed calls)`,
