@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -231,6 +231,41 @@ describe('CLI contract', () => {
     expect(readdirSync(tmp)).toEqual([]);
     // The ingest being recorded is removed; what the workspace holds are whole files only.
     expect(readdirSync(join(ws, 'runs'))).toEqual([]);
+  });
+
+  it('stops with one line, not a crash, when the evidence outgrows the heap', () => {
+    // 200,000 events in 2,000 files, a tenth of them writes (kept as evidence): ~20,000 kept.
+    const input = join(work, 'evidence-heavy', 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/07/02');
+    mkdirSync(input, { recursive: true });
+    for (let f = 0; f < 2000; f++) {
+      const Records = Array.from({ length: 100 }, (_, i) => {
+        const n = f * 100 + i;
+        return {
+          eventVersion: '1.08',
+          userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: 'arn:aws:iam::111122223333:user/deployer', accountId: '111122223333' },
+          eventTime: `2026-07-02T${String(Math.floor(n / 3600) % 24).padStart(2, '0')}:${String(Math.floor(n / 60) % 60).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}Z`,
+          eventSource: 'ec2.amazonaws.com',
+          eventName: i % 10 === 0 ? 'CreateTags' : 'DescribeInstances',
+          awsRegion: 'us-east-1',
+          requestParameters: { resourcesSet: { items: [{ resourceId: `i-${n.toString(16).padStart(17, '0')}` }] }, tagSet: { items: [{ key: 'owner', value: `team-${n}` }] } },
+          eventID: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+          readOnly: i % 10 !== 0,
+          recipientAccountId: '111122223333',
+        };
+      });
+      writeFileSync(join(input, `111122223333_CloudTrail_us-east-1_20260702T0000Z_f${f}.json.gz`), gzipSync(JSON.stringify({ Records }), { level: 1 }));
+    }
+    const args = [CLI, 'report', join(work, 'evidence-heavy'), '--quarter', '2026-Q3', '--format', 'json', '--out', join(work, 'out-heavy'), '--quiet', '--no-workspace'];
+    const small = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=24' } });
+    expect(small.status).toBe(1);
+    expect(small.stderr.trim().split('\n')).toHaveLength(1);
+    expect(small.stderr).toMatch(/^configtrail: error: the evidence does not fit in memory: [\d,]+ events kept from [\d,]+ files .*--max-old-space-size=\d+/);
+    expect(existsSync(join(work, 'out-heavy', 'report.json'))).toBe(false);
+    // The same input in Node's usual heap is an ordinary run.
+    const usual = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    expect(usual.stderr).toBe('');
+    expect(usual.status).toBe(0);
+    expect(readReport(join(work, 'out-heavy')).counts.events).toMatchObject({ read: 200_000, kept: 20_000 });
   });
 
   it.skipIf(!existsSync(join(SHARED_DATA, 'elastic-cloudtrail')))('reads the real CloudTrail samples from ../shared/data', () => {

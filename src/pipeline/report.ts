@@ -15,6 +15,7 @@ import { readSources } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
 import { statKey } from '../store/workspace.js';
 import { EvidenceStore } from '../store/index.js';
+import { HeapWatch } from '../store/memory.js';
 import { hasSavedIngests, IngestRecorder, readIngestMeta, RunKey, savedIngest, touchIngest } from '../store/ingest.js';
 import { Reorder } from '../store/inputs.js';
 import { generatorInfo } from '../util/version.js';
@@ -122,6 +123,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
       const order = recorder ? new Reorder<string>((k) => key.add(k === NO_KEY ? undefined : k)) : undefined;
       if (recorder) store.recordTo(recorder);
       let failure: Error | undefined;
+      const heap = new HeapWatch();
       await pump(sources(), limit, () => pool.flush(), (ev, seq) => {
         order?.put(seq, `event ${JSON.stringify(ev)}`);
         store.addSourceEvent(ev, seq);
@@ -145,7 +147,9 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
             store.addParsed(unreadable(file, `parse failed: ${failure.message}`), seq);
           },
         ),
+        () => heap.exceeded(),
       );
+      if (heap.exceeded()) failure ??= heap.error(`${store.keptEvents.toLocaleString('en-US')} events kept from ${progress.files.toLocaleString('en-US')} files`);
       if (failure) {
         recorder?.discard();
         throw failure;
@@ -196,6 +200,7 @@ async function pump(
   flush: () => void,
   other: (ev: Exclude<SourceEvent, { type: 'file' }>, seq: number) => void,
   work: (file: SourceFile, seq: number) => Promise<void>,
+  stop: () => boolean = () => false,
 ): Promise<void> {
   let inFlight = 0;
   let seq = 0;
@@ -212,6 +217,8 @@ async function pump(
     if (inFlight === 0) allDone?.();
   };
   for await (const ev of events) {
+    // Stopped (the evidence outgrew memory): what is in flight still completes.
+    if (stop()) break;
     const n = seq++;
     if (ev.type !== 'file') {
       other(ev, n);

@@ -159,6 +159,11 @@ export class EvidenceStore {
     };
   }
 
+  /** Events kept as evidence so far (before finish() sorts them). */
+  get keptEvents(): number {
+    return this.events.length;
+  }
+
   /** The input list as received so far, in read order. */
   get inputList(): InputList {
     return this.inputs;
