@@ -261,11 +261,16 @@ describe('CLI contract', () => {
     expect(small.stderr.trim().split('\n')).toHaveLength(1);
     expect(small.stderr).toMatch(/^configtrail: error: the evidence does not fit in memory: [\d,]+ events kept from [\d,]+ files .*--max-old-space-size=\d+/);
     expect(existsSync(join(work, 'out-heavy', 'report.json'))).toBe(false);
-    // The same input in Node's usual heap is an ordinary run.
-    const usual = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    // The same input in Node's usual heap is an ordinary run; with a workspace, it saves its ingest...
+    const ws = join(work, 'ws-heavy');
+    const usual = spawnSync(process.execPath, [...args.slice(0, -1), '--workspace', ws], { encoding: 'utf8' });
     expect(usual.stderr).toBe('');
     expect(usual.status).toBe(0);
     expect(readReport(join(work, 'out-heavy')).counts.events).toMatchObject({ read: 200_000, kept: 20_000 });
+    // ...whose replay in the small heap stops the same way.
+    const replay = spawnSync(process.execPath, [...args.slice(0, -1), '--workspace', ws], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=24' } });
+    expect(replay.status).toBe(1);
+    expect(replay.stderr).toMatch(/^configtrail: error: the evidence does not fit in memory: [\d,]+ events kept from a saved ingest /);
   });
 
   it.skipIf(!existsSync(join(SHARED_DATA, 'elastic-cloudtrail')))('reads the real CloudTrail samples from ../shared/data', () => {

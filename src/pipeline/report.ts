@@ -107,7 +107,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
       const meta = dir === undefined ? undefined : readIngestMeta(dir);
       if (dir !== undefined && meta !== undefined) {
         touchIngest(dir);
-        store.replay(dir, meta);
+        store.replay(dir, meta, new HeapWatch());
         stats.reused += files;
         stats.replayed = true;
         progress.files = meta.counts.files.read;

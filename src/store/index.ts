@@ -19,6 +19,7 @@ import type { IngestMeta, IngestRecorder } from './ingest.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import { keepRule, keepsEvent, type KeepRule } from './keep.js';
+import type { HeapWatch } from './memory.js';
 import { readJsonLines } from './ndjson.js';
 
 
@@ -170,7 +171,7 @@ export class EvidenceStore {
   }
 
   /** Takes a saved ingest instead of files: the period applies to its events and items as to files'. */
-  replay(dir: string, meta: IngestMeta): void {
+  replay(dir: string, meta: IngestMeta, heap?: HeapWatch): void {
     this.counts.files = { ...meta.counts.files };
     this.counts.records = { ...meta.counts.records };
     this.counts.events.read += meta.dropped.read;
@@ -181,7 +182,10 @@ export class EvidenceStore {
     this.credentialReports.push(...meta.credentialReports);
     this.inputs = InputList.fromFile(join(dir, 'inputs.ndjson'), meta.inputs);
     for (const i of readJsonLines<ConfigItem>(join(dir, 'items.ndjson'))) this.addItem(i);
-    for (const e of readJsonLines<CloudTrailEvent>(join(dir, 'events.ndjson'))) this.addEvent(e);
+    for (const e of readJsonLines<CloudTrailEvent>(join(dir, 'events.ndjson'))) {
+      this.addEvent(e);
+      if (heap?.exceeded()) throw heap.error(`${this.events.length.toLocaleString('en-US')} events kept from a saved ingest`);
+    }
     this.replayedIntegrity = meta.integrity;
   }
 

@@ -47,7 +47,7 @@ export class HeapWatch {
     private readonly every = 16,
   ) {}
 
-  /** Whether the read must stop; call it once per file. */
+  /** Whether the read must stop; call it once per file (or per event of a saved ingest). */
   exceeded(): boolean {
     if (this.used === undefined && ++this.calls % this.every === 0) {
       const used = oldGenerationUsed();
