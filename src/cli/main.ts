@@ -418,8 +418,9 @@ process.once('exit', () => {
   process.stderr.write('configtrail: error: internal error: the run stopped before it finished\n');
   process.exitCode = EXIT.error;
 });
-// Interrupted (Ctrl-C, a CI timeout): leave through process.exit so that the exit handlers remove
-// temporary files (the spilled input list); without a handler Node ends at once and keeps them.
+// Interrupted (Ctrl-C, a CI timeout): leave through process.exit so that the exit handlers run
+// (puppeteer's stops Chromium, then util/tempdir.ts removes the temporary folders); without a
+// handler Node ends at once and leaves both behind.
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.once(signal, () => {
     settled = true;
