@@ -5,12 +5,22 @@ import { parseFile, readDeferred, unreadable, type ParseOptions } from './index.
 export type CachedResult = ParsedFile & { fromCache?: boolean };
 
 /**
+ * A batch as the parse pool hands it over, on a worker or inline: through the workspace when there
+ * is one (with the batch's stat key, undefined when it has none), else simply parsed.
+ */
+export function parseBatch(files: SourceFile[], opts: ParseOptions, workspace?: string): { parsed: CachedResult[]; batchKey?: string } {
+  if (workspace === undefined) return { parsed: files.map((f) => parseFile(f, opts)) };
+  const batchKey = statKey(files, opts.maxFileBytes);
+  return { parsed: parseBatchCached(files, opts, workspace, batchKey), ...(batchKey ? { batchKey } : {}) };
+}
+
+/**
  * Parses a batch of files through the workspace (see src/store/workspace.ts): unchanged local files
  * come from the pack their stat key points at without being read; otherwise the files are read and
  * hashed, and a pack with the same content is reused; otherwise they are parsed for any period and
  * the pack written.
  */
-export function parseBatchCached(files: SourceFile[], opts: ParseOptions, workspace: string, skey = statKey(files, opts.maxFileBytes)): CachedResult[] {
+function parseBatchCached(files: SourceFile[], opts: ParseOptions, workspace: string, skey: string | undefined): CachedResult[] {
   const reused = (packs: ParsedFile[], batch: SourceFile[]): CachedResult[] => packs.map((p, i) => Object.assign(relocate(p, batch[i]!), { fromCache: true }));
   if (skey) {
     const ckey = readStat(workspace, skey);

@@ -5,9 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
-import { statKey } from '../store/workspace.js';
-import { parseBatchCached } from './cached.js';
-import { parseFile, unreadable, type ParseOptions } from './index.js';
+import { parseBatch } from './cached.js';
+import { unreadable, type ParseOptions } from './index.js';
 
 /** The compiled worker script: beside this module when built, else the build's copy (tests run from src/). */
 function workerScript(): string | undefined {
@@ -178,9 +177,9 @@ export class ParsePool {
   parse(file: SourceFile): Promise<PoolResult> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.threads === 0) {
-      if (!this.workspace) return Promise.resolve(parseFile(file, this.opts));
-      const batchKey = statKey([file], this.opts.maxFileBytes);
-      return Promise.resolve(Object.assign(parseBatchCached([file], this.opts, this.workspace, batchKey)[0]!, { batchKey }));
+      // Inline, a file is a batch of one.
+      const { parsed, batchKey } = parseBatch([file], this.opts, this.workspace);
+      return Promise.resolve(batchKey === undefined ? parsed[0]! : Object.assign(parsed[0]!, { batchKey }));
     }
     return this.enqueue(file);
   }
