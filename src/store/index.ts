@@ -21,9 +21,12 @@ import { IntegrityTracker } from './integrity.js';
 import { keepRule, keepsEvent, type KeepRule } from './keep.js';
 import type { HeapWatch } from './memory.js';
 import { readJsonLines } from './ndjson.js';
+import { cmp } from '../util/compare.js';
 
 
 export { SESSION_ISSUING_EVENTS } from './keep.js';
+// Defined in a leaf module (store/integrity.ts needs it too), exported here where its users import it.
+export { cmp };
 
 export interface StoreOptions {
   /** How long before a capture a causing event may be; events that early before the period are kept. */
@@ -294,8 +297,4 @@ function compareItems(a: ConfigItem, b: ConfigItem): number {
     cmp(a.source.path, b.source.path) ||
     a.source.index - b.source.index
   );
-}
-
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import type { DigestFile, InputRecord, IntegrityResult } from '../model/types.js';
+import { cmp } from '../util/compare.js';
 
 const AWSLOGS = 'AWSLogs/';
 
@@ -60,7 +61,7 @@ export class IntegrityTracker {
   finish(): IntegrityResult {
     return {
       verified: this.result.verified,
-      mismatched: [...this.result.mismatched].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      mismatched: [...this.result.mismatched].sort((a, b) => cmp(a.path, b.path)),
       uncovered: this.result.uncovered + this.logs.size,
       missing: this.expected.size,
     };
