@@ -266,7 +266,7 @@ export async function fetchObject(client: S3Client, bucket: string, obj: S3Objec
  * Runs `work` over `items` with at most `limit` in flight, yielding results in input order, so
  * downloads overlap while what follows (parsing) sees a deterministic sequence.
  */
-export async function* ordered<T, R>(items: AsyncIterable<T>, limit: number, work: (item: T) => Promise<R>): AsyncGenerator<R> {
+export async function* ordered<T, R>(items: AsyncIterable<T> | Iterable<T>, limit: number, work: (item: T) => Promise<R>): AsyncGenerator<R> {
   const inFlight: Promise<R>[] = [];
   for await (const item of items) {
     inFlight.push(work(item));
