@@ -48,8 +48,10 @@ export function createProgressReporter(opts: { enabled: boolean }): ProgressRepo
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);
       const total = p.stage === 'read' ? (p.totalBytes ?? 0) : 0;
       const known = total > 0 && p.bytes > 0;
+      // Reading (or checking a workspace) without a known total: the bar stays empty, no percentage.
+      const open = p.stage === 'read' || p.stage === 'check';
       const payload = {
-        pct: known ? `${Math.min(100, Math.floor((p.bytes / total) * 100))}%` : p.stage === 'read' || p.stage === 'check' ? '…' : '100%',
+        pct: known ? `${Math.min(100, Math.floor((p.bytes / total) * 100))}%` : open ? '…' : '100%',
         left: known ? `${Math.max(0, Math.round((seconds * (total - p.bytes)) / p.bytes))}s` : '…',
         stage: STAGE_LABEL[p.stage].padEnd(11),
         files: p.files,
@@ -64,7 +66,7 @@ export function createProgressReporter(opts: { enabled: boolean }): ProgressRepo
       if (total > 0) {
         bar.setTotal(total);
         bar.update(Math.min(p.bytes, total), payload);
-      } else bar.update(p.stage === 'read' || p.stage === 'check' ? 0 : bar.getTotal(), payload);
+      } else bar.update(open ? 0 : bar.getTotal(), payload);
     },
     stop() {
       if (running) bar.stop();
