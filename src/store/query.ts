@@ -17,14 +17,18 @@ import { LineWriter } from './ndjson.js';
  */
 export const TABLES = ['events', 'changes', 'findings', 'inputs'] as const;
 
-/** Writes a table a row at a time: the tables follow the evidence, which can be large. */
-function writeTable(path: string, rows: Iterable<unknown>): void {
-  const out = new LineWriter(path, 2048);
+/** Writes a table a line at a time: the tables follow the evidence and the input list, which can be large. */
+function writeTable(path: string, lines: Iterable<string>): void {
+  const out = new LineWriter(path, 4096);
   try {
-    for (const r of rows) out.add(r);
+    for (const line of lines) out.addLine(line);
   } finally {
     out.close();
   }
+}
+
+function* json(rows: Iterable<unknown>): Generator<string> {
+  for (const r of rows) yield JSON.stringify(r);
 }
 
 function* eventRows(activity: ActivityEvent[]): Generator<unknown> {
@@ -61,17 +65,13 @@ function* findingRows(report: Report): Generator<unknown> {
 export function writeQueryTables(workspace: string, report: Report, activity: ActivityEvent[]): void {
   const dir = join(workspace, 'tables');
   mkdirSync(dir, { recursive: true });
-  writeTable(join(dir, 'events.ndjson'), eventRows(activity));
-  writeTable(join(dir, 'changes.ndjson'), changeRows(report));
-  writeTable(join(dir, 'findings.ndjson'), findingRows(report));
-  // The input list can be millions of files: copied when it is a saved ingest's file, else written a block at a time.
+  writeTable(join(dir, 'events.ndjson'), json(eventRows(activity)));
+  writeTable(join(dir, 'changes.ndjson'), json(changeRows(report)));
+  writeTable(join(dir, 'findings.ndjson'), json(findingRows(report)));
+  // The input list can be millions of files: copied when it is a saved ingest's file, else its lines as they stand.
   const inputsTable = join(dir, 'inputs.ndjson');
   if (report.inputs instanceof InputList && report.inputs.file !== undefined) copyFileSync(report.inputs.file, inputsTable);
-  else {
-    const table = new LineWriter(inputsTable, 10_000);
-    for (const line of report.inputs instanceof InputList ? report.inputs.lines() : Array.from(report.inputs, (i) => JSON.stringify(i))) table.addLine(line);
-    table.close();
-  }
+  else writeTable(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : json(report.inputs));
   writeFileSync(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
 }
 
