@@ -9,10 +9,16 @@ import { tempDir } from './helpers/cli.js';
 
 const input = (i: number): InputRecord => ({ path: `AWSLogs/1/CloudTrail/r/f${String(i).padStart(6, '0')}.json.gz`, sha256: i.toString(16).padStart(64, '0'), size: i, kind: 'cloudtrail-log', records: i % 7, rejected: 0 });
 
+/** A list holding `count` records, `inMemory` of them before it spills. */
+function filled(inMemory: number, count: number): InputList {
+  const list = new InputList(inMemory);
+  for (let i = 0; i < count; i++) list.push(input(i));
+  return list;
+}
+
 describe('input list', () => {
   it('spills past its in-memory size and reads back every record in order', () => {
-    const list = new InputList(10);
-    for (let i = 0; i < 10_050; i++) list.push(input(i));
+    const list = filled(10, 10_050);
     expect(list.length).toBe(10_050);
     const back = [...list];
     expect(back).toHaveLength(10_050);
@@ -24,8 +30,7 @@ describe('input list', () => {
   });
 
   it('streams into report.json exactly as JSON.stringify would write the same array', () => {
-    const list = new InputList(2);
-    for (let i = 0; i < 5; i++) list.push(input(i));
+    const list = filled(2, 5);
     const dir = tempDir('test');
     const f = join(dir, 'r.json');
     writeReportJson({ inputs: list } as never, f);
@@ -34,8 +39,7 @@ describe('input list', () => {
   });
 
   it('reads a list saved as NDJSON lines, and hands out its lines as they are', () => {
-    const list = new InputList(3);
-    for (let i = 0; i < 10; i++) list.push(input(i));
+    const list = filled(3, 10);
     const dir = tempDir('test');
     const f = join(dir, 'inputs.ndjson');
     writeFileSync(f, `${[...list.lines()].join('\n')}\n`);
