@@ -5,28 +5,13 @@ import { describe, expect, it } from 'vitest';
 import type { ParsedFile } from '../src/model/types.js';
 import { parseFile } from '../src/parse/index.js';
 import { SHARED_DATA } from './helpers/cli.js';
+import { cloudTrailEvent as event } from './helpers/records.js';
 
 const MB = 1 << 20;
 const ELASTIC = join(SHARED_DATA, 'elastic-cloudtrail');
 
 function parse(key: string, content: string | Buffer, maxFileBytes = 16 * MB): ParsedFile {
   return parseFile({ path: `/in/${key}`, key, bytes: Buffer.isBuffer(content) ? content : Buffer.from(content) }, { maxFileBytes });
-}
-
-function event(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventVersion: '1.08',
-    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/alice', accountId: '111111111111', accessKeyId: 'AKIAEXAMPLE' },
-    eventTime: '2026-07-02T10:00:00Z',
-    eventSource: 'ec2.amazonaws.com',
-    eventName: 'AuthorizeSecurityGroupIngress',
-    awsRegion: 'us-east-1',
-    requestParameters: { groupId: 'sg-1' },
-    eventID: 'e-1',
-    readOnly: false,
-    recipientAccountId: '111111111111',
-    ...overrides,
-  };
 }
 
 function deliveredItem(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,0 +1,249 @@
+// The fast path for delivered CloudTrail log files (`{"Records":[...]}`, gzip): inflate with
+// libdeflate, parse and validate with simdjson, and settle here every record that is valid and not
+// evidence (most of a trail: read-only successes), counting it without building a JavaScript
+// object. Every other record goes back to JavaScript as its own JSON text, and every file this code
+// cannot settle completely goes back whole: then src/parse/index.ts reads it as if this did not
+// exist. So this file decides only one thing, "valid and dropped", with the same rule as
+// dropIfNotEvidence() and keepsEvent() in TypeScript, and in every doubt it says "not mine".
+#include <node_api.h>
+#include <libdeflate.h>
+#include <simdjson.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+struct Rule {
+  double startMs, endMs, writeFromMs, sessionFromMs;
+};
+
+// One of each per thread: parse workers are threads of one process.
+thread_local simdjson::dom::parser parser;
+thread_local libdeflate_decompressor* inflater = nullptr;
+thread_local std::vector<uint8_t> text;
+constexpr size_t kKeepBytes = 64u << 20;
+
+bool digit(char c) { return c >= '0' && c <= '9'; }
+int num(std::string_view s, size_t at, size_t n) {
+  int v = 0;
+  for (size_t i = at; i < at + n; i++) {
+    if (!digit(s[i])) return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t daysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// `YYYY-MM-DDTHH:MM:SSZ` with a real day and time, as epoch ms; false for anything else (which
+// TypeScript's parseTime may still accept in another form: then the record is not ours).
+bool isoTime(std::string_view s, double& ms) {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return false;
+  const int y = num(s, 0, 4), mo = num(s, 5, 2), d = num(s, 8, 2), h = num(s, 11, 2), mi = num(s, 14, 2), sec = num(s, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return false;
+  static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > dim[mo - 1] + (mo == 2 && leap ? 1 : 0)) return false;
+  ms = static_cast<double>(daysFromCivil(y, mo, d)) * 86400000.0 + h * 3600000.0 + mi * 60000.0 + sec * 1000.0;
+  return true;
+}
+
+bool isSessionIssuing(std::string_view n) {
+  return n == "AssumeRole" || n == "AssumeRoleWithSAML" || n == "AssumeRoleWithWebIdentity" || n == "GetFederationToken" ||
+         n == "GetSessionToken";
+}
+
+enum class Verdict { Dropped, NotMine };
+
+struct Counts {
+  double read = 0, readOnly = 0, failed = 0;
+};
+
+// A string field as the record last set it: null leaves it unset, as JSON.parse + text() would.
+struct Field {
+  std::string_view s;
+  bool set = false;
+  bool filled() const { return set && !s.empty(); }
+};
+
+// Takes a member's value into `f`; false when it is neither a string nor null (not ours to judge).
+bool take(simdjson::dom::element v, Field& f) {
+  f.set = false;
+  if (v.is_null()) return true;
+  if (!v.is_string()) return false;
+  f.s = v.get_string().value_unsafe();
+  f.set = true;
+  return true;
+}
+
+// Mirrors dropIfNotEvidence(): valid and not evidence → Dropped (counted); else NotMine.
+Verdict judge(simdjson::dom::element rec, const Rule& r, Counts& c) {
+  if (!rec.is_object()) return Verdict::NotMine;
+  Field eventName, eventSource, eventId, eventTime, awsRegion, recipient, errorCode, userType, uiAccount;
+  bool hasUi = false;
+  int readOnly = -1;  // -1 undefined, 0 false, 1 true
+  // Every member in order, so a repeated key ends as its last value, as with JSON.parse.
+  const simdjson::dom::object fields = rec.get_object().value_unsafe();
+  for (auto field : fields) {
+    const std::string_view k = field.key;
+    const auto v = field.value;
+    Field* f = k == "eventName"            ? &eventName
+               : k == "eventSource"        ? &eventSource
+               : k == "eventID"            ? &eventId
+               : k == "eventTime"          ? &eventTime
+               : k == "awsRegion"          ? &awsRegion
+               : k == "recipientAccountId" ? &recipient
+               : k == "errorCode"          ? &errorCode
+                                           : nullptr;
+    if (f) {
+      if (!take(v, *f)) return Verdict::NotMine;
+    } else if (k == "readOnly") {
+      readOnly = -1;
+      if (v.is_bool()) readOnly = v.get_bool().value_unsafe() ? 1 : 0;
+      else if (v.is_string()) {
+        const std::string_view b = v.get_string().value_unsafe();
+        readOnly = b == "true" ? 1 : b == "false" ? 0 : -1;
+      }
+    } else if (k == "userIdentity") {
+      if (!v.is_object()) return Verdict::NotMine;
+      hasUi = true, userType.set = false, uiAccount.set = false;
+      const simdjson::dom::object ui = v.get_object().value_unsafe();
+      for (auto uf : ui) {
+        Field* g = uf.key == "type" ? &userType : uf.key == "accountId" ? &uiAccount : nullptr;
+        if (g && !take(uf.value, *g)) return Verdict::NotMine;
+      }
+    }
+  }
+  if (!eventName.filled() || !eventSource.filled() || !eventId.filled()) return Verdict::NotMine;
+  double t;
+  if (!eventTime.set || !isoTime(eventTime.s, t)) return Verdict::NotMine;
+  if (!awsRegion.filled()) return Verdict::NotMine;
+  if (!recipient.filled() && !(hasUi && uiAccount.filled())) return Verdict::NotMine;
+  const bool failed = errorCode.filled();
+
+  // keepsEvent(): true means evidence, which TypeScript builds.
+  bool keep;
+  if (t >= r.endMs) keep = false;
+  else if (isSessionIssuing(eventName.s) && eventSource.s == "sts.amazonaws.com") keep = t >= r.sessionFromMs;
+  else if (t < r.writeFromMs) keep = false;
+  else if (failed || eventSource.s == "signin.amazonaws.com" || (userType.set && userType.s == "Root")) keep = t >= r.startMs;
+  else keep = readOnly != 1;
+  if (keep) return Verdict::NotMine;
+
+  c.read++;
+  if (failed) c.failed++;
+  else if (readOnly == 1) c.readOnly++;
+  return Verdict::Dropped;
+}
+
+napi_value undefinedValue(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+// scanTrail(gz: Uint8Array, maxBytes: number, rule: Float64Array[startMs, endMs, writeFromMs, sessionFromMs])
+//   → undefined (not settled here: read it in TypeScript)
+//   | [records, read, readOnly, failed, index, json, index, json, …] (the records left to TypeScript)
+napi_value ScanTrail(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 3) return undefinedValue(env);
+  napi_typedarray_type type;
+  size_t len, ruleLen;
+  void* data;
+  void* ruleData;
+  napi_value ab;
+  size_t off;
+  if (napi_get_typedarray_info(env, argv[0], &type, &len, &data, &ab, &off) != napi_ok || type != napi_uint8_array) return undefinedValue(env);
+  double maxBytes;
+  if (napi_get_value_double(env, argv[1], &maxBytes) != napi_ok) return undefinedValue(env);
+  if (napi_get_typedarray_info(env, argv[2], &type, &ruleLen, &ruleData, &ab, &off) != napi_ok || type != napi_float64_array || ruleLen != 4) {
+    return undefinedValue(env);
+  }
+  const auto* rv = static_cast<const double*>(ruleData);
+  const Rule rule{rv[0], rv[1], rv[2], rv[3]};
+  const auto* in = static_cast<const uint8_t*>(data);
+
+  // Only whole single-member gzip files whose trailer tells the size, within the limit.
+  if (len < 18 || in[0] != 0x1f || in[1] != 0x8b) return undefinedValue(env);
+  uint32_t isize;
+  std::memcpy(&isize, in + len - 4, 4);
+  if (isize == 0 || static_cast<double>(isize) > maxBytes) return undefinedValue(env);
+  if (!inflater && !(inflater = libdeflate_alloc_decompressor())) return undefinedValue(env);
+  // A rare large file must not leave its buffers behind for the rest of the run, however it ends.
+  struct Release {
+    ~Release() {
+      if (text.capacity() <= kKeepBytes) return;
+      std::vector<uint8_t>().swap(text);
+      parser = simdjson::dom::parser{};
+    }
+  } release;
+  text.resize(static_cast<size_t>(isize) + simdjson::SIMDJSON_PADDING);
+  size_t usedIn = 0, got = 0;
+  if (libdeflate_gzip_decompress_ex(inflater, in, len, text.data(), isize, &usedIn, &got) != LIBDEFLATE_SUCCESS || usedIn != len ||
+      got != isize) {
+    return undefinedValue(env);
+  }
+  // A byte-order mark, or anything but an object first, is TypeScript's to handle.
+  size_t at = 0;
+  while (at < got && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r')) at++;
+  if (at >= got || text[at] != '{') return undefinedValue(env);
+
+  simdjson::dom::element doc;
+  if (parser.parse(text.data(), got, false).get(doc) != simdjson::SUCCESS) return undefinedValue(env);
+  simdjson::dom::array records;
+  int seen = 0;
+  simdjson::dom::object top;
+  if (doc.get_object().get(top) != simdjson::SUCCESS) return undefinedValue(env);
+  for (auto field : top) {
+    if (field.key != "Records") continue;
+    if (++seen > 1 || field.value.get_array().get(records) != simdjson::SUCCESS) return undefinedValue(env);
+  }
+  if (seen != 1) return undefinedValue(env);
+
+  napi_value out;
+  napi_create_array(env, &out);
+  Counts c;
+  uint32_t index = 0, slot = 4;
+  std::string json;
+  for (auto rec : records) {
+    if (judge(rec, rule, c) == Verdict::NotMine) {
+      json = simdjson::minify(rec);
+      napi_value i, s;
+      napi_create_uint32(env, index, &i);
+      napi_create_string_utf8(env, json.data(), json.size(), &s);
+      napi_set_element(env, out, slot++, i);
+      napi_set_element(env, out, slot++, s);
+    }
+    index++;
+  }
+  const double head[] = {static_cast<double>(index), c.read, c.readOnly, c.failed};
+  for (uint32_t k = 0; k < 4; k++) {
+    napi_value v;
+    napi_create_double(env, head[k], &v);
+    napi_set_element(env, out, k, v);
+  }
+  return out;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "scanTrail", NAPI_AUTO_LENGTH, ScanTrail, nullptr, &fn);
+  napi_set_named_property(env, exports, "scanTrail", fn);
+  return exports;
+}

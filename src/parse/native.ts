@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { KeepRule } from '../store/keep.js';
+import { findPackageRoot } from '../util/package-root.js';
+
+/**
+ * The optional native reader of delivered CloudTrail log files (native/trail.cc, built by
+ * scripts/build-native.mjs): inflates with libdeflate, parses with simdjson, and counts the records
+ * that are valid and not evidence without building them. Without it (no compiler or libraries where
+ * configtrail was installed, or CONFIGTRAIL_NATIVE=0) every file is read in TypeScript, with the
+ * same results: the addon settles a file only when it can settle all of it.
+ */
+export const NATIVE_ADDON = join('build', 'native', 'trail.node');
+
+type ScanTrail = (gz: Uint8Array, maxBytes: number, rule: Float64Array) => (number | string)[] | undefined;
+
+let scan: ScanTrail | null | undefined;
+
+function load(): ScanTrail | null {
+  if (process.env.CONFIGTRAIL_NATIVE === '0') return null;
+  try {
+    const file = join(findPackageRoot(), NATIVE_ADDON);
+    if (!existsSync(file)) return null;
+    const mod = createRequire(import.meta.url)(file) as { scanTrail?: unknown };
+    return typeof mod.scanTrail === 'function' ? (mod.scanTrail as ScanTrail) : null;
+  } catch {
+    // A build for another Node or a missing shared library: the TypeScript reader does the work.
+    return null;
+  }
+}
+
+/** Whether files are read by the native addon in this thread. */
+export function nativeReader(): boolean {
+  if (scan === undefined) scan = load();
+  return scan !== null;
+}
+
+/** Turns the native reader off or back on (tests compare both readers on the same files). */
+export function useNativeReader(on: boolean): void {
+  scan = on ? load() : null;
+}
+
+/** What the addon settled of one file: its records, the ones it counted, and the ones left to TypeScript. */
+export interface TrailScan {
+  records: number;
+  dropped: { read: number; readOnly: number; failed: number };
+  /** The records it did not settle (evidence, or anything doubtful), by index, as JSON text. */
+  rest: { index: number; json: string }[];
+}
+
+const ruleCache = new WeakMap<KeepRule, Float64Array>();
+
+/**
+ * A gzip CloudTrail log file read natively, or undefined when it is not the addon's to settle (not
+ * gzip, not `{"Records":[…]}`, invalid in any way, over the size limit, or no addon): then the
+ * caller reads it in TypeScript.
+ */
+export function scanTrail(gz: Uint8Array, maxBytes: number, rule: KeepRule): TrailScan | undefined {
+  if (!nativeReader()) return undefined;
+  let bounds = ruleCache.get(rule);
+  if (!bounds) ruleCache.set(rule, (bounds = new Float64Array([rule.startMs, rule.endMs, rule.writeFromMs, rule.sessionFromMs])));
+  const r = scan!(gz, maxBytes, bounds);
+  if (!r) return undefined;
+  const rest: TrailScan['rest'] = [];
+  for (let i = 4; i < r.length; i += 2) rest.push({ index: r[i] as number, json: r[i + 1] as string });
+  return { records: r[0] as number, dropped: { read: r[1] as number, readOnly: r[2] as number, failed: r[3] as number }, rest };
+}

@@ -1,0 +1,239 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ParsedFile } from '../src/model/types.js';
+import { parseFile } from '../src/parse/index.js';
+import { nativeReader, scanTrail, useNativeReader } from '../src/parse/native.js';
+import { keepRule, type KeepRule } from '../src/store/keep.js';
+import { ANY_PERIOD } from '../src/store/workspace.js';
+import { SHARED_DATA } from './helpers/cli.js';
+import { cloudTrailEvent } from './helpers/records.js';
+
+const MB = 1 << 20;
+const Q3 = { startMs: Date.UTC(2026, 6, 1), endMs: Date.UTC(2026, 9, 1) };
+const RULES: [string, KeepRule][] = [
+  ['any period', ANY_PERIOD],
+  ['2026-Q3', keepRule({ ...Q3, from: '2026-07-01', to: '2026-09-30', label: '2026-Q3' }, 3_600_000)],
+  ['a day inside the data', { startMs: Date.UTC(2026, 6, 2), endMs: Date.UTC(2026, 6, 3), writeFromMs: Date.UTC(2026, 6, 1, 12), sessionFromMs: Date.UTC(2026, 6, 1) }],
+];
+
+/** Both readers on the same bytes: the native one, then the TypeScript one alone. */
+function both(bytes: Buffer, keep: KeepRule, key = 'AWSLogs/111111111111/CloudTrail/us-east-1/2026/07/02/f.json.gz'): [ParsedFile, ParsedFile] {
+  const file = { path: `/in/${key}`, key, bytes };
+  useNativeReader(true);
+  const native = parseFile(file, { maxFileBytes: 16 * MB, keep });
+  useNativeReader(false);
+  const ts = parseFile(file, { maxFileBytes: 16 * MB, keep });
+  useNativeReader(true);
+  return [native, ts];
+}
+
+function expectSame(bytes: Buffer, keep: KeepRule): ParsedFile {
+  const [native, ts] = both(bytes, keep);
+  expect(native).toEqual(ts);
+  // Same fields in the same order: the workspace and report.json serialise these.
+  expect(JSON.stringify(native)).toBe(JSON.stringify(ts));
+  return native;
+}
+
+function trail(records: unknown[], raw: string[] = []): Buffer {
+  const text = JSON.stringify({ Records: records });
+  return gzipSync(raw.length ? `${text.slice(0, -2)}${records.length ? ',' : ''}${raw.join(',')}]}` : text);
+}
+
+/**
+ * Records JSON.stringify cannot write: repeated keys (JSON.parse keeps the last), escaped key names,
+ * numbers written oddly.
+ */
+function rawRecords(): string[] {
+  const base = JSON.stringify(event({ eventID: 'raw' })).slice(1, -1);
+  return [
+    `{${base},"recipientAccountId":null}`,
+    `{"recipientAccountId":null,${base}}`,
+    `{${base},"userIdentity":{"type":"IAMUser","accountId":"1","type":"Root"}}`,
+    `{${base},"userIdentity":{"type":"Root","type":null}}`,
+    `{${base},"readOnly":false,"readOnly":true}`,
+    `{${base},"readOnly":true,"readOnly":"maybe"}`,
+    `{${base},"readOnly":true,"readOnly":1}`,
+    `{${base},"userIdentity":{"type":"IAMUser"},"recipientAccountId":null}`,
+    `{${base},"userIdentity":{"type":"IAMUser","accountId":"1","accountId":null},"recipientAccountId":""}`,
+    `{${base},"errorCode":"Denied","errorCode":null}`,
+    `{${base},"errorCode":null,"errorCode":"Denied"}`,
+    `{${base},"eventName":"AssumeRole","eventSource":"sts.amazonaws.com","eventSource":"ec2.amazonaws.com"}`,
+    `{${base},"event\u004eame":""}`,
+    `{${base},"eventTime":"2026-07-02T10:00:00Z","eventTime":"2026-11-02T10:00:00Z"}`,
+    `{${base},"requestParameters":{"big":9007199254740993,"n":1.0,"m":-0,"e":1E2,"f":0.1e-2,"u":"\u00e9\ud83d\ude00"}}`,
+  ];
+}
+
+/** A successful read-only call: what most of a trail is, and what the native reader settles. */
+function event(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return cloudTrailEvent({ eventName: 'DescribeInstances', requestParameters: { filterSet: {} }, readOnly: true, ...overrides });
+}
+
+/** Records that exercise every field the native reader judges, in every type a hostile file may give it. */
+function oddRecords(): unknown[] {
+  const odd: Record<string, unknown>[] = [
+    {},
+    { readOnly: false },
+    { readOnly: 'true' },
+    { readOnly: 'false' },
+    { readOnly: 'yes' },
+    { readOnly: 1 },
+    { readOnly: null },
+    { eventName: '' },
+    { eventName: 7 },
+    { eventName: null },
+    { eventSource: '' },
+    { eventID: '' },
+    { eventID: 42 },
+    { eventTime: '2026-07-02T24:00:00Z' },
+    { eventTime: '2026-02-29T10:00:00Z' },
+    { eventTime: '2028-02-29T10:00:00Z' },
+    { eventTime: '2026-07-02T10:00:60Z' },
+    { eventTime: '20260702T100000Z' },
+    { eventTime: '2026-07-02T10:00:00.123Z' },
+    { eventTime: '2026-07-02T10:00:00+02:00' },
+    { eventTime: 1782986400 },
+    { eventTime: '1782986400' },
+    { eventTime: 'yesterday' },
+    { eventTime: '2026-13-02T10:00:00Z' },
+    { eventTime: '2026-00-10T10:00:00Z' },
+    { eventTime: '2026-07-00T10:00:00Z' },
+    { eventTime: '2026-04-31T10:00:00Z' },
+    { eventTime: '2026-07-02T10:-1:00Z' },
+    { eventTime: '2026-07-02t10:00:00z' },
+    { readOnly: undefined },
+    { eventTime: '0000-01-01T00:00:00Z' },
+    { eventTime: '2026-06-30T23:00:00Z', readOnly: false },
+    { eventTime: '2026-06-28T23:00:00Z', eventName: 'AssumeRole', eventSource: 'sts.amazonaws.com' },
+    { eventTime: '2026-06-30T23:00:00Z', eventName: 'AssumeRole', eventSource: 'sts.amazonaws.com' },
+    { eventName: 'GetSessionToken', eventSource: 'sts.amazonaws.com' },
+    { eventName: 'AssumeRole', eventSource: 'iam.amazonaws.com' },
+    { eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin' },
+    { errorCode: 'AccessDenied' },
+    { errorCode: '' },
+    { errorCode: null },
+    { errorCode: 403 },
+    { awsRegion: '' },
+    { awsRegion: 5 },
+    { recipientAccountId: '' },
+    { recipientAccountId: null },
+    { recipientAccountId: 111111111111 },
+    { recipientAccountId: undefined, userIdentity: { type: 'IAMUser' } },
+    { recipientAccountId: '', userIdentity: { type: 'IAMUser', accountId: '' } },
+    { recipientAccountId: undefined, userIdentity: { type: 'Root', accountId: 222222222222 } },
+    { userIdentity: { type: 'Root', accountId: '111111111111' } },
+    { userIdentity: { type: 'Root', accountId: '111111111111' }, eventTime: '2026-06-30T23:59:59Z' },
+    { userIdentity: { type: null, accountId: null } },
+    { userIdentity: { type: 5 } },
+    { userIdentity: null },
+    { userIdentity: [] },
+    { userIdentity: 'Root' },
+    { userIdentity: {} },
+    { eventTime: '2026-10-01T00:00:00Z' },
+    { eventTime: '2026-10-01T00:00:00Z', readOnly: false },
+    { eventTime: '2026-09-30T23:59:59Z', readOnly: false },
+    { eventTime: '2026-07-01T00:00:00Z', errorCode: 'AccessDenied' },
+    { eventTime: '2026-06-30T23:59:59Z', errorCode: 'AccessDenied' },
+    { eventTime: '2026-06-30T23:00:00Z', readOnly: false },
+    { eventTime: '2026-06-30T22:59:59Z', readOnly: false },
+    { eventTime: '2026-06-29T00:00:00Z', eventName: 'AssumeRole', eventSource: 'sts.amazonaws.com' },
+    { eventTime: '2026-06-28T23:59:59Z', eventName: 'AssumeRole', eventSource: 'sts.amazonaws.com' },
+    { eventTime: '2026-09-30T23:59:59Z' },
+    { requestParameters: { small: 1e-7, neg: -0.5, exp: 1e21, text: 'héllo \u2028 "quoted" \\ \u0001 😀' } },
+    { eventName: 'Désactivé', eventSource: 'ec2.amazonaws.com' },
+  ];
+  const records: unknown[] = odd.map((o, i) => event({ eventID: `odd-${i}`, ...o }));
+  records.push(null, 7, 'text', [event()], true);
+  return records;
+}
+
+afterEach(() => useNativeReader(true));
+
+describe('native CloudTrail reader', () => {
+  it('is built and loads (set CONFIGTRAIL_NATIVE=0 to test without it)', () => {
+    if (process.env.CONFIGTRAIL_NATIVE === '0') return;
+    expect(nativeReader()).toBe(true);
+  });
+
+  const skipWithout = process.env.CONFIGTRAIL_NATIVE === '0';
+
+  it.skipIf(skipWithout)('gives what the TypeScript reader gives on records of every odd shape, for every period', () => {
+    const gz = trail(oddRecords(), rawRecords());
+    for (const [, rule] of RULES) {
+      // It must settle this file itself, not hand all of it back.
+      expect(scanTrail(gz, 16 * MB, rule)).toBeDefined();
+      const p = expectSame(gz, rule);
+      expect(p.input.records).toBe(oddRecords().length + rawRecords().length);
+      expect(p.input.records).toBe((p.dropped?.read ?? 0) + p.events.length + p.input.rejected);
+    }
+    // Most of those are plain read-only successes in the quarter: settled natively, counted only.
+    expect(expectSame(gz, RULES[1]![1]).dropped!.read).toBeGreaterThan(10);
+  });
+
+  it.skipIf(skipWithout)('settles the sample generator’s log files, as the TypeScript reader would', () => {
+    const root = join('samples', 'demo', 'export');
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/_CloudTrail_.*\.json\.gz$/.test(e.name)) files.push(p);
+      }
+    };
+    walk(root);
+    expect(files.length).toBeGreaterThan(20);
+    let settled = 0;
+    let dropped = 0;
+    for (const f of files.slice(0, 60)) {
+      const bytes = readFileSync(f);
+      for (const [, rule] of RULES) {
+        if (scanTrail(bytes, 16 * MB, rule)) settled++;
+        dropped += expectSame(bytes, rule).dropped?.read ?? 0;
+      }
+    }
+    expect(settled).toBe(Math.min(files.length, 60) * RULES.length);
+    expect(dropped).toBeGreaterThan(0);
+  });
+
+  it.skipIf(skipWithout)('gives the same on the real CloudTrail samples of ../shared/data', () => {
+    const dir = join(SHARED_DATA, 'elastic-cloudtrail');
+    const records = readdirSync(dir)
+      .filter((n) => !n.includes('digest'))
+      .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n').filter((l) => l.trim()))
+      .map((l) => JSON.parse(l) as unknown);
+    expect(records.length).toBeGreaterThan(3);
+    for (const [, rule] of RULES) expectSame(trail(records), rule);
+  });
+
+  it.skipIf(skipWithout)('hands back whole every file it cannot settle, which then reads as before', () => {
+    const good = JSON.stringify({ Records: [event()] });
+    const gz = (s: string | Buffer): Buffer => gzipSync(s);
+    const cases: [string, Buffer][] = [
+      ['invalid JSON', gz(`${good.slice(0, -5)}`)],
+      ['trailing garbage', gz(`${good} x`)],
+      ['a number too large for simdjson', gz(good.replace('"eventVersion":"1.08"', '"eventVersion":123456789012345678901234567890'))],
+      ['a lone surrogate escape', gz(good.replace('"eventVersion":"1.08"', '"eventVersion":"\\ud800"'))],
+      ['invalid UTF-8', gz(Buffer.concat([Buffer.from(good.slice(0, -3)), Buffer.from([0xff, 0xfe]), Buffer.from(good.slice(-3))]))],
+      ['a byte-order mark', gz(`\ufeff${good}`)],
+      ['Records twice', gz(`{"Records":[],${good.slice(1)}`)],
+      ['Records not an array', gz('{"Records":{}}')],
+      ['no Records', gz('{"configurationItems":[]}')],
+      ['two gzip members', Buffer.concat([gz(good.slice(0, 20)), gz(good.slice(20))])],
+      ['a wrong size in the gzip trailer', Buffer.concat([gz(good).subarray(0, -4), Buffer.from([1, 0, 0, 0])])],
+      ['truncated gzip', gz(good).subarray(0, 30)],
+      ['a top-level array', gz(`[${JSON.stringify(event())}]`)],
+    ];
+    for (const [what, bytes] of cases) {
+      expect(scanTrail(bytes, 16 * MB, ANY_PERIOD), what).toBeUndefined();
+      for (const [, rule] of RULES) expectSame(bytes, rule);
+    }
+    // Over the size limit: the TypeScript reader rejects it as a possible gzip bomb.
+    const big = trail(Array.from({ length: 50 }, (_, i) => event({ eventID: `e${i}` })));
+    expect(scanTrail(big, 1000, ANY_PERIOD)).toBeUndefined();
+    useNativeReader(true);
+    expect(parseFile({ path: '/in/x.json.gz', key: 'x.json.gz', bytes: big }, { maxFileBytes: 1000, keep: ANY_PERIOD }).rejected[0]!.reason).toMatch(/gzip bomb/);
+  });
+});
