@@ -8,7 +8,6 @@ import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFramewo
 import { runReport } from '../pipeline/report.js';
 import { prestartWorkers } from '../parse/pool.js';
 import { isS3Url } from '../sources/s3.js';
-import { hasSavedIngests } from '../store/ingest.js';
 import type { QueryFormat } from '../store/query.js';
 import type { OutputFormat } from '../render/index.js';
 import { DEFAULT_MAX_CHANGES } from '../render/view.js';
@@ -71,20 +70,12 @@ function parseFormats(text: string): Set<OutputFormat> {
   return new Set(wanted as OutputFormat[]);
 }
 
-/**
- * Starts the parse workers now, while the frameworks load, unless the run will first check a saved
- * ingest in the workspace: a run that replays one needs no worker, and starting two would only take
- * CPU from the check (they start with the first batch when it misses).
- */
-function prestartUnlessReplaying(inputs: string[], workspace: string | undefined): void {
-  if (workspace !== undefined && !inputs.some(isS3Url) && hasSavedIngests(workspace)) return;
-  prestartWorkers();
-}
-
 async function reportCommand(args: ReportArgs): Promise<number> {
   const outDir = resolve(args.out);
   const workspace = args.workspace === false ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
-  prestartUnlessReplaying(args.inputs, workspace);
+  // The workers load their modules while the frameworks load; a run that checks a saved ingest
+  // uses them to stat the inputs.
+  prestartWorkers();
   const period = resolvePeriod(args);
   const formats = parseFormats(args.format);
   if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
@@ -211,7 +202,7 @@ interface EvidenceArgs extends Omit<ReportArgs, 'format'> {
 }
 
 async function evidenceCommand(args: EvidenceArgs): Promise<number> {
-  prestartUnlessReplaying(args.inputs, args.workspace ? resolve(args.workspace) : undefined);
+  prestartWorkers();
   const period = resolvePeriod(args);
   // Each command loads its own stage modules: a report run does not load the others'.
   const { parseControlRef, runEvidence } = await import('../pipeline/evidence.js');

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
+import { statKey } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
 import { unreadable, type ParseOptions } from './index.js';
 
@@ -69,6 +70,8 @@ export interface BatchRequest {
   files: WireFile[];
   opts: ParseOptions;
   workspace?: string;
+  /** Only the batch's stat key is wanted (checking a workspace's saved ingest): nothing is read. */
+  statOnly?: boolean;
 }
 
 export interface BatchResponse {
@@ -126,6 +129,7 @@ export class BatchCutter {
 export class ParsePool {
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<number, Batch>();
+  private readonly statWaiting = new Map<number, (key: string | undefined) => void>();
   private readonly load: number[] = [];
   private nextId = 0;
   private failure: Error | undefined;
@@ -157,6 +161,12 @@ export class ParsePool {
       const w = early[i] ?? startWorker(this.script);
       w.ref();
       w.on('message', (m: BatchResponse) => {
+        const stat = this.statWaiting.get(m.id);
+        if (stat) {
+          this.statWaiting.delete(m.id);
+          this.load[i]! -= 1;
+          return stat(m.batchKey);
+        }
         const batch = this.waiting.get(m.id);
         this.waiting.delete(m.id);
         if (!batch) return;
@@ -168,6 +178,9 @@ export class ParsePool {
         // Whatever that worker held can no longer arrive: fail it rather than hang.
         for (const b of this.waiting.values()) fail(b, err);
         this.waiting.clear();
+        // A stat key that cannot come only means the saved ingest is not used.
+        for (const done of this.statWaiting.values()) done(undefined);
+        this.statWaiting.clear();
       });
       this.workers.push(w);
       this.load.push(0);
@@ -182,6 +195,31 @@ export class ParsePool {
       return Promise.resolve(batchKey === undefined ? parsed[0]! : Object.assign(parsed[0]!, { batchKey }));
     }
     return this.enqueue(file);
+  }
+
+  /**
+   * A batch's stat key (store/workspace.ts statKey), computed on a worker: checking whether a
+   * workspace's saved ingest still matches lstat-s every input, which the workers do while the
+   * main thread walks on. Inline when the pool has no workers.
+   */
+  statKey(files: SourceFile[]): Promise<string | undefined> {
+    // A file that is not a local file has no stat key (statKey says so without looking further).
+    if (this.threads === 0 || this.failure || files.some((f) => f.fsPath === undefined)) return Promise.resolve(statKey(files, this.opts.maxFileBytes));
+    this.start();
+    const best = this.leastBusy();
+    this.load[best]! += 1;
+    const id = this.nextId++;
+    const req: BatchRequest = { id, files: files.map(toWire), opts: this.opts, statOnly: true };
+    return new Promise((resolve) => {
+      this.statWaiting.set(id, resolve);
+      this.workers[best]!.postMessage(req);
+    });
+  }
+
+  private leastBusy(): number {
+    let best = 0;
+    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
+    return best;
   }
 
   private enqueue(file: SourceFile): Promise<PoolResult> {
@@ -212,12 +250,11 @@ export class ParsePool {
     if (this.failure) return fail(b, this.failure);
     this.start();
     // The least busy worker takes it.
-    let best = 0;
-    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
+    const best = this.leastBusy();
     this.load[best]! += b.files.length;
     const id = this.nextId++;
     this.waiting.set(id, b);
-    const files = b.files.map((f): WireFile => (f.fsPath !== undefined ? { path: f.path, key: f.key, fsPath: f.fsPath, ...(f.container ? { container: f.container } : {}) } : f));
+    const files = b.files.map(toWire);
     const req: BatchRequest = { id, files, opts: this.opts, ...(this.workspace ? { workspace: this.workspace } : {}) };
     this.workers[best]!.postMessage(req);
   }
@@ -225,6 +262,11 @@ export class ParsePool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** A file as sent to a worker: a deferred local file goes without its (empty) bytes. */
+function toWire(f: SourceFile): WireFile {
+  return f.fsPath !== undefined ? { path: f.path, key: f.key, fsPath: f.fsPath, ...(f.container ? { container: f.container } : {}) } : f;
 }
 
 /** The folder (or archive) part of a display path. */

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { statKey } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
 import type { BatchRequest, BatchResponse, WireFile } from './pool.js';
 
@@ -7,6 +8,11 @@ const EMPTY = Buffer.alloc(0);
 /** A parse worker: batches of files in, their ParsedFiles out. Parsing is pure, so it runs the same here as inline. */
 parentPort?.on('message', (msg: BatchRequest) => {
   const files = msg.files.map((f: WireFile) => ({ ...f, bytes: f.bytes ? Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) : EMPTY }));
+  if (msg.statOnly) {
+    const key = statKey(files, msg.opts.maxFileBytes);
+    const res: BatchResponse = { id: msg.id, parsed: [], ...(key !== undefined ? { batchKey: key } : {}) };
+    return parentPort!.postMessage(res);
+  }
   const res: BatchResponse = { id: msg.id, ...parseBatch(files, msg.opts, msg.workspace) };
   parentPort!.postMessage(res);
 });

@@ -13,7 +13,6 @@ import { buildReport } from '../report/build.js';
 import { localInputBytes } from '../sources/estimate.js';
 import { readSources } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
-import { statKey } from '../store/workspace.js';
 import { EvidenceStore } from '../store/index.js';
 import { HeapWatch } from '../store/memory.js';
 import { hasSavedIngests, IngestRecorder, readIngestMeta, RunKey, savedIngest, touchIngest } from '../store/ingest.js';
@@ -97,7 +96,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     if (ws !== undefined && hasSavedIngests(ws)) {
       // Are these exactly the files of a saved ingest? Only their stat keys are computed.
       progress.stage = 'check';
-      const { runKey, files } = await probeRunKey(sources(), keyParts, opts.maxFileBytes, pool.threads === 0, (n) => {
+      const { runKey, files } = await probeRunKey(sources(), keyParts, pool, (n) => {
         progress.files = n;
         tell();
       });
@@ -188,6 +187,8 @@ function inputBytes(report: Report): number {
 
 /** A file whose batch has no stat key: the run then has no key, and its ingest is not saved. */
 const NO_KEY = '\0';
+/** Stat-key batches handed to the workers at once while checking a saved ingest. */
+const PROBE_IN_FLIGHT = 64;
 
 /**
  * Feeds the sources' file events to `work` with at most `limit` in flight, other events to `other`,
@@ -240,19 +241,26 @@ async function pump(
 async function probeRunKey(
   events: AsyncIterable<SourceEvent>,
   keyParts: string[],
-  maxFileBytes: number,
-  single: boolean,
+  pool: ParsePool,
   onBatch: (files: number) => void,
 ): Promise<{ runKey: string | undefined; files: number }> {
   const parts: (string | undefined)[] = [];
   const cutter = new BatchCutter();
   let batch: { file: SourceFile; at: number }[] = [];
-  const cut = () => {
+  // The workers lstat while this thread walks on; a bounded number of batches in flight.
+  const inFlight: Promise<void>[] = [];
+  const cut = async () => {
     if (batch.length === 0) return;
-    const k = statKey(batch.map((b) => b.file), maxFileBytes);
-    for (const b of batch) parts[b.at] = k;
+    const these = batch;
     batch = [];
-    onBatch(files);
+    const done = files;
+    inFlight.push(
+      pool.statKey(these.map((b) => b.file)).then((k) => {
+        for (const b of these) parts[b.at] = k;
+        onBatch(done);
+      }),
+    );
+    if (inFlight.length >= PROBE_IN_FLIGHT) await inFlight.shift();
   };
   let files = 0;
   for await (const ev of events) {
@@ -261,12 +269,13 @@ async function probeRunKey(
       continue;
     }
     files++;
-    if (cutter.before(ev.file)) cut();
+    if (cutter.before(ev.file)) await cut();
     batch.push({ file: ev.file, at: parts.length });
     parts.push(undefined);
-    if (single || cutter.after(ev.file)) cut();
+    if (pool.threads === 0 || cutter.after(ev.file)) await cut();
   }
-  cut();
+  await cut();
+  await Promise.all(inFlight);
   const key = new RunKey(keyParts);
   for (const p of parts) key.add(p);
   return { runKey: key.digest(), files };
