@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DigestFile, InputRecord } from '../src/model/types.js';
+import type { DigestFile, InputRecord, Report } from '../src/model/types.js';
 import { writeReportJson } from '../src/render/json.js';
-import { InputList, Reorder } from '../src/store/inputs.js';
+import { InputList, Reorder, writeLaidOut } from '../src/store/inputs.js';
 import { IntegrityTracker } from '../src/store/integrity.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,7 +103,7 @@ describe('streamed report.json', () => {
 
 describe('flat records laid out without a parse', () => {
   it('gives the text JSON.stringify(…, null, 2) gives, escapes and all', async () => {
-    const { prettyFlat } = await import('../src/render/json.js');
+    const { prettyFlat } = await import('../src/util/pretty-json.js');
     const recs = [
       input(1),
       { path: 'a,b:c "quoted" \\ back\\slash {brace} [x]', sha256: '', size: -1.5e-7, kind: 'unknown', records: 0, rejected: 0, container: 'x.zip' },
@@ -113,6 +113,27 @@ describe('flat records laid out without a parse', () => {
     for (const r of recs) expect(prettyFlat(JSON.stringify(r), '    ')).toBe(JSON.stringify(r, null, 2).replace(/\n/g, '\n    '));
     expect(prettyFlat(JSON.stringify({ a: { b: 1 } }), '')).toBeUndefined();
     expect(prettyFlat(JSON.stringify({ a: [1] }), '')).toBeUndefined();
+  });
+
+  it('saves an input list laid out as report.json writes it, which a replayed report copies', () => {
+    const recs: unknown[] = [input(1), { path: 'p "q" ü', nested: { a: [1, { b: null }] } }, input(2)];
+    const lines = recs.map((r) => JSON.stringify(r));
+    const dir = tempDir('laid-out');
+    const file = join(dir, 'inputs.report.json');
+    writeLaidOut(lines, file);
+    expect(`{\n  "inputs": [\n${readFileSync(file, 'utf8')}\n  ]\n}`).toBe(JSON.stringify({ inputs: recs }, null, 2));
+    // The report writer copies the file for a list that has one, and lays out anew without.
+    const nd = join(dir, 'inputs.ndjson');
+    writeFileSync(nd, `${lines.join('\n')}\n`);
+    const report = (list: InputList) => ({ schemaVersion: 1, inputs: list }) as unknown as Report;
+    writeReportJson(report(InputList.fromFile(nd, recs.length, file)), join(dir, 'a.json'));
+    writeReportJson(report(InputList.fromFile(nd, recs.length)), join(dir, 'b.json'));
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe(`${JSON.stringify({ schemaVersion: 1, inputs: recs }, null, 2)}\n`);
+    expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
+    // Proof the copy is what was written: a changed file shows through.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('p \\"q\\"', 'COPIED'));
+    writeReportJson(report(InputList.fromFile(nd, recs.length, file)), join(dir, 'c.json'));
+    expect(readFileSync(join(dir, 'c.json'), 'utf8')).toContain('COPIED');
   });
 });
 

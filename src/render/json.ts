@@ -1,5 +1,6 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Report } from '../model/types.js';
+import { prettyElement } from '../util/pretty-json.js';
 
 /** report.json: the Report as built (already in a stable order, nothing time-dependent added). */
 export function reportJson(report: Report): string {
@@ -22,12 +23,17 @@ const LONG_LIST = 64;
 export function writeReportJson(report: Report, path: string): void {
   const fd = openSync(path, 'w');
   let buf = '';
-  const out = (s: string) => {
+  const out: Out = (s: string) => {
     buf += s;
     if (buf.length >= 1 << 20) {
       writeSync(fd, buf);
       buf = '';
     }
+  };
+  out.file = (from: string) => {
+    writeSync(fd, buf);
+    buf = '';
+    copyInto(fd, from);
   };
   try {
     emit(report, '', 0, out);
@@ -38,13 +44,27 @@ export function writeReportJson(report: Report, path: string): void {
   }
 }
 
+/** Where report.json goes: text, and (when writing a file) another file's bytes as they stand. */
+type Out = ((s: string) => void) & { file?: (path: string) => void };
+
+/** Appends a file's bytes at `fd`'s position. */
+function copyInto(fd: number, from: string): void {
+  const src = openSync(from, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = readSync(src, chunk, 0, chunk.length, null)) > 0; ) writeSync(fd, chunk, 0, n);
+  } finally {
+    closeSync(src);
+  }
+}
+
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
 function omitted(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
 /** One value as JSON.stringify(value, null, 2) would write it at this indent. */
-function emit(value: unknown, indent: string, depth: number, out: (s: string) => void): void {
+function emit(value: unknown, indent: string, depth: number, out: Out): void {
   let v = value;
   // A list that is not an array (the input list on disk) is always walked, never materialised.
   const spilled = isList(v) && !Array.isArray(v);
@@ -56,15 +76,21 @@ function emit(value: unknown, indent: string, depth: number, out: (s: string) =>
   const inner = `${indent}  `;
   if (isList(v)) {
     if (v.length === 0) return out('[]');
+    // A replayed input list may come already laid out at this indent (see InputList.laidOut).
+    const laidOut = hasLines(v) && out.file ? v.laidOut?.(inner) : undefined;
+    if (laidOut !== undefined) {
+      out('[\n');
+      out.file!(laidOut);
+      return out(`\n${indent}]`);
+    }
     // The input list hands on its records' JSON lines: laid out as they stand, without a parse.
     const lines = hasLines(v) ? v.lines() : undefined;
     out('[\n');
     let j = 0;
     for (const el of lines ?? v) {
       out(inner);
-      const flat = lines ? prettyFlat(el as string, inner) : undefined;
-      if (flat !== undefined) out(flat);
-      else emit(lines ? JSON.parse(el as string) : omitted(el) ? null : el, inner, depth + 1, out);
+      if (lines) out(prettyElement(el as string, inner));
+      else emit(omitted(el) ? null : el, inner, depth + 1, out);
       out(++j < v.length ? ',\n' : '\n');
     }
     return out(`${indent}]`);
@@ -86,38 +112,8 @@ function holdsLongList(v: object): boolean {
   return false;
 }
 
-function hasLines(v: unknown): v is { length: number; lines: () => Iterable<string> } {
+function hasLines(v: unknown): v is { length: number; lines: () => Iterable<string>; laidOut?: (indent: string) => string | undefined } {
   return typeof v === 'object' && v !== null && typeof (v as { lines?: unknown }).lines === 'function';
-}
-
-/**
- * A flat object's compact JSON (as JSON.stringify writes it: no spaces, canonical escapes) laid
- * out as JSON.stringify(…, null, 2) would at this indent; undefined when it nests anything.
- */
-export function prettyFlat(line: string, indent: string): string | undefined {
-  if (line.length < 2 || line.charCodeAt(0) !== 123 || line.charCodeAt(line.length - 1) !== 125) return undefined;
-  if (line === '{}') return '{}';
-  const inner = `${indent}  `;
-  let out = `{\n${inner}`;
-  let start = 1;
-  let inString = false;
-  for (let i = 1; i < line.length - 1; i++) {
-    const c = line.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-      continue;
-    }
-    if (c === 34) inString = true;
-    else if (c === 58) {
-      out += `${line.slice(start, i)}: `;
-      start = i + 1;
-    } else if (c === 44) {
-      out += `${line.slice(start, i)},\n${inner}`;
-      start = i + 1;
-    } else if (c === 123 || c === 91) return undefined;
-  }
-  return `${out}${line.slice(start, line.length - 1)}\n${indent}}`;
 }
 
 function isList(v: unknown): v is { length: number } & Iterable<unknown> {

@@ -14,8 +14,9 @@ import type {
   UserIdentity,
 } from '../model/types.js';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IngestMeta, IngestRecorder } from './ingest.js';
+import { LAID_OUT_FILE, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import { keepRule, keepsEvent, type KeepRule } from './keep.js';
@@ -183,7 +184,8 @@ export class EvidenceStore {
     this.rejected.push(...meta.rejected);
     this.skipped.push(...meta.skipped);
     this.credentialReports.push(...meta.credentialReports);
-    this.inputs = InputList.fromFile(join(dir, 'inputs.ndjson'), meta.inputs);
+    const laidOut = join(dir, LAID_OUT_FILE);
+    this.inputs = InputList.fromFile(join(dir, 'inputs.ndjson'), meta.inputs, existsSync(laidOut) ? laidOut : undefined);
     for (const i of readJsonLines<ConfigItem>(join(dir, 'items.ndjson'))) this.addItem(i);
     for (const e of readJsonLines<CloudTrailEvent>(join(dir, 'events.ndjson'))) {
       this.addEvent(e);

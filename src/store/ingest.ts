@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip } from '../model/types.js';
-import type { InputList } from './inputs.js';
+import { writeLaidOut, type InputList } from './inputs.js';
 import { LineWriter } from './ndjson.js';
 import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
 
@@ -15,6 +15,8 @@ import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
  */
 
 const INGEST_VERSION = 'i1';
+/** The input list as report.json lays it out (an ingest saved before it existed has none: then it is laid out anew). */
+export const LAID_OUT_FILE = 'inputs.report.json';
 /** Saved ingests kept; older ones are removed. */
 const KEEP_RUNS = 2;
 
@@ -130,6 +132,7 @@ export class IngestRecorder {
       const lines = new LineWriter(join(this.tmp, 'inputs.ndjson'));
       for (const line of inputs.lines()) lines.addLine(line);
       lines.close();
+      writeLaidOut(inputs.lines(), join(this.tmp, LAID_OUT_FILE));
       const full: IngestMeta = { version: INGEST_VERSION, ...meta, dropped: this.dropped };
       writeFileSync(join(this.tmp, 'meta.json'), JSON.stringify(full));
       const dest = join(runsDir(this.workspace), key);

@@ -1,7 +1,36 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InputRecord } from '../model/types.js';
 import { makeTempDir, removeNow } from '../util/tempdir.js';
+import { prettyElement } from '../util/pretty-json.js';
 import { fileLines, LineWriter } from './ndjson.js';
+
+/** Where report.json lays out its input records: items of a list one level down. */
+export const LAID_OUT_INDENT = '    ';
+
+/**
+ * Writes the records of `lines` as report.json lays them out (each as JSON.stringify(…, null, 2)
+ * at LAID_OUT_INDENT, separated by commas): what a saved ingest keeps so that a report replayed
+ * from it copies its input list instead of laying out every record again.
+ */
+export function writeLaidOut(lines: Iterable<string>, path: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    let buf = '';
+    let sep = '';
+    for (const line of lines) {
+      buf += `${sep}${LAID_OUT_INDENT}${prettyElement(line, LAID_OUT_INDENT)}`;
+      sep = ',\n';
+      if (buf.length >= 1 << 20) {
+        writeSync(fd, buf);
+        buf = '';
+      }
+    }
+    writeSync(fd, buf);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Records kept in memory before the list spills to disk. */
 const IN_MEMORY = 5_000;
@@ -20,16 +49,26 @@ export class InputList implements Iterable<InputRecord> {
   private dir: string | undefined;
   private spillPath: string | undefined;
   private external: string | undefined;
+  private laidOutFile: string | undefined;
   length = 0;
 
   constructor(private readonly inMemory = IN_MEMORY) {}
 
-  /** A list that is the NDJSON file at `path` (`count` lines), read when iterated. */
-  static fromFile(path: string, count: number): InputList {
+  /**
+   * A list that is the NDJSON file at `path` (`count` lines), read when iterated; `laidOut`, the
+   * same records as report.json lays them out (see laidOutInputs), when the ingest saved them so.
+   */
+  static fromFile(path: string, count: number, laidOut?: string): InputList {
     const list = new InputList(0);
     list.external = path;
     list.length = count;
+    list.laidOutFile = laidOut;
     return list;
+  }
+
+  /** A file holding the records exactly as report.json lays them out at `indent`, if there is one. */
+  laidOut(indent: string): string | undefined {
+    return indent === LAID_OUT_INDENT ? this.laidOutFile : undefined;
   }
 
   push(rec: InputRecord): void {
