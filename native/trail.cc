@@ -9,6 +9,11 @@
 #include <libdeflate.h>
 #include <simdjson.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -156,6 +161,7 @@ napi_value undefinedValue(napi_env env) {
 
 // scanTrail(gz: Uint8Array, maxBytes: number, rule: Float64Array[startMs, endMs, writeFromMs, sessionFromMs])
 //   → undefined (not settled here: read it in TypeScript)
+//   | string (inflated, not a log file settled here: TypeScript reads this text, as it would have decoded it)
 //   | [records, read, readOnly, failed, index, json, index, json, …] (the records left to TypeScript)
 napi_value ScanTrail(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -197,22 +203,30 @@ napi_value ScanTrail(napi_env env, napi_callback_info info) {
       got != isize) {
     return undefinedValue(env);
   }
-  // A byte-order mark, or anything but an object first, is TypeScript's to handle.
+  // Inflated, but not a log file to settle here: TypeScript reads the text, which is only worth
+  // handing over when it is what its own decoding would give (valid UTF-8, no byte-order mark).
+  const auto asText = [&]() -> napi_value {
+    const char* chars = reinterpret_cast<const char*>(text.data());
+    if (got >= 3 && text[0] == 0xef && text[1] == 0xbb && text[2] == 0xbf) return undefinedValue(env);
+    if (!simdjson::validate_utf8(chars, got)) return undefinedValue(env);
+    napi_value str;
+    return napi_create_string_utf8(env, chars, got, &str) == napi_ok ? str : undefinedValue(env);
+  };
   size_t at = 0;
   while (at < got && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r')) at++;
-  if (at >= got || text[at] != '{') return undefinedValue(env);
+  if (at >= got || text[at] != '{') return asText();
 
   simdjson::dom::element doc;
-  if (parser.parse(text.data(), got, false).get(doc) != simdjson::SUCCESS) return undefinedValue(env);
+  if (parser.parse(text.data(), got, false).get(doc) != simdjson::SUCCESS) return asText();
   simdjson::dom::array records;
   int seen = 0;
   simdjson::dom::object top;
-  if (doc.get_object().get(top) != simdjson::SUCCESS) return undefinedValue(env);
+  if (doc.get_object().get(top) != simdjson::SUCCESS) return asText();
   for (auto field : top) {
     if (field.key != "Records") continue;
-    if (++seen > 1 || field.value.get_array().get(records) != simdjson::SUCCESS) return undefinedValue(env);
+    if (++seen > 1 || field.value.get_array().get(records) != simdjson::SUCCESS) return asText();
   }
-  if (seen != 1) return undefinedValue(env);
+  if (seen != 1) return asText();
 
   napi_value out;
   napi_create_array(env, &out);
@@ -239,11 +253,54 @@ napi_value ScanTrail(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// readFile(path: string, maxBytes: number) → Buffer, or undefined for anything but a regular file
+// of at most maxBytes read whole (then TypeScript's readDeferred tries, and says why it fails).
+// One call instead of Node's open, fstat, read and close: an export is hundreds of thousands of
+// small files. O_NOFOLLOW: a link swapped in after the walk is refused, as in readDeferred.
+napi_value ReadFile(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 2) return undefinedValue(env);
+  char path[4096];
+  size_t pathLen;
+  if (napi_get_value_string_utf8(env, argv[0], path, sizeof path, &pathLen) != napi_ok || pathLen + 1 >= sizeof path) return undefinedValue(env);
+  double maxBytes;
+  if (napi_get_value_double(env, argv[1], &maxBytes) != napi_ok) return undefinedValue(env);
+  const int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return undefinedValue(env);
+  struct Close {
+    int fd;
+    ~Close() { close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<double>(st.st_size) > maxBytes) return undefinedValue(env);
+  void* data;
+  napi_value buf;
+  const size_t size = static_cast<size_t>(st.st_size);
+  if (napi_create_buffer(env, size, &data, &buf) != napi_ok) return undefinedValue(env);
+  size_t got = 0;
+  while (got < size) {
+    const ssize_t n = read(fd, static_cast<char*>(data) + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return undefinedValue(env);
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  if (got == size) return buf;
+  // The file shrank while read: the bytes there were, as readDeferred gives them.
+  napi_value copy;
+  void* into;
+  if (napi_create_buffer_copy(env, got, data, &into, &copy) != napi_ok) return undefinedValue(env);
+  return copy;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "scanTrail", NAPI_AUTO_LENGTH, ScanTrail, nullptr, &fn);
   napi_set_named_property(env, exports, "scanTrail", fn);
+  napi_create_function(env, "readFile", NAPI_AUTO_LENGTH, ReadFile, nullptr, &fn);
+  napi_set_named_property(env, exports, "readFile", fn);
   return exports;
 }

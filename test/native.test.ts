@@ -1,13 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedFile } from '../src/model/types.js';
-import { parseFile } from '../src/parse/index.js';
-import { nativeReader, scanTrail, useNativeReader } from '../src/parse/native.js';
+import { parseFile, readDeferred } from '../src/parse/index.js';
+import { nativeReader, readFileNative, scanTrail, useNativeReader } from '../src/parse/native.js';
 import { keepRule, type KeepRule } from '../src/store/keep.js';
 import { ANY_PERIOD } from '../src/store/workspace.js';
-import { SHARED_DATA } from './helpers/cli.js';
+import { SHARED_DATA, tempDir } from './helpers/cli.js';
 import { cloudTrailEvent } from './helpers/records.js';
 
 const MB = 1 << 20;
@@ -227,13 +227,47 @@ describe('native CloudTrail reader', () => {
       ['a top-level array', gz(`[${JSON.stringify(event())}]`)],
     ];
     for (const [what, bytes] of cases) {
-      expect(scanTrail(bytes, 16 * MB, ANY_PERIOD), what).toBeUndefined();
+      const scan = scanTrail(bytes, 16 * MB, ANY_PERIOD);
+      // Not settled: handed back whole, or as its inflated text when that is exactly what TypeScript would decode.
+      expect(scan === undefined || typeof scan === 'string', what).toBe(true);
+      if (typeof scan === 'string') expect(scan, what).toBe(gunzipSync(bytes).toString('utf8'));
       for (const [, rule] of RULES) expectSame(bytes, rule);
+    }
+    // Text is handed back only when TypeScript's decoding would give the same string.
+    expect(typeof scanTrail(cases[0]![1], 16 * MB, ANY_PERIOD)).toBe('string');
+    expect(scanTrail(gz('{"configurationItems":[],"note":"ünïcode"}'), 16 * MB, ANY_PERIOD)).toBe('{"configurationItems":[],"note":"ünïcode"}');
+    for (const what of ['invalid UTF-8', 'a byte-order mark', 'two gzip members', 'a wrong size in the gzip trailer', 'truncated gzip']) {
+      expect(scanTrail(cases.find(([w]) => w === what)![1], 16 * MB, ANY_PERIOD), what).toBeUndefined();
     }
     // Over the size limit: the TypeScript reader rejects it as a possible gzip bomb.
     const big = trail(Array.from({ length: 50 }, (_, i) => event({ eventID: `e${i}` })));
     expect(scanTrail(big, 1000, ANY_PERIOD)).toBeUndefined();
     useNativeReader(true);
     expect(parseFile({ path: '/in/x.json.gz', key: 'x.json.gz', bytes: big }, { maxFileBytes: 1000, keep: ANY_PERIOD }).rejected[0]!.reason).toMatch(/gzip bomb/);
+  });
+
+  it.skipIf(skipWithout)('reads a file in one call, or leaves it to TypeScript to say why it cannot', () => {
+    const dir = tempDir('native-read');
+    const file = join(dir, 'a.json.gz');
+    const bytes = trail([event()]);
+    writeFileSync(file, bytes);
+    writeFileSync(join(dir, 'empty'), '');
+    symlinkSync(file, join(dir, 'link'));
+    mkdirSync(join(dir, 'sub'));
+    expect(readFileNative(file, 16 * MB)).toEqual(bytes);
+    expect(readFileNative(join(dir, 'empty'), 16 * MB)).toEqual(Buffer.alloc(0));
+    for (const p of ['link', 'sub', 'missing']) expect(readFileNative(join(dir, p), 16 * MB), p).toBeUndefined();
+    expect(readFileNative(file, bytes.length - 1)).toBeUndefined();
+    // The same outcomes, with or without it, through the worker's reader.
+    const read = (name: string, max = 16 * MB) => readDeferred({ path: name, key: name, bytes: Buffer.alloc(0), fsPath: join(dir, name) }, max);
+    for (const [name, max] of [['a.json.gz', 16 * MB], ['empty', 16 * MB], ['link', 16 * MB], ['sub', 16 * MB], ['missing', 16 * MB], ['a.json.gz', 10]] as const) {
+      useNativeReader(true);
+      const withIt = read(name, max);
+      useNativeReader(false);
+      expect(withIt, name).toEqual(read(name, max));
+      useNativeReader(true);
+    }
+    expect(read('link')).toBe('symbolic link not followed');
+    expect(read('a.json.gz', 10)).toMatch(/exceeds the 10-byte limit/);
   });
 });

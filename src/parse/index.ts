@@ -7,7 +7,7 @@ import { looksLikeEvent, normaliseEvent } from './cloudtrail.js';
 import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
 import { keepsEvent, type KeepRule } from '../store/keep.js';
-import { scanTrail, type TrailScan } from './native.js';
+import { readFileNative, scanTrail, type TrailScan } from './native.js';
 import { bool, isObj, parseTime, shortReason, str, text, type Obj } from './values.js';
 
 export interface ParseOptions {
@@ -68,10 +68,13 @@ export function unreadable(file: SourceFile, reason: string): ParsedFile {
 
 /** Reads a deferred local file (SourceFile.fsPath), or says why it cannot be read. */
 export function readDeferred(file: SourceFile, maxFileBytes: number): SourceFile | string {
+  const { fsPath, ...rest } = file;
+  const fast = readFileNative(fsPath!, maxFileBytes);
+  if (fast) return { ...rest, bytes: fast };
   let fd: number | undefined;
   try {
     // O_NOFOLLOW: a link swapped in after the walk is refused by the open itself (ELOOP).
-    fd = openSync(file.fsPath!, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(fsPath!, constants.O_RDONLY | constants.O_NOFOLLOW);
     const st = fstatSync(fd);
     if (!st.isFile()) return 'not a regular file';
     if (st.size > maxFileBytes) return `file of ${st.size} bytes exceeds the ${maxFileBytes}-byte limit`;
@@ -82,7 +85,6 @@ export function readDeferred(file: SourceFile, maxFileBytes: number): SourceFile
       if (n === 0) break;
       got += n;
     }
-    const { fsPath: _, ...rest } = file;
     return { ...rest, bytes: got === bytes.length ? bytes : bytes.subarray(0, got) };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -125,29 +127,35 @@ function expectsJson(key: string): boolean {
 function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void {
   let bytes = file.bytes;
   if (bytes.length === 0) return skip(out, 'empty file');
+  let textContent: string | undefined;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    // A delivered log file the native reader settles: only its evidence is built here.
+    // A delivered log file the native reader settles: only its evidence is built here. Another
+    // gzip file it may hand back inflated and decoded.
     const scan = keepRule ? scanTrail(bytes, opts.maxFileBytes, keepRule) : undefined;
-    if (scan) return readScan(out, scan);
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: opts.maxFileBytes, chunkSize: outputChunk(bytes, opts.maxFileBytes) });
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/i.test(e.message)) {
-        return reject(out, `decompressed size exceeds the ${opts.maxFileBytes}-byte limit (possible gzip bomb)`);
+    if (typeof scan === 'string') textContent = scan;
+    else if (scan) return readScan(out, scan);
+    else {
+      try {
+        bytes = gunzipSync(bytes, { maxOutputLength: opts.maxFileBytes, chunkSize: outputChunk(bytes, opts.maxFileBytes) });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger/i.test(e.message)) {
+          return reject(out, `decompressed size exceeds the ${opts.maxFileBytes}-byte limit (possible gzip bomb)`);
+        }
+        return reject(out, `corrupt gzip: ${shortReason(e.message)}`);
       }
-      return reject(out, `corrupt gzip: ${shortReason(e.message)}`);
     }
   } else if (bytes.length > opts.maxFileBytes) {
     return reject(out, `file of ${bytes.length} bytes exceeds the ${opts.maxFileBytes}-byte limit`);
   }
 
-  let textContent: string;
-  try {
-    // Delivered logs are almost always ASCII: then a one-byte copy is the same text, and much cheaper.
-    textContent = isAscii(bytes) ? bytes.toString('latin1') : utf8.decode(bytes);
-  } catch {
-    return expectsJson(file.key) ? reject(out, 'not UTF-8 text: binary or corrupt content') : skip(out, 'binary file: not a CloudTrail or AWS Config file');
+  if (textContent === undefined) {
+    try {
+      // Delivered logs are almost always ASCII: then a one-byte copy is the same text, and much cheaper.
+      textContent = isAscii(bytes) ? bytes.toString('latin1') : utf8.decode(bytes);
+    } catch {
+      return expectsJson(file.key) ? reject(out, 'not UTF-8 text: binary or corrupt content') : skip(out, 'binary file: not a CloudTrail or AWS Config file');
+    }
   }
   if (textContent.charCodeAt(0) === 0xfeff) textContent = textContent.slice(1);
   const trimmed = textContent.trimStart();

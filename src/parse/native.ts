@@ -13,17 +13,20 @@ import { findPackageRoot } from '../util/package-root.js';
  */
 export const NATIVE_ADDON = join('build', 'native', 'trail.node');
 
-type ScanTrail = (gz: Uint8Array, maxBytes: number, rule: Float64Array) => (number | string)[] | undefined;
+interface Addon {
+  scanTrail: (gz: Uint8Array, maxBytes: number, rule: Float64Array) => (number | string)[] | string | undefined;
+  readFile: (path: string, maxBytes: number) => Buffer | undefined;
+}
 
-let scan: ScanTrail | null | undefined;
+let addon: Addon | null | undefined;
 
-function load(): ScanTrail | null {
+function load(): Addon | null {
   if (process.env.CONFIGTRAIL_NATIVE === '0') return null;
   try {
     const file = join(findPackageRoot(), NATIVE_ADDON);
     if (!existsSync(file)) return null;
-    const mod = createRequire(import.meta.url)(file) as { scanTrail?: unknown };
-    return typeof mod.scanTrail === 'function' ? (mod.scanTrail as ScanTrail) : null;
+    const mod = createRequire(import.meta.url)(file) as Partial<Addon>;
+    return typeof mod.scanTrail === 'function' && typeof mod.readFile === 'function' ? (mod as Addon) : null;
   } catch {
     // A build for another Node or a missing shared library: the TypeScript reader does the work.
     return null;
@@ -32,13 +35,13 @@ function load(): ScanTrail | null {
 
 /** Whether files are read by the native addon in this thread. */
 export function nativeReader(): boolean {
-  if (scan === undefined) scan = load();
-  return scan !== null;
+  if (addon === undefined) addon = load();
+  return addon !== null;
 }
 
 /** Turns the native reader off or back on (tests compare both readers on the same files). */
 export function useNativeReader(on: boolean): void {
-  scan = on ? load() : null;
+  addon = on ? load() : null;
 }
 
 /** What the addon settled of one file: its records, the ones it counted, and the ones left to TypeScript. */
@@ -52,17 +55,27 @@ export interface TrailScan {
 const ruleCache = new WeakMap<KeepRule, Float64Array>();
 
 /**
- * A gzip CloudTrail log file read natively, or undefined when it is not the addon's to settle (not
- * gzip, not `{"Records":[…]}`, invalid in any way, over the size limit, or no addon): then the
- * caller reads it in TypeScript.
+ * A gzip CloudTrail log file read natively; or, for another gzip file, its inflated text when that
+ * is exactly what TypeScript's own decoding would give (valid UTF-8 without a byte-order mark);
+ * otherwise undefined (not gzip, a gzip that is not one whole member with a true size trailer, over
+ * the size limit, or no addon): then the caller reads the file in TypeScript.
  */
-export function scanTrail(gz: Uint8Array, maxBytes: number, rule: KeepRule): TrailScan | undefined {
+export function scanTrail(gz: Uint8Array, maxBytes: number, rule: KeepRule): TrailScan | string | undefined {
   if (!nativeReader()) return undefined;
   let bounds = ruleCache.get(rule);
   if (!bounds) ruleCache.set(rule, (bounds = new Float64Array([rule.startMs, rule.endMs, rule.writeFromMs, rule.sessionFromMs])));
-  const r = scan!(gz, maxBytes, bounds);
-  if (!r) return undefined;
+  const r = addon!.scanTrail(gz, maxBytes, bounds);
+  if (r === undefined || typeof r === 'string') return r;
   const rest: TrailScan['rest'] = [];
   for (let i = 4; i < r.length; i += 2) rest.push({ index: r[i] as number, json: r[i + 1] as string });
   return { records: r[0] as number, dropped: { read: r[1] as number, readOnly: r[2] as number, failed: r[3] as number }, rest };
+}
+
+/**
+ * A regular file of at most `maxBytes` read in one native call (an export is hundreds of thousands
+ * of small files, and Node's open, fstat, read and close cost more than the reading); undefined
+ * for anything else, which the caller then reads itself and explains.
+ */
+export function readFileNative(path: string, maxBytes: number): Buffer | undefined {
+  return nativeReader() ? addon!.readFile(path, maxBytes) : undefined;
 }
