@@ -130,6 +130,14 @@ describe('flat records laid out without a parse', () => {
     writeReportJson(report(InputList.fromFile(nd, recs.length)), join(dir, 'b.json'));
     expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe(`${JSON.stringify({ schemaVersion: 1, inputs: recs }, null, 2)}\n`);
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
+    // A list that spilled lays its records out as they come, head included, and report.json copies that.
+    const grown = new InputList(2);
+    for (const r of recs) grown.push(r as InputRecord);
+    expect(grown.laidOut('    ')).toBeDefined();
+    expect(grown.laidOut('  ')).toBeUndefined();
+    writeReportJson(report(grown), join(dir, 'd.json'));
+    expect(readFileSync(join(dir, 'd.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
+    grown.dispose();
     // Proof the copy is what was written: a changed file shows through.
     writeFileSync(file, readFileSync(file, 'utf8').replace('p \\"q\\"', 'COPIED'));
     writeReportJson(report(InputList.fromFile(nd, recs.length, file)), join(dir, 'c.json'));

@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip } from '../model/types.js';
-import { writeLaidOut, type InputList } from './inputs.js';
+import { LAID_OUT_INDENT, writeLaidOut, type InputList } from './inputs.js';
 import { LineWriter } from './ndjson.js';
 import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
 
@@ -132,7 +132,10 @@ export class IngestRecorder {
       const lines = new LineWriter(join(this.tmp, 'inputs.ndjson'));
       for (const line of inputs.lines()) lines.addLine(line);
       lines.close();
-      writeLaidOut(inputs.lines(), join(this.tmp, LAID_OUT_FILE));
+      // Laid out already when the list is long (it was, as it grew); else now.
+      const laidOut = inputs.laidOut(LAID_OUT_INDENT);
+      if (laidOut !== undefined) copyFileSync(laidOut, join(this.tmp, LAID_OUT_FILE));
+      else writeLaidOut(inputs.lines(), join(this.tmp, LAID_OUT_FILE));
       const full: IngestMeta = { version: INGEST_VERSION, ...meta, dropped: this.dropped };
       writeFileSync(join(this.tmp, 'meta.json'), JSON.stringify(full));
       const dest = join(runsDir(this.workspace), key);

@@ -9,26 +9,44 @@ import { fileLines, LineWriter } from './ndjson.js';
 export const LAID_OUT_INDENT = '    ';
 
 /**
- * Writes the records of `lines` as report.json lays them out (each as JSON.stringify(…, null, 2)
- * at LAID_OUT_INDENT, separated by commas): what a saved ingest keeps so that a report replayed
- * from it copies its input list instead of laying out every record again.
+ * Writes records as report.json lays them out (each as JSON.stringify(…, null, 2) at
+ * LAID_OUT_INDENT, separated by commas), a block at a time: what a large input list keeps beside
+ * its NDJSON, and a saved ingest beside its own, so that report.json copies the list instead of
+ * laying out every record when the report is written.
  */
+export class LaidOutWriter {
+  private readonly fd: number;
+  private buf = '';
+  private sep = '';
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  add(line: string): void {
+    this.buf += `${this.sep}${LAID_OUT_INDENT}${prettyElement(line, LAID_OUT_INDENT)}`;
+    this.sep = ',\n';
+    if (this.buf.length >= 1 << 20) this.flush();
+  }
+
+  flush(): void {
+    if (this.buf) writeSync(this.fd, this.buf);
+    this.buf = '';
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/** Lays out all of `lines` into a file (see LaidOutWriter). */
 export function writeLaidOut(lines: Iterable<string>, path: string): void {
-  const fd = openSync(path, 'w');
+  const out = new LaidOutWriter(path);
   try {
-    let buf = '';
-    let sep = '';
-    for (const line of lines) {
-      buf += `${sep}${LAID_OUT_INDENT}${prettyElement(line, LAID_OUT_INDENT)}`;
-      sep = ',\n';
-      if (buf.length >= 1 << 20) {
-        writeSync(fd, buf);
-        buf = '';
-      }
-    }
-    writeSync(fd, buf);
+    for (const line of lines) out.add(line);
   } finally {
-    closeSync(fd);
+    out.close();
   }
 }
 
@@ -46,6 +64,8 @@ export class InputList implements Iterable<InputRecord> {
   private readonly head: InputRecord[] = [];
   /** Records past the head: a temporary NDJSON file, or a replayed ingest's own. */
   private spill: LineWriter | undefined;
+  /** Beside the spill, every record laid out for report.json, written as they come. */
+  private laidOutSpill: LaidOutWriter | undefined;
   private dir: string | undefined;
   private spillPath: string | undefined;
   private external: string | undefined;
@@ -56,7 +76,7 @@ export class InputList implements Iterable<InputRecord> {
 
   /**
    * A list that is the NDJSON file at `path` (`count` lines), read when iterated; `laidOut`, the
-   * same records as report.json lays them out (see laidOutInputs), when the ingest saved them so.
+   * same records as report.json lays them out (see LaidOutWriter), when the ingest saved them so.
    */
   static fromFile(path: string, count: number, laidOut?: string): InputList {
     const list = new InputList(0);
@@ -68,7 +88,9 @@ export class InputList implements Iterable<InputRecord> {
 
   /** A file holding the records exactly as report.json lays them out at `indent`, if there is one. */
   laidOut(indent: string): string | undefined {
-    return indent === LAID_OUT_INDENT ? this.laidOutFile : undefined;
+    if (indent !== LAID_OUT_INDENT) return undefined;
+    this.laidOutSpill?.flush();
+    return this.laidOutFile ?? this.laidOutSpill?.path;
   }
 
   push(rec: InputRecord): void {
@@ -82,8 +104,13 @@ export class InputList implements Iterable<InputRecord> {
       this.dir = makeTempDir('inputs');
       this.spillPath = join(this.dir, 'inputs.ndjson');
       this.spill = new LineWriter(this.spillPath, 4096);
+      // A list this long is laid out for report.json while the run reads, not after.
+      this.laidOutSpill = new LaidOutWriter(join(this.dir, 'inputs.report.json'));
+      for (const r of this.head) this.laidOutSpill.add(JSON.stringify(r));
     }
-    this.spill.addLine(JSON.stringify(rec));
+    const line = JSON.stringify(rec);
+    this.spill.addLine(line);
+    this.laidOutSpill!.add(line);
   }
 
   /** The first `n` records (what a printed report shows). */
@@ -126,6 +153,8 @@ export class InputList implements Iterable<InputRecord> {
   dispose(): void {
     this.spill?.close();
     this.spill = undefined;
+    this.laidOutSpill?.close();
+    this.laidOutSpill = undefined;
     if (this.dir) {
       removeNow(this.dir);
     }
