@@ -1,55 +1,9 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
-import { findPackageRoot } from '../util/package-root.js';
+import { defaultThreads, startWorker, takePrestarted, workerScript } from './prestart.js';
 import { statKey } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
 import { unreadable, type ParseOptions } from './index.js';
-
-/** The compiled worker script: beside this module when built, else the build's copy (tests run from src/). */
-function workerScript(): string | undefined {
-  const here = join(dirname(fileURLToPath(import.meta.url)), 'worker.js');
-  if (existsSync(here)) return here;
-  try {
-    const built = join(findPackageRoot(), 'dist', 'src', 'parse', 'worker.js');
-    return existsSync(built) ? built : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function defaultThreads(): number {
-  return Math.max(1, Number(process.env.CONFIGTRAIL_THREADS) || availableParallelism());
-}
-
-/**
- * A parse worker keeps nothing from one batch to the next: everything it builds dies young. V8 would
- * still let its young generation grow to 32 MiB per worker over a long run, which only adds resident
- * memory (measured at 8 MiB: as fast, and peak RSS at 8M events ~100 MiB lower).
- */
-const WORKER_YOUNG_MB = 8;
-
-function startWorker(script: string): Worker {
-  return new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-}
-
-/** Workers started before the pool that takes them (see prestartWorkers). */
-let prestarted: Worker[] | undefined;
-
-/**
- * Starts the parse workers now, for the next pool to take: a worker loads its modules while the
- * main thread still reads frameworks and options. A run that makes no pool just ends them.
- */
-export function prestartWorkers(size = defaultThreads()): void {
-  const script = size > 1 ? workerScript() : undefined;
-  if (!script || prestarted) return;
-  prestarted = Array.from({ length: size }, () => startWorker(script));
-  // Until a pool takes them, they must not keep the process alive.
-  for (const w of prestarted) w.unref();
-}
 
 /** Files sent to a worker in one message: a message per file would make the main thread the bottleneck. */
 export const BATCH_FILES = 32;
@@ -150,13 +104,12 @@ export class ParsePool {
     this.threads = this.script ? size : 0;
     // Workers started ahead are taken now; otherwise they start with the first batch, so a run that
     // replays a saved ingest (and sends none) never pays for them.
-    if (this.threads > 0 && prestarted?.length === this.threads) this.start();
+    if (this.threads > 0 && takePrestarted(this.threads, false)) this.start();
   }
 
   private start(): void {
     if (this.workers.length > 0 || !this.script) return;
-    const early = prestarted?.length === this.threads ? prestarted : [];
-    prestarted = undefined;
+    const early = takePrestarted(this.threads, true) ?? [];
     for (let i = 0; i < this.threads; i++) {
       const w = early[i] ?? startWorker(this.script);
       w.ref();

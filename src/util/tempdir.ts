@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Folders to remove when the process exits, however it ends (cli/main.ts turns Ctrl-C and SIGTERM
+ * Folders to remove when the process exits, however it ends (cli/app.ts turns Ctrl-C and SIGTERM
  * into an exit): the spilled input list, Chromium's profile, a saved ingest still being recorded.
  * Each may have a step to take first (stop the program still writing into it).
  */
