@@ -24,8 +24,11 @@ export interface BatchRequest {
   files: WireFile[];
   opts: ParseOptions;
   workspace?: string;
-  /** Only the batch's stat key is wanted (checking a workspace's saved ingest): nothing is read. */
-  statOnly?: boolean;
+  /**
+   * Only the stat key of these files is wanted (checking a workspace's saved ingest; nothing is
+   * read): local path and display path of each, in turn.
+   */
+  stat?: string[];
 }
 
 export interface BatchResponse {
@@ -162,7 +165,8 @@ export class ParsePool {
     const best = this.leastBusy();
     this.load[best]! += 1;
     const id = this.nextId++;
-    const req: BatchRequest = { id, files: files.map(toWire), opts: this.opts, statOnly: true };
+    // Only what a stat key reads: each file's local path and display path.
+    const req: BatchRequest = { id, files: [], stat: files.flatMap((f) => [f.fsPath!, f.path]), opts: this.opts };
     return new Promise((resolve) => {
       this.statWaiting.set(id, resolve);
       this.workers[best]!.postMessage(req);

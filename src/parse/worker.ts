@@ -1,18 +1,21 @@
 import { parentPort } from 'node:worker_threads';
 import { statKey } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
+import type { SourceFile } from '../model/types.js';
 import type { BatchRequest, BatchResponse, WireFile } from './pool.js';
 
 const EMPTY = Buffer.alloc(0);
 
 /** A parse worker: batches of files in, their ParsedFiles out. Parsing is pure, so it runs the same here as inline. */
 parentPort?.on('message', (msg: BatchRequest) => {
-  const files = msg.files.map((f: WireFile) => ({ ...f, bytes: f.bytes ? Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) : EMPTY }));
-  if (msg.statOnly) {
+  if (msg.stat) {
+    const files: SourceFile[] = [];
+    for (let i = 0; i < msg.stat.length; i += 2) files.push({ fsPath: msg.stat[i]!, path: msg.stat[i + 1]!, key: '', bytes: EMPTY });
     const key = statKey(files, msg.opts.maxFileBytes);
     const res: BatchResponse = { id: msg.id, parsed: [], ...(key !== undefined ? { batchKey: key } : {}) };
     return parentPort!.postMessage(res);
   }
+  const files = msg.files.map((f: WireFile) => ({ ...f, bytes: f.bytes ? Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) : EMPTY }));
   const res: BatchResponse = { id: msg.id, ...parseBatch(files, msg.opts, msg.workspace) };
   parentPort!.postMessage(res);
 });

@@ -11,7 +11,7 @@ import { writeQueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
 import { localInputBytes } from '../sources/estimate.js';
-import { readSources } from '../sources/index.js';
+import { readSourceGroups, readSources } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
 import { EvidenceStore } from '../store/index.js';
 import { HeapWatch } from '../store/memory.js';
@@ -87,7 +87,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const stats = opts.stats ?? { decoded: 0, reused: 0 };
   // Enough batches in flight to keep every worker busy while the main thread merges results.
   const limit = Math.max(2, pool.threads * BATCH_FILES * 4);
-  const sources = () => readSources(opts.inputs, { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) });
+  const sourceOptions = { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) };
+  const sources = () => readSources(opts.inputs, sourceOptions);
   // A saved ingest stands for local files only: S3 objects and archive entries have no stat key.
   const ws = opts.workspace !== undefined && !opts.inputs.some(isS3Url) ? opts.workspace : undefined;
   const keyParts = [`inputs ${JSON.stringify(opts.inputs.map((i) => resolvePath(i)))}`, `max ${opts.maxFileBytes}`];
@@ -96,7 +97,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     if (ws !== undefined && hasSavedIngests(ws)) {
       // Are these exactly the files of a saved ingest? Only their stat keys are computed.
       progress.stage = 'check';
-      const { runKey, files } = await probeRunKey(sources(), keyParts, pool, (n) => {
+      const { runKey, files } = await probeRunKey(readSourceGroups(opts.inputs, sourceOptions), keyParts, pool, (n) => {
         progress.files = n;
         tell();
       });
@@ -239,7 +240,7 @@ async function pump(
  * (one file a batch when parsing inline), from their stat keys alone: no file is read.
  */
 async function probeRunKey(
-  events: AsyncIterable<SourceEvent>,
+  groups: AsyncIterable<SourceEvent[]>,
   keyParts: string[],
   pool: ParsePool,
   onBatch: (files: number) => void,
@@ -249,7 +250,8 @@ async function probeRunKey(
   let batch: { file: SourceFile; at: number }[] = [];
   // The workers lstat while this thread walks on; a bounded number of batches in flight.
   const inFlight: Promise<void>[] = [];
-  const cut = async () => {
+  let files = 0;
+  const cut = () => {
     if (batch.length === 0) return;
     const these = batch;
     batch = [];
@@ -260,21 +262,22 @@ async function probeRunKey(
         onBatch(done);
       }),
     );
-    if (inFlight.length >= PROBE_IN_FLIGHT) await inFlight.shift();
   };
-  let files = 0;
-  for await (const ev of events) {
-    if (ev.type !== 'file') {
-      parts.push(`event ${JSON.stringify(ev)}`);
-      continue;
+  for await (const group of groups) {
+    for (const ev of group) {
+      if (ev.type !== 'file') {
+        parts.push(`event ${JSON.stringify(ev)}`);
+        continue;
+      }
+      files++;
+      if (cutter.before(ev.file)) cut();
+      batch.push({ file: ev.file, at: parts.length });
+      parts.push(undefined);
+      if (pool.threads === 0 || cutter.after(ev.file)) cut();
     }
-    files++;
-    if (cutter.before(ev.file)) await cut();
-    batch.push({ file: ev.file, at: parts.length });
-    parts.push(undefined);
-    if (pool.threads === 0 || cutter.after(ev.file)) await cut();
+    while (inFlight.length >= PROBE_IN_FLIGHT) await inFlight.shift();
   }
-  await cut();
+  cut();
   await Promise.all(inFlight);
   const key = new RunKey(keyParts);
   for (const p of parts) key.add(p);

@@ -13,9 +13,19 @@ import { fetchObject, isS3Url, listForPeriod, makeClient, ordered, parseS3Url, t
  * to disk; every file that cannot be read is reported, never dropped.
  */
 export async function* readSources(inputs: string[], opts: ReadOptions): AsyncGenerator<SourceEvent> {
+  for await (const group of readSourceGroups(inputs, opts)) yield* group;
+}
+
+/**
+ * The same stream in groups (a folder's files at a time where it can): a consumer that only looks
+ * at each file (checking a workspace's saved ingest) then pays the async hand-over once per folder,
+ * not once per file of an export of hundreds of thousands.
+ */
+export async function* readSourceGroups(inputs: string[], opts: ReadOptions): AsyncGenerator<SourceEvent[]> {
   for (const input of inputs) {
-    if (isS3Url(input)) yield* readS3(input, opts);
-    else yield* readLocal(input, opts);
+    if (isS3Url(input)) {
+      for await (const ev of readS3(input, opts)) yield [ev];
+    } else yield* readLocal(input, opts);
   }
 }
 
@@ -62,30 +72,38 @@ async function* readS3(url: string, opts: ReadOptions): AsyncGenerator<SourceEve
   }
 }
 
-async function* readLocal(path: string, opts: SourceOptions): AsyncGenerator<SourceEvent> {
+async function* readLocal(path: string, opts: SourceOptions): AsyncGenerator<SourceEvent[]> {
   let st;
   try {
     st = await lstat(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file or directory' : oneLine(err);
-    yield { type: 'rejected', rejection: { path, reason } };
+    yield [{ type: 'rejected', rejection: { path, reason } }];
     return;
   }
   const tasks: Iterable<Task[]> = st.isDirectory() ? walk(path) : [[{ file: path, key: basename(path) }]];
   if (opts.deferReads) {
     // The parse workers stat and read each file: here only archives are opened.
     for (const dir of tasks) {
+      let group: SourceEvent[] = [];
       for (const t of dir) {
-        if ('event' in t) yield t.event;
-        else if (!archiveFormat(t.file)) yield { type: 'file', file: { path: t.file, key: t.key, bytes: EMPTY, fsPath: t.file } };
-        else yield* expand(await load(t, opts), opts);
+        if ('event' in t) group.push(t.event);
+        else if (!archiveFormat(t.file)) group.push({ type: 'file', file: { path: t.file, key: t.key, bytes: EMPTY, fsPath: t.file } });
+        else {
+          if (group.length > 0) yield group;
+          group = [];
+          for await (const ev of expand(await load(t, opts), opts)) yield [ev];
+        }
       }
+      if (group.length > 0) yield group;
     }
     return;
   }
   // Reads overlap (small files are latency-bound); what follows still sees them in walk order.
-  for await (const loaded of ordered(flatten(tasks), READ_AHEAD, (t) => load(t, opts))) yield* expand(loaded, opts);
+  for await (const loaded of ordered(flatten(tasks), READ_AHEAD, (t) => load(t, opts))) {
+    for await (const ev of expand(loaded, opts)) yield [ev];
+  }
 }
 
 function expand(loaded: Loaded, opts: SourceOptions): AsyncGenerator<SourceEvent> {
@@ -117,6 +135,8 @@ type Loaded = { events: SourceEvent[] } | { archive: string; format: ArchiveForm
 function* walk(root: string): Generator<Task[]> {
   // Depth-first with an explicit stack of folders still to list and entries still to hand on.
   const stack: ({ dir: string } | Task)[] = [{ dir: '' }];
+  // What join() puts before a child's relative path ('x' joined, then 'x' taken off).
+  const prefix = join(root, 'x').slice(0, -1);
   let out: Task[] = [];
   while (stack.length > 0) {
     const top = stack.pop()!;
@@ -139,7 +159,8 @@ function* walk(root: string): Generator<Task[]> {
     // Pushed last name first, so they come off the stack in name order.
     for (const e of entries) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
-      const childPath = join(root, childRel);
+      // join(root, childRel), without normalising each time: a listed name is never '', '.' or '..'.
+      const childPath = prefix + childRel;
       if (e.isDirectory()) stack.push({ dir: childRel });
       // Following links could leave the export (or loop); an auditor's export has none.
       else if (e.isSymbolicLink()) stack.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'symbolic link not followed' } } });
