@@ -11,7 +11,7 @@ import { writeQueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
 import { localInputBytes } from '../sources/estimate.js';
-import { readSourceGroups, readSources } from '../sources/index.js';
+import { readSourceGroups } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
 import { EvidenceStore } from '../store/index.js';
 import { HeapWatch } from '../store/memory.js';
@@ -88,7 +88,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   // Enough batches in flight to keep every worker busy while the main thread merges results.
   const limit = Math.max(2, pool.threads * BATCH_FILES * 4);
   const sourceOptions = { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) };
-  const sources = () => readSources(opts.inputs, sourceOptions);
+  const sources = () => readSourceGroups(opts.inputs, sourceOptions);
   // A saved ingest stands for local files only: S3 objects and archive entries have no stat key.
   const ws = opts.workspace !== undefined && !opts.inputs.some(isS3Url) ? opts.workspace : undefined;
   const keyParts = [`inputs ${JSON.stringify(opts.inputs.map((i) => resolvePath(i)))}`, `max ${opts.maxFileBytes}`];
@@ -97,7 +97,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     if (ws !== undefined && hasSavedIngests(ws)) {
       // Are these exactly the files of a saved ingest? Only their stat keys are computed.
       progress.stage = 'check';
-      const { runKey, files } = await probeRunKey(readSourceGroups(opts.inputs, sourceOptions), keyParts, pool, (n) => {
+      const { runKey, files } = await probeRunKey(sources(), keyParts, pool, (n) => {
         progress.files = n;
         tell();
       });
@@ -197,7 +197,7 @@ const PROBE_IN_FLIGHT = 64;
  * once the sources are done.
  */
 async function pump(
-  events: AsyncIterable<SourceEvent>,
+  groups: AsyncIterable<SourceEvent[]>,
   limit: number,
   flush: () => void,
   other: (ev: Exclude<SourceEvent, { type: 'file' }>, seq: number) => void,
@@ -218,18 +218,20 @@ async function pump(
     }
     if (inFlight === 0) allDone?.();
   };
-  for await (const ev of events) {
-    // Stopped (the evidence outgrew memory): what is in flight still completes.
-    if (stop()) break;
-    const n = seq++;
-    if (ev.type !== 'file') {
-      other(ev, n);
-      continue;
+  read: for await (const group of groups) {
+    for (const ev of group) {
+      // Stopped (the evidence outgrew memory): what is in flight still completes.
+      if (stop()) break read;
+      const n = seq++;
+      if (ev.type !== 'file') {
+        other(ev, n);
+        continue;
+      }
+      inFlight++;
+      void work(ev.file, n).then(settle);
+      // At most one part batch is unsent, and the limit is several batches: a slot always frees.
+      if (inFlight >= limit) await new Promise<void>((resolve) => (slotFree = resolve));
     }
-    inFlight++;
-    void work(ev.file, n).then(settle);
-    // At most one part batch is unsent, and the limit is several batches: a slot always frees.
-    if (inFlight >= limit) await new Promise<void>((resolve) => (slotFree = resolve));
   }
   flush();
   if (inFlight > 0) await new Promise<void>((resolve) => (allDone = resolve));
