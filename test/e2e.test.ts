@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
@@ -471,6 +471,38 @@ describe('workspace and query', () => {
     const fresh = join(work, 'ws-moved-fresh');
     expect(runCli(['report', moved, '--from', FROM, '--to', TO, '--format', 'json', '--out', fresh, '--no-workspace', '--quiet']).status).toBe(0);
     expect(readFileSync(join(work, 'ws-moved-2', 'report.json'), 'utf8')).toBe(readFileSync(join(fresh, 'report.json'), 'utf8'));
+  });
+  it('checks a saved ingest against its plan while no folder changed, and walks the folders again when one did', () => {
+    const exp = join(work, 'ws-plan');
+    const space = join(work, 'ws-plan-space');
+    cpSync(join(work, 'gen/export'), exp, { recursive: true });
+    const run = (out: string) => {
+      const r = runCli(['report', exp, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, out), '--workspace', space, '--json']);
+      expect(r.status).toBe(0);
+      return JSON.parse(r.stdout) as { workspace: { decoded: number; reused: number; replayed: boolean }; counts: { files: { read: number } } };
+    };
+    const a = run('ws-plan-1');
+    const runs = join(space, 'runs');
+    const saved = readdirSync(runs);
+    expect(saved).toHaveLength(1);
+    // What the run read: its folders (with their identity and times) and its files, batch by batch.
+    expect(readdirSync(join(runs, saved[0]!))).toEqual(expect.arrayContaining(['folders.ndjson', 'parts.ndjson']));
+    expect(run('ws-plan-2').workspace.replayed).toBe(true);
+    // A file added to a folder: that folder's times moved, so the folders are walked again and the new file is read.
+    const logs = readdirSync(exp, { recursive: true }).map(String).filter((f) => f.includes('_CloudTrail_') && f.endsWith('.json.gz')).sort();
+    const added = join(exp, logs[0]!.replace('.json.gz', '-copy.json.gz'));
+    copyFileSync(join(exp, logs[0]!), added);
+    const c = run('ws-plan-3');
+    expect(c.workspace.replayed).toBe(false);
+    expect(c.counts.files.read).toBe(a.counts.files.read + 1);
+    expect([...readReport(join(work, 'ws-plan-3')).inputs].map((i) => i.path)).toContain(added);
+    expect(run('ws-plan-4').workspace.replayed).toBe(true);
+    // Removed again: the inputs are those of the first run, whose ingest is replayed, and the report is the first run's.
+    rmSync(added);
+    const e = run('ws-plan-5');
+    expect(e.workspace.replayed).toBe(true);
+    expect(e.counts.files.read).toBe(a.counts.files.read);
+    expect(readFileSync(join(work, 'ws-plan-5', 'report.json'), 'utf8')).toBe(readFileSync(join(work, 'ws-plan-1', 'report.json'), 'utf8'));
   });
 });
 

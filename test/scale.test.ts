@@ -146,6 +146,17 @@ describe('flat records laid out without a parse', () => {
 });
 
 describe('saved ingests in the workspace', () => {
+  it('trusts the times of a folder to show a change only on a clock finer than a second, or once they are two seconds old', async () => {
+    const { trustworthy } = await import('../src/store/plan.js');
+    const now = Date.UTC(2026, 10, 27, 12, 0, 0);
+    // Nanosecond file systems (ext4, xfs): times with a fraction of a millisecond.
+    expect(trustworthy(`1:2:${now - 5.25}:${now - 5.25}`, now)).toBe(true);
+    // Whole seconds: an entry added in the same second would leave them as they were.
+    expect(trustworthy(`1:2:${now - 1000}:${now - 1000}`, now)).toBe(false);
+    expect(trustworthy(`1:2:${now - 1000}:${now - 999.5}`, now)).toBe(false);
+    expect(trustworthy(`1:2:${now - 3000}:${now - 3000}`, now)).toBe(true);
+  });
+
   it('keeps the newest two, the one just saved, and any touched in the last hour', async () => {
     const { prune } = await import('../src/store/ingest.js');
     const { mkdirSync, readdirSync, utimesSync } = await import('node:fs');

@@ -29,6 +29,8 @@ export interface BatchRequest {
    * read): local path and display path of each, in turn.
    */
   stat?: string[];
+  /** The same for files of one folder read where they are listed (see statKeyIn). */
+  statIn?: { folder: string; names: string[] };
 }
 
 export interface BatchResponse {
@@ -161,12 +163,22 @@ export class ParsePool {
   statKey(files: SourceFile[]): Promise<string | undefined> {
     // A file that is not a local file has no stat key (statKey says so without looking further).
     if (this.threads === 0 || this.failure || files.some((f) => f.fsPath === undefined)) return Promise.resolve(statKey(files, this.opts.maxFileBytes));
+    // Only what a stat key reads: each file's local path and display path.
+    return this.requestStat({ stat: files.flatMap((f) => [f.fsPath!, f.path]) });
+  }
+
+  /** The stat key of files of one folder (`folder` ends with its separator), each read where it is listed. */
+  statKeyIn(folder: string, names: string[]): Promise<string | undefined> {
+    if (this.threads === 0 || this.failure) return Promise.resolve(statKey(filesIn(folder, names), this.opts.maxFileBytes));
+    return this.requestStat({ stat: [], statIn: { folder, names } });
+  }
+
+  private requestStat(what: Pick<BatchRequest, 'stat' | 'statIn'>): Promise<string | undefined> {
     this.start();
     const best = this.leastBusy();
     this.load[best]! += 1;
     const id = this.nextId++;
-    // Only what a stat key reads: each file's local path and display path.
-    const req: BatchRequest = { id, files: [], stat: files.flatMap((f) => [f.fsPath!, f.path]), opts: this.opts };
+    const req: BatchRequest = { id, files: [], ...what, opts: this.opts };
     return new Promise((resolve) => {
       this.statWaiting.set(id, resolve);
       this.workers[best]!.postMessage(req);
@@ -219,6 +231,13 @@ export class ParsePool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/** Local files of one folder, each read where it is listed (local path = display path). */
+export function filesIn(folder: string, names: string[]): SourceFile[] {
+  return names.map((n) => ({ path: folder + n, key: '', bytes: NO_BYTES, fsPath: folder + n }));
 }
 
 /** A file as sent to a worker: a deferred local file goes without its (empty) bytes. */

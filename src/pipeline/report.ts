@@ -3,7 +3,7 @@ import type { Framework } from '../controls/frameworks.js';
 import type { Waiver } from '../controls/waivers.js';
 import { activityOf } from '../correlate/activity.js';
 import { correlate } from '../correlate/index.js';
-import { resolve as resolvePath } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import type { Period, Report, SourceEvent, SourceFile } from '../model/types.js';
 import { unreadable } from '../parse/index.js';
 import { BATCH_FILES, BatchCutter, ParsePool } from '../parse/pool.js';
@@ -15,7 +15,8 @@ import { readSourceGroups } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
 import { EvidenceStore } from '../store/index.js';
 import { HeapWatch } from '../store/memory.js';
-import { hasSavedIngests, IngestRecorder, readIngestMeta, RunKey, savedIngest, touchIngest } from '../store/ingest.js';
+import { hasSavedIngests, IngestRecorder, readIngestMeta, RunKey, savedIngest, savedIngests, touchIngest, type IngestMeta } from '../store/ingest.js';
+import { folderSignature, planRunKey, planStands, type PlanHeader } from '../store/plan.js';
 import { Reorder } from '../store/inputs.js';
 import { generatorInfo } from '../util/version.js';
 
@@ -82,7 +83,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     });
   }
 
-  const store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+  let store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
   const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep }, undefined, opts.workspace);
   const stats = opts.stats ?? { decoded: 0, reused: 0 };
   // Enough batches in flight to keep every worker busy while the main thread merges results.
@@ -92,43 +93,74 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   // A saved ingest stands for local files only: S3 objects and archive entries have no stat key.
   const ws = opts.workspace !== undefined && !opts.inputs.some(isS3Url) ? opts.workspace : undefined;
   const keyParts = [`inputs ${JSON.stringify(opts.inputs.map((i) => resolvePath(i)))}`, `max ${opts.maxFileBytes}`];
+  // A plan is checked only by a run that would batch its files alike (see probeRunKey).
+  const planHeader: PlanHeader = { plan: 1, keyParts, inline: pool.threads === 0 };
   try {
     let replayed = false;
     if (ws !== undefined && hasSavedIngests(ws)) {
-      // Are these exactly the files of a saved ingest? Only their stat keys are computed.
+      // Are these exactly the files of a saved ingest? Only their stat keys are computed: over the
+      // files a saved plan lists when none of its folders changed, else over a walk of the inputs.
       progress.stage = 'check';
-      const { runKey, files } = await probeRunKey(sources(), keyParts, pool, (n) => {
+      const onBatch = (n: number) => {
         progress.files = n;
         tell();
-      });
-      progress.stage = 'read';
-      progress.files = 0;
-      const dir = runKey === undefined ? undefined : savedIngest(ws, runKey);
-      const meta = dir === undefined ? undefined : readIngestMeta(dir);
-      if (dir !== undefined && meta !== undefined) {
+      };
+      const replayIngest = (dir: string, meta: IngestMeta) => {
         touchIngest(dir);
         store.replay(dir, meta, new HeapWatch());
+      };
+      const acceptReplay = (meta: IngestMeta, files: number) => {
         stats.reused += files;
         stats.replayed = true;
         progress.files = meta.counts.files.read;
         progress.records = meta.counts.records.read;
         tell('workspace');
         replayed = true;
+      };
+      let probed: { runKey: string | undefined; files: number } | undefined;
+      const plan = startPlanProbe(ws, planHeader, keyParts, pool, onBatch);
+      if (plan) {
+        // While the workers stat the files, the ingest the plan belongs to is replayed: if they are
+        // as they were, it is this run's; if not, it is dropped.
+        const meta = readIngestMeta(plan.dir);
+        if (meta) replayIngest(plan.dir, meta);
+        const runKey = await plan.runKey;
+        if (meta && runKey === basename(plan.dir)) acceptReplay(meta, plan.files);
+        else {
+          if (meta) store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+          probed = { runKey, files: plan.files };
+        }
       }
+      if (!replayed) {
+        const { runKey, files } = probed ?? (await probeRunKey(sources(), keyParts, pool, onBatch));
+        const dir = runKey === undefined ? undefined : savedIngest(ws, runKey);
+        const meta = dir === undefined ? undefined : readIngestMeta(dir);
+        if (dir !== undefined && meta !== undefined) {
+          replayIngest(dir, meta);
+          acceptReplay(meta, files);
+        }
+      }
+      progress.stage = 'read';
+      if (!replayed) progress.files = 0;
     }
     if (!replayed) {
       // Decoded files arrive in any order; the store puts them back in the sources' order where it matters.
-      const recorder = ws !== undefined ? new IngestRecorder(ws) : undefined;
+      // The folders and files read are recorded beside the ingest when every input is a folder.
+      const planned = opts.inputs.every((i) => folderSignature(resolvePath(i)) !== undefined);
+      const recorder = ws !== undefined ? new IngestRecorder(ws, planned ? planHeader : undefined) : undefined;
+      const readOptions = recorder && planned ? { ...sourceOptions, onFolder: (d: string) => recorder.planFolder(d) } : sourceOptions;
       const key = new RunKey(keyParts);
       const order = recorder ? new Reorder<string>((k) => key.add(k === NO_KEY ? undefined : k)) : undefined;
       if (recorder) store.recordTo(recorder);
       let failure: Error | undefined;
       const heap = new HeapWatch();
-      await pump(sources(), limit, () => pool.flush(), (ev, seq) => {
+      await pump(readSourceGroups(opts.inputs, readOptions), limit, () => pool.flush(), (ev, seq) => {
         order?.put(seq, `event ${JSON.stringify(ev)}`);
+        recorder?.planPart(ev);
         store.addSourceEvent(ev, seq);
-      }, (file, seq) =>
-        pool.parse(file).then(
+      }, (file, seq) => {
+        recorder?.planPart({ type: 'file', file });
+        return pool.parse(file).then(
           (parsed) => {
             if (parsed.fromCache) stats.reused++;
             else stats.decoded++;
@@ -146,9 +178,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
             order?.put(seq, NO_KEY);
             store.addParsed(unreadable(file, `parse failed: ${failure.message}`), seq);
           },
-        ),
-        () => heap.exceeded(),
-      );
+        );
+      }, () => heap.exceeded());
       if (heap.exceeded()) failure ??= heap.error(`${store.keptEvents.toLocaleString('en-US')} events kept from ${progress.files.toLocaleString('en-US')} files`);
       if (failure) {
         recorder?.discard();
@@ -235,6 +266,30 @@ async function pump(
   }
   flush();
   if (inFlight > 0) await new Promise<void>((resolve) => (allDone = resolve));
+}
+
+/**
+ * The run key from a saved ingest's plan (store/plan.ts), when one of them was read from these
+ * inputs and none of its folders changed since: the files it lists are then exactly those a walk
+ * would list, in the same order, and only their stat keys are computed (on the workers: the key
+ * settles later). Undefined when no plan stands (then the inputs are walked).
+ */
+function startPlanProbe(
+  workspace: string,
+  header: PlanHeader,
+  keyParts: string[],
+  pool: ParsePool,
+  onBatch: (files: number) => void,
+): { dir: string; files: number; runKey: Promise<string | undefined> } | undefined {
+  for (const dir of savedIngests(workspace)) {
+    if (!planStands(dir, header)) continue;
+    try {
+      return { dir, ...planRunKey(dir, keyParts, (folder, names) => pool.statKeyIn(folder, names), onBatch) };
+    } catch {
+      // A plan that cannot be read to the end stands for nothing.
+    }
+  }
+  return undefined;
 }
 
 /**

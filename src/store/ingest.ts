@@ -1,9 +1,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip } from '../model/types.js';
+import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip, SourceEvent } from '../model/types.js';
 import { LAID_OUT_INDENT, writeLaidOut, type InputList } from './inputs.js';
+import { cmp } from '../util/compare.js';
 import { LineWriter } from './ndjson.js';
+import { FOLDERS_FILE, PARTS_FILE, PlanRecorder, type PlanHeader } from './plan.js';
 import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
 
 /**
@@ -71,6 +73,20 @@ export function hasSavedIngests(workspace: string): boolean {
   }
 }
 
+/** The saved ingests' folders, the most recently saved or replayed first. */
+export function savedIngests(workspace: string): string[] {
+  try {
+    const dir = runsDir(workspace);
+    return readdirSync(dir)
+      .filter((d) => !d.endsWith('.tmp'))
+      .map((d) => ({ path: join(dir, d), mtime: statSync(join(dir, d)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime || cmp(a.path, b.path))
+      .map((r) => r.path);
+  } catch {
+    return [];
+  }
+}
+
 export function savedIngest(workspace: string, key: string): string | undefined {
   const dir = join(runsDir(workspace), key);
   return existsSync(join(dir, 'meta.json')) ? dir : undefined;
@@ -88,13 +104,20 @@ export class IngestRecorder {
   private readonly dropped = { read: 0, readOnly: 0, failed: 0 };
   private broken = false;
 
-  constructor(private readonly workspace: string) {
+  /** What the run was read from, when it can be checked again without a walk (see store/plan.ts). */
+  private plan: PlanRecorder | undefined;
+
+  constructor(
+    private readonly workspace: string,
+    planHeader?: PlanHeader,
+  ) {
     this.tmp = join(runsDir(workspace), `${process.pid}-${Date.now()}.tmp`);
     this.guard(() => {
       mkdirSync(this.tmp, { recursive: true });
       removeAtExit(this.tmp);
       this.events = new LineWriter(join(this.tmp, 'events.ndjson'));
       this.items = new LineWriter(join(this.tmp, 'items.ndjson'));
+      if (planHeader !== undefined) this.plan = new PlanRecorder(this.tmp, planHeader);
     });
   }
 
@@ -115,6 +138,19 @@ export class IngestRecorder {
     this.guard(() => this.items!.add(i));
   }
 
+  /** A folder about to be listed (see PlanRecorder). */
+  planFolder(path: string): void {
+    this.guard(() => this.plan?.folder(path));
+  }
+
+  /** A source event, in the sources' order: a file as it is sent to be parsed, or any other event. */
+  planPart(ev: SourceEvent): void {
+    this.guard(() => {
+      if (ev.type === 'file') this.plan?.file(ev.file.fsPath, ev.file.path);
+      else this.plan?.event(ev);
+    });
+  }
+
   droppedRecords(d: { read: number; readOnly: number; failed: number }): void {
     this.dropped.read += d.read;
     this.dropped.readOnly += d.readOnly;
@@ -126,6 +162,8 @@ export class IngestRecorder {
     this.guard(() => {
       this.events!.close();
       this.items!.close();
+      // A plan that cannot stand for the run is not kept: a later run then walks the folders.
+      if (this.plan && !this.plan.close()) for (const f of [FOLDERS_FILE, PARTS_FILE]) rmSync(join(this.tmp, f), { force: true });
     });
     if (key === undefined || this.broken) return this.discard();
     this.guard(() => {

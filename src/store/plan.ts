@@ -1,0 +1,197 @@
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SourceEvent } from '../model/types.js';
+import { BatchCutter } from '../parse/pool.js';
+import { RunKey } from './ingest.js';
+import { fileLines, LineWriter } from './ndjson.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * What a saved ingest was read from, so that a later run can check it without walking the folders
+ * again: every folder listed (its identity and times, taken before it was listed) and, in the
+ * sources' order, every file (local and display path) and every other source event. If no folder
+ * changed, a walk now would list exactly these entries in this order (an entry added, removed or
+ * renamed changes its folder's mtime and ctime), so the run key computed from them, with each file's
+ * stat key, is the run key of the inputs as they are.
+ */
+export const FOLDERS_FILE = 'folders.ndjson';
+export const PARTS_FILE = 'parts.ndjson';
+
+/** A folder's identity and times; undefined when it cannot be stat-ed. */
+export function folderSignature(path: string): string | undefined {
+  try {
+    const st = lstatSync(path);
+    if (!st.isDirectory()) return undefined;
+    return `${st.dev}:${st.ino}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a folder's signature can be trusted to change with its entries. On a file system that
+ * keeps whole seconds, an entry added in the same second as the listing would leave the times as
+ * they were: such a folder listed less than two seconds after its last change is not trusted (git's
+ * "racy" entries). Times with a fraction of a second come from a finer clock.
+ */
+export function trustworthy(signature: string, listedAtMs: number): boolean {
+  const [, , mtime, ctime] = signature.split(':').map(Number);
+  const coarse = mtime! % 1000 === 0 || ctime! % 1000 === 0;
+  return !coarse || Math.max(mtime!, ctime!) < listedAtMs - 2000;
+}
+
+/** What a plan was made for: the run key's fixed parts and whether files were batched one by one. */
+export interface PlanHeader {
+  plan: 1;
+  keyParts: string[];
+  inline: boolean;
+}
+
+/** Records a run's folders and parts, beside its saved ingest (see IngestRecorder). */
+export class PlanRecorder {
+  private readonly folders: LineWriter;
+  private readonly parts: LineWriter;
+  private usable = true;
+  /** The files are cut into batches as the parse pool cuts them: the run key is made of those. */
+  private readonly cutter = new BatchCutter();
+  private batch = 0;
+  private run: { batch: number; prefix: string; names: string[] } | undefined;
+
+  constructor(dir: string, header: PlanHeader) {
+    this.folders = new LineWriter(join(dir, FOLDERS_FILE));
+    this.parts = new LineWriter(join(dir, PARTS_FILE));
+    this.folders.add(header);
+    this.inline = header.inline;
+  }
+
+  private readonly inline: boolean;
+
+  /** A folder about to be listed, with its signature taken now (before the listing). */
+  folder(path: string): void {
+    const sig = folderSignature(path);
+    if (sig === undefined || !trustworthy(sig, Date.now())) this.usable = false;
+    else this.folders.add([path, sig]);
+  }
+
+  /** A file as it is sent to be parsed, in the sources' order. Only local files, read where they are listed, can be planned. */
+  file(fsPath: string | undefined, path: string): void {
+    if (fsPath !== path) {
+      this.usable = false;
+      return;
+    }
+    const f = { path, key: '', bytes: EMPTY };
+    if (this.cutter.before(f)) this.batch++;
+    const cut = path.lastIndexOf('/') + 1;
+    const prefix = path.slice(0, cut);
+    if (this.run?.batch !== this.batch || this.run.prefix !== prefix) {
+      this.flush();
+      this.run = { batch: this.batch, prefix, names: [] };
+    }
+    this.run.names.push(path.slice(cut));
+    if (this.inline || this.cutter.after(f)) {
+      this.flush();
+      this.cutter.reset();
+      this.batch++;
+    }
+  }
+
+  event(ev: SourceEvent): void {
+    this.flush();
+    this.parts.add(['E', ev]);
+  }
+
+  private flush(): void {
+    if (this.run) this.parts.add(['F', this.run.batch, this.run.prefix, this.run.names]);
+    this.run = undefined;
+  }
+
+  /** Closes the files; false when the plan cannot stand for the run (then it must not be kept). */
+  close(): boolean {
+    this.flush();
+    this.folders.close();
+    this.parts.close();
+    return this.usable;
+  }
+}
+
+/** A line of parts.ndjson: a run of files of one batch (folder prefix and names), or another source event. */
+type PlanPart = ['F', number, string, string[]] | ['E', SourceEvent];
+
+/**
+ * Whether a saved plan was made for this header and none of its folders changed since: then its
+ * parts are the inputs as a walk would list them now.
+ */
+export function planStands(dir: string, header: PlanHeader): boolean {
+  let first = true;
+  try {
+    for (const line of fileLines(join(dir, FOLDERS_FILE))) {
+      if (first) {
+        if (line !== JSON.stringify(header)) return false;
+        first = false;
+        continue;
+      }
+      const [path, sig] = JSON.parse(line) as [string, string];
+      if (folderSignature(path) !== sig) return false;
+    }
+  } catch {
+    return false;
+  }
+  return !first;
+}
+
+/**
+ * The run key a plan's files have now: each batch's stat key (from `statKey`, over a folder and the
+ * names in it; local path = display path), in the plan's order with its events, as RunKey takes them. Every batch is handed to
+ * `statKey` before this returns, so the caller can work while the keys come; `runKey` settles once
+ * all have.
+ */
+export function planRunKey(
+  dir: string,
+  keyParts: string[],
+  statKey: (folder: string, names: string[]) => Promise<string | undefined>,
+  onBatch: (files: number) => void,
+): { files: number; runKey: Promise<string | undefined> } {
+  const parts: (string | undefined)[] = [];
+  const pending: Promise<void>[] = [];
+  let files = 0;
+  let batch: { id: number; folder: string; names: string[]; at: number[] } | undefined;
+  const send = () => {
+    if (!batch) return;
+    const b = batch;
+    const done = files;
+    pending.push(
+      statKey(b.folder, b.names).then((k) => {
+        for (const i of b.at) parts[i] = k;
+        onBatch(done);
+      }),
+    );
+    batch = undefined;
+  };
+  for (const line of fileLines(join(dir, PARTS_FILE))) {
+    const part = JSON.parse(line) as PlanPart;
+    if (part[0] === 'E') {
+      parts.push(`event ${JSON.stringify(part[1])}`);
+      continue;
+    }
+    const [, id, prefix, names] = part;
+    if (batch?.id !== id) {
+      send();
+      batch = { id, folder: prefix, names: [], at: [] };
+    }
+    // A batch never spans folders (see BatchCutter): its runs share the prefix.
+    if (prefix !== batch.folder) throw new Error('plan batch spans folders');
+    if (batch.names.length === 0) batch.names = names;
+    else batch.names.push(...names);
+    files += names.length;
+    batch.at.push(parts.length);
+    parts.push(undefined);
+  }
+  send();
+  const runKey = Promise.all(pending).then(() => {
+    const key = new RunKey(keyParts);
+    for (const p of parts) key.add(p);
+    return key.digest();
+  });
+  return { files, runKey };
+}
