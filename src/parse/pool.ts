@@ -26,10 +26,8 @@ export interface BatchRequest {
   workspace?: string;
   /**
    * Only the stat key of these files is wanted (checking a workspace's saved ingest; nothing is
-   * read): local path and display path of each, in turn.
+   * read): files of one folder, each read where it is listed.
    */
-  stat?: string[];
-  /** The same for files of one folder read where they are listed (see statKeyIn). */
   statIn?: { folder: string; names: string[] };
 }
 
@@ -161,24 +159,25 @@ export class ParsePool {
    * main thread walks on. Inline when the pool has no workers.
    */
   statKey(files: SourceFile[]): Promise<string | undefined> {
-    // A file that is not a local file has no stat key (statKey says so without looking further).
-    if (this.threads === 0 || this.failure || files.some((f) => f.fsPath === undefined)) return Promise.resolve(statKey(files, this.opts.maxFileBytes));
-    // Only what a stat key reads: each file's local path and display path.
-    return this.requestStat({ stat: files.flatMap((f) => [f.fsPath!, f.path]) });
+    // Local files of one folder, read where they are listed, go to a worker as that folder and
+    // their names; anything else (an archive's entry has no stat key) is settled here.
+    const folder = files.length > 0 ? files[0]!.path.slice(0, files[0]!.path.lastIndexOf('/') + 1) : '';
+    const local = folder !== '' && files.every((f) => f.fsPath === f.path && f.path.lastIndexOf('/') + 1 === folder.length && f.path.startsWith(folder));
+    if (!local) return Promise.resolve(statKey(files, this.opts.maxFileBytes));
+    return this.statKeyIn(
+      folder,
+      files.map((f) => f.path.slice(folder.length)),
+    );
   }
 
   /** The stat key of files of one folder (`folder` ends with its separator), each read where it is listed. */
   statKeyIn(folder: string, names: string[]): Promise<string | undefined> {
     if (this.threads === 0 || this.failure) return Promise.resolve(statKey(filesIn(folder, names), this.opts.maxFileBytes));
-    return this.requestStat({ stat: [], statIn: { folder, names } });
-  }
-
-  private requestStat(what: Pick<BatchRequest, 'stat' | 'statIn'>): Promise<string | undefined> {
     this.start();
     const best = this.leastBusy();
     this.load[best]! += 1;
     const id = this.nextId++;
-    const req: BatchRequest = { id, files: [], ...what, opts: this.opts };
+    const req: BatchRequest = { id, files: [], statIn: { folder, names }, opts: this.opts };
     return new Promise((resolve) => {
       this.statWaiting.set(id, resolve);
       this.workers[best]!.postMessage(req);

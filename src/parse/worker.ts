@@ -1,17 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { statKey } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
-import type { SourceFile } from '../model/types.js';
 import { filesIn, type BatchRequest, type BatchResponse, type WireFile } from './pool.js';
 
 const EMPTY = Buffer.alloc(0);
 
 /** A parse worker: batches of files in, their ParsedFiles out. Parsing is pure, so it runs the same here as inline. */
 parentPort?.on('message', (msg: BatchRequest) => {
-  if (msg.stat) {
-    const files: SourceFile[] = msg.statIn ? filesIn(msg.statIn.folder, msg.statIn.names) : [];
-    for (let i = 0; i < msg.stat.length; i += 2) files.push({ fsPath: msg.stat[i]!, path: msg.stat[i + 1]!, key: '', bytes: EMPTY });
-    const key = statKey(files, msg.opts.maxFileBytes);
+  if (msg.statIn) {
+    const key = statKey(filesIn(msg.statIn.folder, msg.statIn.names), msg.opts.maxFileBytes);
     const res: BatchResponse = { id: msg.id, parsed: [], ...(key !== undefined ? { batchKey: key } : {}) };
     return parentPort!.postMessage(res);
   }

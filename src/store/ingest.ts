@@ -1,9 +1,9 @@
-import { createHash, type Hash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip, SourceEvent } from '../model/types.js';
 import { LAID_OUT_INDENT, writeLaidOut, type InputList } from './inputs.js';
 import { cmp } from '../util/compare.js';
+import { INGEST_VERSION } from './runkey.js';
 import { LineWriter } from './ndjson.js';
 import { FOLDERS_FILE, PARTS_FILE, PlanRecorder, type PlanHeader } from './plan.js';
 import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
@@ -16,7 +16,6 @@ import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
  * of loading thousands of packs: that is what makes a second report over unchanged inputs cheap.
  */
 
-const INGEST_VERSION = 'i1';
 /** The input list as report.json lays it out (an ingest saved before it existed has none: then it is laid out anew). */
 export const LAID_OUT_FILE = 'inputs.report.json';
 /** Saved ingests kept; older ones are removed. */
@@ -32,32 +31,6 @@ export interface IngestMeta {
   skipped: Skip[];
   credentialReports: CredentialReport[];
   integrity: IntegrityResult;
-}
-
-/** Builds the run key from the sources' events in order; unusable (undefined) once any part has no stable key. */
-export class RunKey {
-  private readonly hash: Hash = createHash('sha256');
-  private last: string | undefined;
-  private usable = true;
-
-  constructor(parts: string[]) {
-    this.hash.update(`${INGEST_VERSION}\n${parts.join('\n')}\n`);
-  }
-
-  /** One file's batch key (consecutive files of one batch share it), or a source-level event. */
-  add(part: string | undefined): void {
-    if (part === undefined) {
-      this.usable = false;
-      return;
-    }
-    if (part === this.last) return;
-    this.last = part;
-    this.hash.update(`${part}\n`);
-  }
-
-  digest(): string | undefined {
-    return this.usable ? this.hash.digest('hex') : undefined;
-  }
 }
 
 function runsDir(workspace: string): string {

@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceEvent } from '../model/types.js';
 import { BatchCutter } from '../parse/pool.js';
-import { RunKey } from './ingest.js';
+import { RunKey } from './runkey.js';
 import { fileLines, LineWriter } from './ndjson.js';
 
 const EMPTY = Buffer.alloc(0);
