@@ -4,7 +4,8 @@
 //   - baseline-node:   gunzip + JSON.parse of every CloudTrail file, one thread, counting records
 //   - baseline-duckdb: DuckDB's read_json_objects counting the records (all cores)
 //   - configtrail:     a full JSON report (`report --format json`)
-// Each runs in its own process; peak RSS is that process's maxRSS (threads included).
+// Each runs in its own process; peak RSS is that process's maxRSS (threads included). Each is
+// measured in BENCH_RUNS rounds (default 3) and the medians are printed.
 // BENCH_SIZES=500000,2000000 picks other sizes. Prints a table and writes .bench/results.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, '.bench');
 const sizes = (process.env.BENCH_SIZES ?? '500000,2000000,8000000').split(',').map(Number).filter((n) => n > 0);
+/** Rounds of measurement per size (BENCH_RUNS): each figure printed is the median of its rounds. */
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS) || 3);
 const FROM = '2026-07-01';
 const TO = '2026-09-30';
 mkdirSync(benchDir, { recursive: true });
@@ -34,6 +37,12 @@ function measure(args, env = {}) {
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
   const rssKb = Number(readFileSync(rssFile, 'utf8'));
   return { wall, rssMiB: rssKb / 1024, stdout: r.stdout.trim() };
+}
+
+/** The median wall time and, separately, the median peak RSS of some measurements. */
+function median(ms) {
+  const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { wall: mid(ms.map((m) => m.wall)), rssMiB: mid(ms.map((m) => m.rssMiB)), stdout: ms[0].stdout };
 }
 
 /** Reads every file once, untimed. */
@@ -58,28 +67,36 @@ for (const size of sizes) {
   process.stderr.write(`measuring ${events.toLocaleString('en-US')} events…\n`);
   // Every run reads the files from the page cache: the first one measured would otherwise pay the disk.
   warmPageCache(join(dir, 'export'));
-  const node = measure([join(root, 'scripts', 'bench-baseline-node.mjs'), join(dir, 'export')]);
-  const duck = measure([join(root, 'scripts', 'bench-baseline-duckdb.mjs'), join(dir, 'export')]);
   const out = join(benchDir, `report-${size}`);
   const cli = [join(root, 'dist/src/cli/main.js'), 'report', join(dir, 'export'), '--quarter', '2026-Q3', '--format', 'json', '--out', out, '--quiet'];
-  const report = measure([...cli, '--no-workspace']);
-  // The workspace: a first run fills it, a second run over the same inputs (another framework) reuses it.
   const ws = join(benchDir, `workspace-${size}`);
-  rmSync(ws, { recursive: true, force: true });
-  const cold = measure([...cli, '--workspace', ws]);
-  const warm = measure([...cli, '--workspace', ws, '--framework', 'soc2']);
-  for (const [name, m] of [['baseline-node', node], ['baseline-duckdb', duck]]) {
-    if (Number(m.stdout) !== events) throw new Error(`${name} counted ${m.stdout} records, expected ${events}`);
+  // Every measurement is taken RUNS times, the rounds interleaved so that whatever else the machine
+  // does weighs on all of them alike; each figure is the median of its rounds.
+  const rounds = [];
+  for (let i = 0; i < RUNS; i++) {
+    const node = measure([join(root, 'scripts', 'bench-baseline-node.mjs'), join(dir, 'export')]);
+    const duck = measure([join(root, 'scripts', 'bench-baseline-duckdb.mjs'), join(dir, 'export')]);
+    const report = measure([...cli, '--no-workspace']);
+    // The workspace: a first run fills it, a second run over the same inputs (another framework) reuses it.
+    rmSync(ws, { recursive: true, force: true });
+    const cold = measure([...cli, '--workspace', ws]);
+    const warm = measure([...cli, '--workspace', ws, '--framework', 'soc2']);
+    for (const [name, m] of [['baseline-node', node], ['baseline-duckdb', duck]]) {
+      if (Number(m.stdout) !== events) throw new Error(`${name} counted ${m.stdout} records, expected ${events}`);
+    }
+    rounds.push({ node, duck, report, cold, warm });
   }
+  const med = (k) => median(rounds.map((r) => r[k]));
+  const [node, duck, report, cold, warm] = ['node', 'duck', 'report', 'cold', 'warm'].map(med);
   const counted = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).counts.events.read;
   if (counted !== events) throw new Error(`configtrail read ${counted} events, expected ${events}`);
-  results.push({ events, node, duck, report, cold, warm });
+  results.push({ events, runs: RUNS, node, duck, report, cold, warm });
 }
 
 const row = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(17) : String(c).padStart(12))).join(' ');
 const fmt = (m, events) => [m.wall.toFixed(2), Math.round(events / m.wall).toLocaleString('en-US'), m.rssMiB.toFixed(0)];
 const lines = [
-  `machine: ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`,
+  `machine: ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; median of ${RUNS} round${RUNS === 1 ? '' : 's'}`,
   row(['events', 'run', 'wall s', 'events/s', 'peak RSS MiB']),
 ];
 for (const r of results) {
