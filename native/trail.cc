@@ -264,6 +264,8 @@ napi_value ReadFile(napi_env env, napi_callback_info info) {
   char path[4096];
   size_t pathLen;
   if (napi_get_value_string_utf8(env, argv[0], path, sizeof path, &pathLen) != napi_ok || pathLen + 1 >= sizeof path) return undefinedValue(env);
+  // A NUL inside the name would open another path: Node refuses such a path, and so does this.
+  if (std::strlen(path) != pathLen) return undefinedValue(env);
   double maxBytes;
   if (napi_get_value_double(env, argv[1], &maxBytes) != napi_ok) return undefinedValue(env);
   const int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);

@@ -258,6 +258,8 @@ describe('native CloudTrail reader', () => {
     expect(readFileNative(join(dir, 'empty'), 16 * MB)).toEqual(Buffer.alloc(0));
     for (const p of ['link', 'sub', 'missing']) expect(readFileNative(join(dir, p), 16 * MB), p).toBeUndefined();
     expect(readFileNative(file, bytes.length - 1)).toBeUndefined();
+    // A NUL would cut the path short (here: to the file before it); Node refuses such a path, and so does the addon.
+    expect(readFileNative(`${file}\0.other`, 16 * MB)).toBeUndefined();
     // The same outcomes, with or without it, through the worker's reader.
     const read = (name: string, max = 16 * MB) => readDeferred({ path: name, key: name, bytes: Buffer.alloc(0), fsPath: join(dir, name) }, max);
     for (const [name, max] of [['a.json.gz', 16 * MB], ['empty', 16 * MB], ['link', 16 * MB], ['sub', 16 * MB], ['missing', 16 * MB], ['a.json.gz', 10]] as const) {
