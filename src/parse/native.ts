@@ -72,9 +72,10 @@ export function scanTrail(gz: Uint8Array, maxBytes: number, rule: KeepRule): Tra
 }
 
 /**
- * A regular file of at most `maxBytes` read in one native call (an export is hundreds of thousands
- * of small files, and Node's open, fstat, read and close cost more than the reading); undefined
- * for anything else, which the caller then reads itself and explains.
+ * A regular file of at most `maxBytes` read in one native call instead of Node's open, fstat, read
+ * and close (an export is hundreds of thousands of small files: the calls' own overhead counts,
+ * though the system calls are most of the cost); undefined for anything else, which the caller then
+ * reads itself and explains.
  */
 export function readFileNative(path: string, maxBytes: number): Buffer | undefined {
   return nativeReader() ? addon!.readFile(path, maxBytes) : undefined;
