@@ -15,8 +15,8 @@ import { readSourceGroups } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
 import { EvidenceStore } from '../store/index.js';
 import { HeapWatch } from '../store/memory.js';
-import { hasSavedIngests, IngestRecorder, readIngestMeta, savedIngest, savedIngests, touchIngest, type IngestMeta } from '../store/ingest.js';
-import { RunKey } from '../store/runkey.js';
+import { IngestRecorder, readIngestMeta, savedIngest, savedIngests, touchIngest, type IngestMeta } from '../store/ingest.js';
+import { eventPart, PendingRunKey, RunKey } from '../store/runkey.js';
 import { folderSignature, planRunKey, planStands, type PlanHeader } from '../store/plan.js';
 import { Reorder } from '../store/inputs.js';
 import { generatorInfo } from '../util/version.js';
@@ -98,7 +98,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const planHeader: PlanHeader = { plan: 1, keyParts, inline: pool.threads === 0 };
   try {
     let replayed = false;
-    if (ws !== undefined && hasSavedIngests(ws)) {
+    const saved = ws !== undefined ? savedIngests(ws) : [];
+    if (ws !== undefined && saved.length > 0) {
       // Are these exactly the files of a saved ingest? Only their stat keys are computed: over the
       // files a saved plan lists when none of its folders changed, else over a walk of the inputs.
       progress.stage = 'check';
@@ -119,7 +120,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         replayed = true;
       };
       let probed: { runKey: string | undefined; files: number } | undefined;
-      const plan = startPlanProbe(ws, planHeader, keyParts, pool, onBatch);
+      const plan = startPlanProbe(saved, planHeader, keyParts, pool, onBatch);
       if (plan) {
         // While the workers stat the files, the ingest the plan belongs to is replayed: if they are
         // as they were, it is this run's; if not, it is dropped.
@@ -156,7 +157,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
       let failure: Error | undefined;
       const heap = new HeapWatch();
       await pump(readSourceGroups(opts.inputs, readOptions), limit, () => pool.flush(), (ev, seq) => {
-        order?.put(seq, `event ${JSON.stringify(ev)}`);
+        order?.put(seq, eventPart(ev));
         recorder?.planPart(ev);
         store.addSourceEvent(ev, seq);
       }, (file, seq) => {
@@ -276,13 +277,13 @@ async function pump(
  * settles later). Undefined when no plan stands (then the inputs are walked).
  */
 function startPlanProbe(
-  workspace: string,
+  saved: string[],
   header: PlanHeader,
   keyParts: string[],
   pool: ParsePool,
   onBatch: (files: number) => void,
 ): { dir: string; files: number; runKey: Promise<string | undefined> } | undefined {
-  for (const dir of savedIngests(workspace)) {
+  for (const dir of saved) {
     if (!planStands(dir, header)) continue;
     try {
       return { dir, ...planRunKey(dir, keyParts, (folder, names) => pool.statKeyIn(folder, names), onBatch) };
@@ -303,41 +304,32 @@ async function probeRunKey(
   pool: ParsePool,
   onBatch: (files: number) => void,
 ): Promise<{ runKey: string | undefined; files: number }> {
-  const parts: (string | undefined)[] = [];
+  const key = new PendingRunKey(keyParts);
   const cutter = new BatchCutter();
-  let batch: { file: SourceFile; at: number }[] = [];
+  let batch: { files: SourceFile[]; places: number[] } = { files: [], places: [] };
   // The workers lstat while this thread walks on; a bounded number of batches in flight.
   const inFlight: Promise<void>[] = [];
   let files = 0;
   const cut = () => {
-    if (batch.length === 0) return;
-    const these = batch;
-    batch = [];
+    if (batch.files.length === 0) return;
     const done = files;
-    inFlight.push(
-      pool.statKey(these.map((b) => b.file)).then((k) => {
-        for (const b of these) parts[b.at] = k;
-        onBatch(done);
-      }),
-    );
+    inFlight.push(key.fill(pool.statKey(batch.files), batch.places).then(() => onBatch(done)));
+    batch = { files: [], places: [] };
   };
   for await (const group of groups) {
     for (const ev of group) {
       if (ev.type !== 'file') {
-        parts.push(`event ${JSON.stringify(ev)}`);
+        key.event(ev);
         continue;
       }
       files++;
       if (cutter.before(ev.file)) cut();
-      batch.push({ file: ev.file, at: parts.length });
-      parts.push(undefined);
+      batch.files.push(ev.file);
+      batch.places.push(key.place());
       if (pool.threads === 0 || cutter.after(ev.file)) cut();
     }
     while (inFlight.length >= PROBE_IN_FLIGHT) await inFlight.shift();
   }
   cut();
-  await Promise.all(inFlight);
-  const key = new RunKey(keyParts);
-  for (const p of parts) key.add(p);
-  return { runKey: key.digest(), files };
+  return { runKey: await key.digest(), files };
 }

@@ -37,24 +37,20 @@ function runsDir(workspace: string): string {
   return join(workspace, 'runs');
 }
 
-/** Whether any ingest was saved: a workspace without one is not probed. */
-export function hasSavedIngests(workspace: string): boolean {
-  try {
-    return readdirSync(runsDir(workspace)).some((d) => !d.endsWith('.tmp'));
-  } catch {
-    return false;
-  }
+/** The runs folder's entries: saved ingests, the most recently saved or replayed first, and the folders of runs still recording (*.tmp). */
+function runFolders(workspace: string): { saved: { path: string; mtime: number }[]; recording: { path: string; mtime: number }[] } {
+  const dir = runsDir(workspace);
+  const all = readdirSync(dir).map((d) => ({ name: d, path: join(dir, d), mtime: statSync(join(dir, d)).mtimeMs }));
+  return {
+    saved: all.filter((r) => !r.name.endsWith('.tmp')).sort((a, b) => b.mtime - a.mtime || cmp(a.path, b.path)),
+    recording: all.filter((r) => r.name.endsWith('.tmp')),
+  };
 }
 
 /** The saved ingests' folders, the most recently saved or replayed first. */
 export function savedIngests(workspace: string): string[] {
   try {
-    const dir = runsDir(workspace);
-    return readdirSync(dir)
-      .filter((d) => !d.endsWith('.tmp'))
-      .map((d) => ({ path: join(dir, d), mtime: statSync(join(dir, d)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime || cmp(a.path, b.path))
-      .map((r) => r.path);
+    return runFolders(workspace).saved.map((r) => r.path);
   } catch {
     return [];
   }
@@ -176,10 +172,8 @@ const PRUNE_GRACE_MS = 3_600_000;
  * folders of runs that died while recording, once they are an hour old.
  */
 export function prune(workspace: string, keep: string, now = Date.now()): void {
-  const dir = runsDir(workspace);
-  const runs = readdirSync(dir).map((d) => ({ name: d, path: join(dir, d), mtime: statSync(join(dir, d)).mtimeMs }));
-  const saved = runs.filter((r) => !r.name.endsWith('.tmp')).sort((a, b) => b.mtime - a.mtime);
-  const stale = [...saved.slice(KEEP_RUNS), ...runs.filter((r) => r.name.endsWith('.tmp'))];
+  const { saved, recording } = runFolders(workspace);
+  const stale = [...saved.slice(KEEP_RUNS), ...recording];
   for (const r of stale) if (r.path !== keep && now - r.mtime > PRUNE_GRACE_MS) rmSync(r.path, { recursive: true, force: true });
 }
 

@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceEvent } from '../model/types.js';
 import { BatchCutter } from '../parse/pool.js';
-import { RunKey } from './runkey.js';
+import { PendingRunKey } from './runkey.js';
 import { fileLines, LineWriter } from './ndjson.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -55,6 +55,7 @@ export class PlanRecorder {
   private usable = true;
   /** The files are cut into batches as the parse pool cuts them: the run key is made of those. */
   private readonly cutter = new BatchCutter();
+  private readonly inline: boolean;
   private batch = 0;
   private run: { batch: number; prefix: string; names: string[] } | undefined;
 
@@ -64,8 +65,6 @@ export class PlanRecorder {
     this.folders.add(header);
     this.inline = header.inline;
   }
-
-  private readonly inline: boolean;
 
   /** A folder about to be listed, with its signature taken now (before the listing). */
   folder(path: string): void {
@@ -89,9 +88,9 @@ export class PlanRecorder {
       this.run = { batch: this.batch, prefix, names: [] };
     }
     this.run.names.push(path.slice(cut));
+    // after() starts the cutter afresh when it cuts; inline, it never counts a file.
     if (this.inline || this.cutter.after(f)) {
       this.flush();
-      this.cutter.reset();
       this.batch++;
     }
   }
@@ -152,46 +151,33 @@ export function planRunKey(
   statKey: (folder: string, names: string[]) => Promise<string | undefined>,
   onBatch: (files: number) => void,
 ): { files: number; runKey: Promise<string | undefined> } {
-  const parts: (string | undefined)[] = [];
-  const pending: Promise<void>[] = [];
+  const key = new PendingRunKey(keyParts);
   let files = 0;
-  let batch: { id: number; folder: string; names: string[]; at: number[] } | undefined;
+  let batch: { id: number; folder: string; names: string[]; places: number[] } | undefined;
   const send = () => {
     if (!batch) return;
-    const b = batch;
     const done = files;
-    pending.push(
-      statKey(b.folder, b.names).then((k) => {
-        for (const i of b.at) parts[i] = k;
-        onBatch(done);
-      }),
-    );
+    void key.fill(statKey(batch.folder, batch.names), batch.places).then(() => onBatch(done));
     batch = undefined;
   };
   for (const line of fileLines(join(dir, PARTS_FILE))) {
     const part = JSON.parse(line) as PlanPart;
     if (part[0] === 'E') {
-      parts.push(`event ${JSON.stringify(part[1])}`);
+      key.event(part[1]);
       continue;
     }
     const [, id, prefix, names] = part;
     if (batch?.id !== id) {
       send();
-      batch = { id, folder: prefix, names: [], at: [] };
+      batch = { id, folder: prefix, names: [], places: [] };
     }
     // A batch never spans folders (see BatchCutter): its runs share the prefix.
     if (prefix !== batch.folder) throw new Error('plan batch spans folders');
     if (batch.names.length === 0) batch.names = names;
     else batch.names.push(...names);
     files += names.length;
-    batch.at.push(parts.length);
-    parts.push(undefined);
+    batch.places.push(key.place());
   }
   send();
-  const runKey = Promise.all(pending).then(() => {
-    const key = new RunKey(keyParts);
-    for (const p of parts) key.add(p);
-    return key.digest();
-  });
-  return { files, runKey };
+  return { files, runKey: key.digest() };
 }

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import type { SourceEvent } from '../model/types.js';
 
 /** The format of saved ingests and of the key they are saved under (see store/ingest.ts). */
 export const INGEST_VERSION = 'i1';
@@ -26,5 +27,47 @@ export class RunKey {
 
   digest(): string | undefined {
     return this.usable ? this.hash.digest('hex') : undefined;
+  }
+}
+
+/** A source event that is not a file, as a part of the run key. */
+export function eventPart(ev: SourceEvent): string {
+  return `event ${JSON.stringify(ev)}`;
+}
+
+/**
+ * A run key whose batch keys come later (computed on the parse workers): events and places for
+ * batch keys are added in the sources' order, each batch's key fills its places when it arrives,
+ * and the digest is taken once all have.
+ */
+export class PendingRunKey {
+  private readonly parts: (string | undefined)[] = [];
+  private readonly pending: Promise<void>[] = [];
+
+  constructor(private readonly keyParts: string[]) {}
+
+  event(ev: SourceEvent): void {
+    this.parts.push(eventPart(ev));
+  }
+
+  /** A place for a batch's key, where its files (or a run of them) stand among the events. */
+  place(): number {
+    return this.parts.push(undefined) - 1;
+  }
+
+  /** A batch's key, for its places; the returned promise settles once they are filled. */
+  fill(key: Promise<string | undefined>, places: number[]): Promise<void> {
+    const done = key.then((k) => {
+      for (const i of places) this.parts[i] = k;
+    });
+    this.pending.push(done);
+    return done;
+  }
+
+  async digest(): Promise<string | undefined> {
+    await Promise.all(this.pending);
+    const key = new RunKey(this.keyParts);
+    for (const p of this.parts) key.add(p);
+    return key.digest();
   }
 }
