@@ -294,9 +294,34 @@ async function pullCommand(args: PullArgs): Promise<number> {
   return EXIT.ok;
 }
 
+/** A command's work, given yargs' parsed and validated arguments; its exit code. */
+type Runner = (args: Record<string, unknown>) => Promise<number>;
+
+const RUNNERS: Record<string, Runner> = {
+  report: (args) => reportCommand(args as unknown as ReportArgs),
+  evidence: (args) => evidenceCommand(args as unknown as EvidenceArgs),
+  pull: (args) => pullCommand(args as unknown as PullArgs),
+  query: async (args) => {
+    const { runQuery } = await import('../store/query.js');
+    process.stdout.write(await runQuery(resolve(String(args.workspace)), String(args.sql), args.format as QueryFormat));
+    return EXIT.ok;
+  },
+  frameworks: async (args) => {
+    const { listFrameworks } = await import('./catalog.js');
+    process.stdout.write(listFrameworks(args.json === true));
+    return EXIT.ok;
+  },
+  checks: async (args) => {
+    const { listChecks } = await import('./catalog.js');
+    process.stdout.write(listChecks(args.framework as string[], args.json === true));
+    return EXIT.ok;
+  },
+};
+
 export async function main(argv: string[]): Promise<number> {
   let debug = argv.includes('--debug');
-  let exitCode: number = EXIT.ok;
+  // yargs parses and validates; main runs the chosen command (RUNNERS), so that every command's
+  // errors and exit code take one path.
   const cli = yargs(argv)
     .scriptName('configtrail')
     .usage('$0 <command> [options]')
@@ -308,78 +333,33 @@ export async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .demandCommand(1, 'name a command, e.g. configtrail report ./export --quarter 2026-Q3')
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces on errors' })
-    .command(
-      'report <inputs..>',
-      'attribute every configuration change in a period to its actor and render the audit report',
-      (y) =>
-        runOptions(y)
-          .option('format', { type: 'string', default: 'html,pdf,json,csv', describe: 'comma-separated: html, pdf, json, csv' }),
-      async (args) => {
-        debug = args.debug;
-        exitCode = await reportCommand(args as unknown as ReportArgs);
-      },
+    .command('report <inputs..>', 'attribute every configuration change in a period to its actor and render the audit report', (y) =>
+      runOptions(y).option('format', { type: 'string', default: 'html,pdf,json,csv', describe: 'comma-separated: html, pdf, json, csv' }),
     )
-    .command(
-      'evidence <inputs..>',
-      'write a standalone evidence pack (PDF, HTML, CSV, JSON, manifest) for one or more controls',
-      (y) =>
-        runOptions(y)
-          .option('control', { type: 'string', array: true, demandOption: true, describe: 'framework:requirement, e.g. cis-aws-v6.0:6.3 (repeatable)' })
-          .option('zip', { type: 'boolean', default: false, describe: 'also pack the files into one .zip for a ticket' }),
-      async (args) => {
-        debug = args.debug;
-        exitCode = await evidenceCommand(args as unknown as EvidenceArgs);
-      },
+    .command('evidence <inputs..>', 'write a standalone evidence pack (PDF, HTML, CSV, JSON, manifest) for one or more controls', (y) =>
+      runOptions(y)
+        .option('control', { type: 'string', array: true, demandOption: true, describe: 'framework:requirement, e.g. cis-aws-v6.0:6.3 (repeatable)' })
+        .option('zip', { type: 'boolean', default: false, describe: 'also pack the files into one .zip for a ticket' }),
     )
-    .command(
-      'pull <source>',
-      'copy from S3 exactly what a report for the period needs, for an air-gapped machine (resumable)',
-      (y) =>
-        s3CliOptions(periodOptions(y.positional('source', { type: 'string', demandOption: true, describe: 's3://bucket/prefix holding AWSLogs/ deliveries' })))
-          .option('out', { type: 'string', demandOption: true, describe: 'folder to copy into (same key layout); an interrupted pull resumes there' })
-          .option('strict', { type: 'boolean', default: false, describe: `exit ${EXIT.strictRejections} when any object could not be copied` })
-          .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
-          .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary on stdout' })
-          .option('max-file-size', { type: 'number', default: 256, describe: 'largest object accepted, in MiB' }),
-      async (args) => {
-        debug = args.debug;
-        exitCode = await pullCommand(args as unknown as PullArgs);
-      },
+    .command('pull <source>', 'copy from S3 exactly what a report for the period needs, for an air-gapped machine (resumable)', (y) =>
+      s3CliOptions(periodOptions(y.positional('source', { type: 'string', demandOption: true, describe: 's3://bucket/prefix holding AWSLogs/ deliveries' })))
+        .option('out', { type: 'string', demandOption: true, describe: 'folder to copy into (same key layout); an interrupted pull resumes there' })
+        .option('strict', { type: 'boolean', default: false, describe: `exit ${EXIT.strictRejections} when any object could not be copied` })
+        .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
+        .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary on stdout' })
+        .option('max-file-size', { type: 'number', default: 256, describe: 'largest object accepted, in MiB' }),
     )
-    .command(
-      'query <sql>',
-      'SQL (DuckDB) over the evidence of the last report run with this workspace: tables events, changes, findings, inputs',
-      (y) =>
-        y
-          .positional('sql', { type: 'string', demandOption: true, describe: 'e.g. "SELECT origin, count(*) FROM changes GROUP BY 1 ORDER BY 2 DESC"' })
-          .option('workspace', { type: 'string', demandOption: true, describe: 'the workspace folder a report run wrote (default of report: <out>/.workspace)' })
-          .option('format', { type: 'string', choices: ['table', 'csv', 'json'], default: 'table', describe: 'output format' }),
-      async (args) => {
-        debug = args.debug;
-        const { runQuery } = await import('../store/query.js');
-        process.stdout.write(await runQuery(resolve(args.workspace), args.sql, args.format as QueryFormat));
-      },
+    .command('query <sql>', 'SQL (DuckDB) over the evidence of the last report run with this workspace: tables events, changes, findings, inputs', (y) =>
+      y
+        .positional('sql', { type: 'string', demandOption: true, describe: 'e.g. "SELECT origin, count(*) FROM changes GROUP BY 1 ORDER BY 2 DESC"' })
+        .option('workspace', { type: 'string', demandOption: true, describe: 'the workspace folder a report run wrote (default of report: <out>/.workspace)' })
+        .option('format', { type: 'string', choices: ['table', 'csv', 'json'], default: 'table', describe: 'output format' }),
     )
-    .command(
-      'frameworks',
-      'list the built-in governance frameworks',
-      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      async (args) => {
-        const { listFrameworks } = await import('./catalog.js');
-        process.stdout.write(listFrameworks(args.json));
-      },
-    )
-    .command(
-      'checks',
-      'list the checks and the framework requirements each serves',
-      (y) =>
-        y
-          .option('framework', { type: 'string', array: true, default: [] as string[], describe: 'only requirements of these frameworks' })
-          .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      async (args) => {
-        const { listChecks } = await import('./catalog.js');
-        process.stdout.write(listChecks(args.framework, args.json));
-      },
+    .command('frameworks', 'list the built-in governance frameworks', (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }))
+    .command('checks', 'list the checks and the framework requirements each serves', (y) =>
+      y
+        .option('framework', { type: 'string', array: true, default: [] as string[], describe: 'only requirements of these frameworks' })
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
     )
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
@@ -388,8 +368,13 @@ export async function main(argv: string[]): Promise<number> {
     .alias('h', 'help');
 
   try {
-    await cli.parseAsync();
-    return exitCode;
+    const args = (await cli.parseAsync()) as Record<string, unknown> & { _: (string | number)[] };
+    // --help or --version: yargs printed it.
+    if (args.help === true || args.version === true) return EXIT.ok;
+    debug = args.debug === true;
+    const run = RUNNERS[String(args._[0])];
+    if (!run) throw new UsageError(`unknown command: ${String(args._[0])}`);
+    return await run(args);
   } catch (err) {
     const code = err instanceof UsageError ? EXIT.usage : EXIT.error;
     process.stderr.write(`configtrail: error: ${oneLine(err, 1000)}\n`);
