@@ -99,6 +99,18 @@ describe('streamed report.json', () => {
     writeReportJson(value as never, f);
     expect(readFileSync(f, 'utf8')).toBe(`${JSON.stringify(value, null, 2)}\n`);
   });
+
+  it('writes long lists in runs, around elements that are walked, with the same bytes', () => {
+    const long = (n: number) => Array.from({ length: n }, (_, i) => ({ i, s: `v${i}\n`, a: [i, [i]] }));
+    const items = Array.from({ length: 700 }, (_, i) =>
+      i % 97 === 5 ? { id: i, findings: long(70), more: { x: [1] } } : i % 50 === 7 ? undefined : i % 61 === 3 ? () => i : i % 3 === 0 ? { id: i, when: new Date(i), deep: { d: [{ e: i }] } } : i,
+    );
+    const value = { controls: items, inputs: long(300), one: [long(65)], depth: { a: { b: long(80) } } };
+    const dir = tempDir('test');
+    const f = join(dir, 'runs.json');
+    writeReportJson(value as never, f);
+    expect(readFileSync(f, 'utf8')).toBe(`${JSON.stringify(value, null, 2)}\n`);
+  });
 });
 
 describe('flat records laid out without a parse', () => {

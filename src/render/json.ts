@@ -65,14 +65,9 @@ function omitted(v: unknown): boolean {
 
 /** One value as JSON.stringify(value, null, 2) would write it at this indent. */
 function emit(value: unknown, indent: string, depth: number, out: Out): void {
-  let v = value;
+  const v = resolved(value);
   // A list that is not an array (the input list on disk) is always walked, never materialised.
-  const spilled = isList(v) && !Array.isArray(v);
-  if (!spilled && v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON: () => unknown }).toJSON();
-  if (!spilled && (depth >= STREAM_DEPTH || v === null || typeof v !== 'object' || (!Array.isArray(v) && !holdsLongList(v)))) {
-    const s = JSON.stringify(v, null, 2);
-    return out(indent ? s.replace(/\n/g, `\n${indent}`) : s);
-  }
+  if (writtenWhole(v, depth)) return out(stringifyAt(value, indent));
   const inner = `${indent}  `;
   if (isList(v)) {
     if (v.length === 0) return out('[]');
@@ -83,16 +78,40 @@ function emit(value: unknown, indent: string, depth: number, out: Out): void {
       out.file!(laidOut);
       return out(`\n${indent}]`);
     }
-    // The input list hands on its records' JSON lines: laid out as they stand, without a parse.
-    const lines = hasLines(v) ? v.lines() : undefined;
     out('[\n');
+    // The input list hands on its records' JSON lines: laid out as they stand, without a parse.
+    if (hasLines(v)) {
+      let j = 0;
+      for (const line of v.lines()) {
+        out(inner);
+        out(prettyElement(line, inner));
+        out(++j < v.length ? ',\n' : '\n');
+      }
+      return out(`${indent}]`);
+    }
+    // Elements written whole go in runs, each run one JSON.stringify; one to walk goes on its own.
+    let run: unknown[] = [];
     let j = 0;
-    for (const el of lines ?? v) {
+    const writeRun = () => {
+      if (run.length === 0) return;
       out(inner);
-      if (lines) out(prettyElement(el as string, inner));
-      else emit(omitted(el) ? null : el, inner, depth + 1, out);
+      out(elementsAt(run, inner));
+      j += run.length;
+      run = [];
+      out(j < v.length ? ',\n' : '\n');
+    };
+    for (const el of v) {
+      if (writtenWhole(resolved(el), depth + 1)) {
+        run.push(el);
+        if (run.length >= RUN_ELEMENTS) writeRun();
+        continue;
+      }
+      writeRun();
+      out(inner);
+      emit(el, inner, depth + 1, out);
       out(++j < v.length ? ',\n' : '\n');
     }
+    writeRun();
     return out(`${indent}]`);
   }
   // Only an object that holds a long list gets here (see above): walked field by field.
@@ -105,6 +124,66 @@ function emit(value: unknown, indent: string, depth: number, out: Out): void {
     out(i < keys.length - 1 ? ',\n' : '\n');
   });
   out(`${indent}}`);
+}
+
+/** A value as JSON.stringify sees it: omitted values become null (as in an array), toJSON applies. */
+function resolved(value: unknown): unknown {
+  if (omitted(value)) return null;
+  if (value !== null && typeof value === 'object' && !(isList(value) && !Array.isArray(value)) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return (value as { toJSON: () => unknown }).toJSON();
+  }
+  return value;
+}
+
+/** Whether emit writes a (resolved) value with one JSON.stringify rather than walking it. */
+function writtenWhole(v: unknown, depth: number): boolean {
+  if (isList(v) && !Array.isArray(v)) return false;
+  return depth >= STREAM_DEPTH || v === null || typeof v !== 'object' || (!Array.isArray(v) && !holdsLongList(v));
+}
+
+/** Elements a run holds at most: one run is one string. */
+const RUN_ELEMENTS = 256;
+
+/**
+ * JSON.stringify(value, null, 2) as it reads at this indent. JSON.stringify indents by nesting, so
+ * the value is stringified inside as many one-element arrays as the indent has levels and the
+ * wrapping is cut off: the same text as indenting each line, without a pass over it.
+ */
+function stringifyAt(value: unknown, indent: string): string {
+  if (indent === '') return JSON.stringify(omitted(value) ? null : value, null, 2);
+  const levels = indent.length / 2;
+  let wrapped: unknown = value;
+  for (let i = 0; i < levels; i++) wrapped = [wrapped];
+  const s = JSON.stringify(wrapped, null, 2);
+  const [head, tail] = wrapping(levels);
+  return s.slice(head.length + indent.length, s.length - tail.length);
+}
+
+/** Elements of a list at this indent (that of the elements), as JSON.stringify writes them there: `el,\n<indent>el…`. */
+function elementsAt(elements: unknown[], indent: string): string {
+  const levels = indent.length / 2 - 1;
+  let wrapped: unknown = elements;
+  for (let i = 0; i < levels; i++) wrapped = [wrapped];
+  const s = JSON.stringify(wrapped, null, 2);
+  const [head, tail] = wrapping(levels + 1);
+  return s.slice(head.length + indent.length, s.length - tail.length);
+}
+
+const wrappings: [string, string][] = [];
+
+/** What `levels` nested arrays put before and after their innermost element's first line. */
+function wrapping(levels: number): [string, string] {
+  let w = wrappings[levels];
+  if (w === undefined) {
+    let head = '';
+    let tail = '';
+    for (let i = 0; i < levels; i++) {
+      head += `${' '.repeat(2 * i)}[\n`;
+      tail = `\n${' '.repeat(2 * i)}]${tail}`;
+    }
+    wrappings[levels] = w = [head, tail];
+  }
+  return w;
 }
 
 function holdsLongList(v: object): boolean {
