@@ -504,6 +504,31 @@ describe('workspace and query', () => {
     expect(e.counts.files.read).toBe(a.counts.files.read);
     expect(readFileSync(join(work, 'ws-plan-5', 'report.json'), 'utf8')).toBe(readFileSync(join(work, 'ws-plan-1', 'report.json'), 'utf8'));
   });
+  it('keeps the query tables that follow from the evidence alone when only the frameworks change, and equals a fresh workspace', () => {
+    const space = join(work, 'ws-tables');
+    const report = (ws: string, out: string, extra: string[]) =>
+      expect(runCli(['report', join(work, 'gen/export'), '--format', 'json', '--out', join(work, out), '--workspace', ws, '--quiet', ...extra]).status).toBe(0);
+    const tables = (ws: string) => Object.fromEntries(['events', 'changes', 'findings', 'inputs'].map((t) => [t, readFileSync(join(ws, 'tables', `${t}.ndjson`), 'utf8')]));
+    const times = () => Object.fromEntries(['events', 'changes', 'inputs'].map((t) => [t, statSync(join(space, 'tables', `${t}.ndjson`)).mtimeMs]));
+    report(space, 'ws-tables-1', ['--from', FROM, '--to', TO]);
+    const first = { tables: tables(space), times: times() };
+    // Another framework over the same inputs and period: the events, changes and inputs tables stand.
+    report(space, 'ws-tables-2', ['--from', FROM, '--to', TO, '--framework', 'soc2']);
+    expect(times()).toEqual(first.times);
+    const second = tables(space);
+    expect(second.findings).not.toBe(first.tables.findings);
+    const fresh = (name: string, extra: string[]) => {
+      const ws = join(work, name);
+      report(ws, `${name}-out`, extra);
+      return tables(ws);
+    };
+    expect(second).toEqual(fresh('ws-tables-fresh-2', ['--from', FROM, '--to', TO, '--framework', 'soc2']));
+    // Another period: every table is written again.
+    report(space, 'ws-tables-3', ['--from', '2026-07-10', '--to', '2026-07-20', '--framework', 'soc2']);
+    const third = tables(space);
+    expect(third.events).not.toBe(second.events);
+    expect(third).toEqual(fresh('ws-tables-fresh-3', ['--from', '2026-07-10', '--to', '2026-07-20', '--framework', 'soc2']));
+  });
 });
 
 describe('a saved ingest with an unreadable file in a batch', () => {

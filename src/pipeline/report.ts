@@ -17,7 +17,7 @@ import { EvidenceStore } from '../store/index.js';
 import { HeapWatch } from '../store/memory.js';
 import { IngestRecorder, readIngestMeta, savedIngest, savedIngests, touchIngest, type IngestMeta } from '../store/ingest.js';
 import { eventPart, PendingRunKey, RunKey } from '../store/runkey.js';
-import { folderSignature, planRunKey, planStands, type PlanHeader } from '../store/plan.js';
+import { folderSignature, planFoldersStand, planFor, planRunKey, type PlanHeader } from '../store/plan.js';
 import { Reorder } from '../store/inputs.js';
 import { generatorInfo } from '../util/version.js';
 
@@ -96,6 +96,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const keyParts = [`inputs ${JSON.stringify(opts.inputs.map((i) => resolvePath(i)))}`, `max ${opts.maxFileBytes}`];
   // A plan is checked only by a run that would batch its files alike (see probeRunKey).
   const planHeader: PlanHeader = { plan: 1, keyParts, inline: pool.threads === 0 };
+  // The saved ingest this run's evidence came from (replayed or just recorded), when there is one.
+  let ingestKey: string | undefined;
   try {
     let replayed = false;
     const saved = ws !== undefined ? savedIngests(ws) : [];
@@ -111,7 +113,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         touchIngest(dir);
         store.replay(dir, meta, new HeapWatch());
       };
-      const acceptReplay = (meta: IngestMeta, files: number) => {
+      const acceptReplay = (meta: IngestMeta, files: number, runKey: string) => {
+        ingestKey = runKey;
         stats.reused += files;
         stats.replayed = true;
         progress.files = meta.counts.files.read;
@@ -120,17 +123,34 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         replayed = true;
       };
       let probed: { runKey: string | undefined; files: number } | undefined;
-      const plan = startPlanProbe(saved, planHeader, keyParts, pool, onBatch);
-      if (plan) {
-        // While the workers stat the files, the ingest the plan belongs to is replayed: if they are
-        // as they were, it is this run's; if not, it is dropped.
-        const meta = readIngestMeta(plan.dir);
-        if (meta) replayIngest(plan.dir, meta);
-        const runKey = await plan.runKey;
-        if (meta && runKey === basename(plan.dir)) acceptReplay(meta, plan.files);
-        else {
-          if (meta) store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+      // A saved plan made for these inputs: while the workers stat its files, the main thread
+      // replays its ingest and then checks its folders. If the folders are as they were and the
+      // files' key is the ingest's, the ingest is this run's; if not, the replay is dropped. Only
+      // the first such plan is replayed before its folders are checked.
+      let speculative = true;
+      for (const dir of saved) {
+        if (!planFor(dir, planHeader)) continue;
+        if (!speculative && !planFoldersStand(dir)) continue;
+        let plan: ReturnType<typeof planRunKey>;
+        try {
+          plan = planRunKey(dir, keyParts, (folder, names) => pool.statKeyIn(folder, names), onBatch);
+        } catch {
+          // A plan that cannot be read to the end stands for nothing.
+          continue;
+        }
+        const meta = readIngestMeta(dir);
+        if (meta) replayIngest(dir, meta);
+        const stands = !speculative || planFoldersStand(dir);
+        speculative = false;
+        const runKey = stands ? await plan.runKey : undefined;
+        if (stands && meta && runKey === basename(dir)) {
+          acceptReplay(meta, plan.files, runKey);
+          break;
+        }
+        if (meta) store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+        if (stands) {
           probed = { runKey, files: plan.files };
+          break;
         }
       }
       if (!replayed) {
@@ -139,7 +159,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         const meta = dir === undefined ? undefined : readIngestMeta(dir);
         if (dir !== undefined && meta !== undefined) {
           replayIngest(dir, meta);
-          acceptReplay(meta, files);
+          acceptReplay(meta, files, runKey!);
         }
       }
       progress.stage = 'read';
@@ -187,7 +207,10 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         recorder?.discard();
         throw failure;
       }
-      recorder?.finish(key.digest(), store.ingestMeta(), store.inputList);
+      if (recorder) {
+        ingestKey = key.digest();
+        recorder.finish(ingestKey, store.ingestMeta(), store.inputList);
+      }
     }
   } finally {
     await pool.close();
@@ -208,7 +231,11 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     frameworks: opts.frameworks.map((f) => f.id),
     controls,
   });
-  if (opts.workspace) writeQueryTables(opts.workspace, report, activity);
+  if (opts.workspace) {
+    // The tables but findings follow from the ingest, the period and the window alone.
+    const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });
+    writeQueryTables(opts.workspace, report, activity, evidenceKey);
+  }
   return report;
 }
 
@@ -268,30 +295,6 @@ async function pump(
   }
   flush();
   if (inFlight > 0) await new Promise<void>((resolve) => (allDone = resolve));
-}
-
-/**
- * The run key from a saved ingest's plan (store/plan.ts), when one of them was read from these
- * inputs and none of its folders changed since: the files it lists are then exactly those a walk
- * would list, in the same order, and only their stat keys are computed (on the workers: the key
- * settles later). Undefined when no plan stands (then the inputs are walked).
- */
-function startPlanProbe(
-  saved: string[],
-  header: PlanHeader,
-  keyParts: string[],
-  pool: ParsePool,
-  onBatch: (files: number) => void,
-): { dir: string; files: number; runKey: Promise<string | undefined> } | undefined {
-  for (const dir of saved) {
-    if (!planStands(dir, header)) continue;
-    try {
-      return { dir, ...planRunKey(dir, keyParts, (folder, names) => pool.statKeyIn(folder, names), onBatch) };
-    } catch {
-      // A plan that cannot be read to the end stands for nothing.
-    }
-  }
-  return undefined;
 }
 
 /**

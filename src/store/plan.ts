@@ -117,17 +117,26 @@ export class PlanRecorder {
 /** A line of parts.ndjson: a run of files of one batch (folder prefix and names), or another source event. */
 type PlanPart = ['F', number, string, string[]] | ['E', SourceEvent];
 
+/** Whether a saved plan was made for a run with this header (the same inputs, batched alike). */
+export function planFor(dir: string, header: PlanHeader): boolean {
+  try {
+    for (const line of fileLines(join(dir, FOLDERS_FILE), 1)) return line === JSON.stringify(header);
+  } catch {
+    // No plan.
+  }
+  return false;
+}
+
 /**
- * Whether a saved plan was made for this header and none of its folders changed since: then its
- * parts are the inputs as a walk would list them now.
+ * Whether none of a saved plan's folders changed since it was made: then its parts are the inputs
+ * as a walk would list them now.
  */
-export function planStands(dir: string, header: PlanHeader): boolean {
-  let first = true;
+export function planFoldersStand(dir: string): boolean {
+  let header = true;
   try {
     for (const line of fileLines(join(dir, FOLDERS_FILE))) {
-      if (first) {
-        if (line !== JSON.stringify(header)) return false;
-        first = false;
+      if (header) {
+        header = false;
         continue;
       }
       const [path, sig] = JSON.parse(line) as [string, string];
@@ -136,7 +145,7 @@ export function planStands(dir: string, header: PlanHeader): boolean {
   } catch {
     return false;
   }
-  return !first;
+  return !header;
 }
 
 /**

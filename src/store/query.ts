@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActivityEvent } from '../controls/model.js';
 import type { Report } from '../model/types.js';
@@ -62,17 +62,44 @@ function* findingRows(report: Report): Generator<unknown> {
   }
 }
 
-export function writeQueryTables(workspace: string, report: Report, activity: ActivityEvent[]): void {
+/** What the events, changes and inputs tables were written from (see writeQueryTables). */
+const EVIDENCE_KEY_FILE = 'evidence.key';
+/** Changes whenever what the tables hold changes, so that tables written before are written again. */
+const TABLES_VERSION = 'tables 1';
+
+/**
+ * Writes the tables for `configtrail query`. `evidenceKey` names what the events, changes and inputs
+ * tables follow from (the saved ingest, the period, the window, the generator): when the tables in
+ * the workspace were written from the same, they stand and only findings (which follow from the
+ * frameworks, waivers and principals too) are written again.
+ */
+export function writeQueryTables(workspace: string, report: Report, activity: ActivityEvent[], evidenceKey?: string): void {
   const dir = join(workspace, 'tables');
   mkdirSync(dir, { recursive: true });
-  writeTable(join(dir, 'events.ndjson'), json(eventRows(activity)));
-  writeTable(join(dir, 'changes.ndjson'), json(changeRows(report)));
+  const keyFile = join(dir, EVIDENCE_KEY_FILE);
+  const key = evidenceKey === undefined ? undefined : `${TABLES_VERSION}\n${evidenceKey}`;
+  const stands = key !== undefined && readText(keyFile) === key && TABLES.every((t) => existsSync(join(dir, `${t}.ndjson`)));
+  if (!stands) {
+    // Gone before the tables change, written once they are whole.
+    rmSync(keyFile, { force: true });
+    writeTable(join(dir, 'events.ndjson'), json(eventRows(activity)));
+    writeTable(join(dir, 'changes.ndjson'), json(changeRows(report)));
+    // The input list can be millions of files: copied when it is a saved ingest's file, else its lines as they stand.
+    const inputsTable = join(dir, 'inputs.ndjson');
+    if (report.inputs instanceof InputList && report.inputs.file !== undefined) copyFileSync(report.inputs.file, inputsTable);
+    else writeTable(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : json(report.inputs));
+  }
   writeTable(join(dir, 'findings.ndjson'), json(findingRows(report)));
-  // The input list can be millions of files: copied when it is a saved ingest's file, else its lines as they stand.
-  const inputsTable = join(dir, 'inputs.ndjson');
-  if (report.inputs instanceof InputList && report.inputs.file !== undefined) copyFileSync(report.inputs.file, inputsTable);
-  else writeTable(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : json(report.inputs));
   writeFileSync(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
+  if (!stands && key !== undefined) writeFileSync(keyFile, key);
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export type QueryFormat = 'table' | 'csv' | 'json';
