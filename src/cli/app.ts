@@ -404,10 +404,20 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.exit(code);
   });
 }
+/**
+ * Ends the process as soon as stdout and stderr have taken what was written: left to itself, Node
+ * idles ~10 ms after the last of the work before it exits (measured on the 0.5M-event benchmark).
+ * The exit handlers run as on any exit.
+ */
+function leave(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main(hideBin(process.argv)).then(
   (code) => {
     settled = true;
-    process.exitCode = code;
+    leave(code);
   },
   (err: unknown) => {
     settled = true;
