@@ -113,18 +113,30 @@ describe('streamed report.json', () => {
   });
 });
 
-describe('flat records laid out without a parse', () => {
-  it('gives the text JSON.stringify(…, null, 2) gives, escapes and all', async () => {
-    const { prettyFlat } = await import('../src/util/pretty-json.js');
-    const recs = [
+describe('JSON laid out where it stands in a document', () => {
+  it('gives the text JSON.stringify(…, null, 2) gives at that indent, escapes, nesting and omitted values included', async () => {
+    const { elementsAt, stringifyAt } = await import('../src/util/pretty-json.js');
+    const values: unknown[] = [
       input(1),
       { path: 'a,b:c "quoted" \\ back\\slash {brace} [x]', sha256: '', size: -1.5e-7, kind: 'unknown', records: 0, rejected: 0, container: 'x.zip' },
-      { path: 'ünïcode \u2028 \n tab\t', n: null, t: true },
+      { path: 'ünïcode \u2028 \n tab\t', n: null, t: true, nested: { a: [1, { b: [] }], c: {} }, u: undefined },
       {},
+      [],
+      [1, [2, [3]]],
+      'text',
+      7,
+      null,
+      new Date(0),
     ];
-    for (const r of recs) expect(prettyFlat(JSON.stringify(r), '    ')).toBe(JSON.stringify(r, null, 2).replace(/\n/g, '\n    '));
-    expect(prettyFlat(JSON.stringify({ a: { b: 1 } }), '')).toBeUndefined();
-    expect(prettyFlat(JSON.stringify({ a: [1] }), '')).toBeUndefined();
+    for (const indent of ['', '  ', '    ', '          ']) {
+      for (const v of values) expect(stringifyAt(v, indent)).toBe(JSON.stringify(v, null, 2).replace(/\n/g, `\n${indent}`));
+      expect(stringifyAt(undefined, indent)).toBe('null');
+      if (indent === '') continue;
+      const list = [...values, undefined, () => 1];
+      const whole = JSON.stringify(list, null, 2).replace(/\n/g, `\n${indent.slice(2)}`);
+      // The list's own brackets and the indent of its first element are the caller's.
+      expect(elementsAt(list, indent)).toBe(whole.slice(2 + indent.length, whole.length - 2 - (indent.length - 2)));
+    }
   });
 
   it('saves an input list laid out as report.json writes it, which a replayed report copies', () => {
@@ -132,8 +144,12 @@ describe('flat records laid out without a parse', () => {
     const lines = recs.map((r) => JSON.stringify(r));
     const dir = tempDir('laid-out');
     const file = join(dir, 'inputs.report.json');
-    writeLaidOut(lines, file);
+    writeLaidOut(recs, file);
     expect(`{\n  "inputs": [\n${readFileSync(file, 'utf8')}\n  ]\n}`).toBe(JSON.stringify({ inputs: recs }, null, 2));
+    // Many runs of records, each one stringify.
+    const many = Array.from({ length: 1300 }, (_, i) => (i % 7 === 0 ? { path: `p${i}`, nested: { i } } : input(i)));
+    writeLaidOut(many, join(dir, 'many.json'));
+    expect(`{\n  "inputs": [\n${readFileSync(join(dir, 'many.json'), 'utf8')}\n  ]\n}`).toBe(JSON.stringify({ inputs: many }, null, 2));
     // The report writer copies the file for a list that has one, and lays out anew without.
     const nd = join(dir, 'inputs.ndjson');
     writeFileSync(nd, `${lines.join('\n')}\n`);

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Report } from '../model/types.js';
-import { prettyElement } from '../util/pretty-json.js';
+import { elementsAt, stringifyAt } from '../util/pretty-json.js';
 
 /** report.json: the Report as built (already in a stable order, nothing time-dependent added). */
 export function reportJson(report: Report): string {
@@ -72,23 +72,13 @@ function emit(value: unknown, indent: string, depth: number, out: Out): void {
   if (isList(v)) {
     if (v.length === 0) return out('[]');
     // A replayed input list may come already laid out at this indent (see InputList.laidOut).
-    const laidOut = hasLines(v) && out.file ? v.laidOut?.(inner) : undefined;
+    const laidOut = hasLaidOut(v) && out.file ? v.laidOut(inner) : undefined;
     if (laidOut !== undefined) {
       out('[\n');
       out.file!(laidOut);
       return out(`\n${indent}]`);
     }
     out('[\n');
-    // The input list hands on its records' JSON lines: laid out as they stand, without a parse.
-    if (hasLines(v)) {
-      let j = 0;
-      for (const line of v.lines()) {
-        out(inner);
-        out(prettyElement(line, inner));
-        out(++j < v.length ? ',\n' : '\n');
-      }
-      return out(`${indent}]`);
-    }
     // Elements written whole go in runs, each run one JSON.stringify; one to walk goes on its own.
     let run: unknown[] = [];
     let j = 0;
@@ -144,55 +134,13 @@ function writtenWhole(v: unknown, depth: number): boolean {
 /** Elements a run holds at most: one run is one string. */
 const RUN_ELEMENTS = 256;
 
-/**
- * JSON.stringify(value, null, 2) as it reads at this indent. JSON.stringify indents by nesting, so
- * the value is stringified inside as many one-element arrays as the indent has levels and the
- * wrapping is cut off: the same text as indenting each line, without a pass over it.
- */
-function stringifyAt(value: unknown, indent: string): string {
-  if (indent === '') return JSON.stringify(omitted(value) ? null : value, null, 2);
-  const levels = indent.length / 2;
-  let wrapped: unknown = value;
-  for (let i = 0; i < levels; i++) wrapped = [wrapped];
-  const s = JSON.stringify(wrapped, null, 2);
-  const [head, tail] = wrapping(levels);
-  return s.slice(head.length + indent.length, s.length - tail.length);
-}
-
-/** Elements of a list at this indent (that of the elements), as JSON.stringify writes them there: `el,\n<indent>el…`. */
-function elementsAt(elements: unknown[], indent: string): string {
-  const levels = indent.length / 2 - 1;
-  let wrapped: unknown = elements;
-  for (let i = 0; i < levels; i++) wrapped = [wrapped];
-  const s = JSON.stringify(wrapped, null, 2);
-  const [head, tail] = wrapping(levels + 1);
-  return s.slice(head.length + indent.length, s.length - tail.length);
-}
-
-const wrappings: [string, string][] = [];
-
-/** What `levels` nested arrays put before and after their innermost element's first line. */
-function wrapping(levels: number): [string, string] {
-  let w = wrappings[levels];
-  if (w === undefined) {
-    let head = '';
-    let tail = '';
-    for (let i = 0; i < levels; i++) {
-      head += `${' '.repeat(2 * i)}[\n`;
-      tail = `\n${' '.repeat(2 * i)}]${tail}`;
-    }
-    wrappings[levels] = w = [head, tail];
-  }
-  return w;
-}
-
 function holdsLongList(v: object): boolean {
   for (const x of Object.values(v)) if (isList(x) && (x.length > LONG_LIST || !Array.isArray(x))) return true;
   return false;
 }
 
-function hasLines(v: unknown): v is { length: number; lines: () => Iterable<string>; laidOut?: (indent: string) => string | undefined } {
-  return typeof v === 'object' && v !== null && typeof (v as { lines?: unknown }).lines === 'function';
+function hasLaidOut(v: unknown): v is { laidOut: (indent: string) => string | undefined } {
+  return typeof v === 'object' && v !== null && typeof (v as { laidOut?: unknown }).laidOut === 'function';
 }
 
 function isList(v: unknown): v is { length: number } & Iterable<unknown> {

@@ -142,7 +142,7 @@ export class IngestRecorder {
       // Laid out already when the list is long (it was, as it grew); else now.
       const laidOut = inputs.laidOut(LAID_OUT_INDENT);
       if (laidOut !== undefined) copyFileSync(laidOut, join(this.tmp, LAID_OUT_FILE));
-      else writeLaidOut(inputs.lines(), join(this.tmp, LAID_OUT_FILE));
+      else writeLaidOut(inputs, join(this.tmp, LAID_OUT_FILE));
       const full: IngestMeta = { version: INGEST_VERSION, ...meta, dropped: this.dropped };
       writeFileSync(join(this.tmp, 'meta.json'), JSON.stringify(full));
       const dest = join(runsDir(this.workspace), key);

@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InputRecord } from '../model/types.js';
 import { makeTempDir, removeNow } from '../util/tempdir.js';
-import { prettyElement } from '../util/pretty-json.js';
+import { elementsAt } from '../util/pretty-json.js';
 import { fileLines, LineWriter } from './ndjson.js';
 
 /** Where report.json lays out its input records: items of a list one level down. */
@@ -10,28 +10,29 @@ export const LAID_OUT_INDENT = '    ';
 
 /**
  * Writes records as report.json lays them out (each as JSON.stringify(…, null, 2) at
- * LAID_OUT_INDENT, separated by commas), a block at a time: what a large input list keeps beside
- * its NDJSON, and a saved ingest beside its own, so that report.json copies the list instead of
- * laying out every record when the report is written.
+ * LAID_OUT_INDENT, separated by commas), a run of records at a time: what a large input list keeps
+ * beside its NDJSON, and a saved ingest beside its own, so that report.json copies the list instead
+ * of laying out every record when the report is written.
  */
 export class LaidOutWriter {
   private readonly fd: number;
-  private buf = '';
+  private run: unknown[] = [];
   private sep = '';
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
   }
 
-  add(line: string): void {
-    this.buf += `${this.sep}${LAID_OUT_INDENT}${prettyElement(line, LAID_OUT_INDENT)}`;
-    this.sep = ',\n';
-    if (this.buf.length >= 1 << 20) this.flush();
+  add(record: unknown): void {
+    this.run.push(record);
+    if (this.run.length >= LAID_OUT_RUN) this.flush();
   }
 
   flush(): void {
-    if (this.buf) writeSync(this.fd, this.buf);
-    this.buf = '';
+    if (this.run.length === 0) return;
+    writeSync(this.fd, `${this.sep}${LAID_OUT_INDENT}${elementsAt(this.run, LAID_OUT_INDENT)}`);
+    this.sep = ',\n';
+    this.run = [];
   }
 
   close(): void {
@@ -40,11 +41,14 @@ export class LaidOutWriter {
   }
 }
 
-/** Lays out all of `lines` into a file (see LaidOutWriter). */
-export function writeLaidOut(lines: Iterable<string>, path: string): void {
+/** Records laid out by one JSON.stringify. */
+const LAID_OUT_RUN = 512;
+
+/** Lays out all of `records` into a file (see LaidOutWriter). */
+export function writeLaidOut(records: Iterable<unknown>, path: string): void {
   const out = new LaidOutWriter(path);
   try {
-    for (const line of lines) out.add(line);
+    for (const r of records) out.add(r);
   } finally {
     out.close();
   }
@@ -106,11 +110,10 @@ export class InputList implements Iterable<InputRecord> {
       this.spill = new LineWriter(this.spillPath, 4096);
       // A list this long is laid out for report.json while the run reads, not after.
       this.laidOutSpill = new LaidOutWriter(join(this.dir, 'inputs.report.json'));
-      for (const r of this.head) this.laidOutSpill.add(JSON.stringify(r));
+      for (const r of this.head) this.laidOutSpill.add(r);
     }
-    const line = JSON.stringify(rec);
-    this.spill.addLine(line);
-    this.laidOutSpill!.add(line);
+    this.spill.addLine(JSON.stringify(rec));
+    this.laidOutSpill!.add(rec);
   }
 
   /** The first `n` records (what a printed report shows). */

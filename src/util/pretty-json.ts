@@ -1,35 +1,43 @@
 /**
- * A flat object's compact JSON (as JSON.stringify writes it: no spaces, canonical escapes) laid
- * out as JSON.stringify(…, null, 2) would at this indent; undefined when it nests anything.
+ * JSON.stringify(…, null, 2) text as it reads at some indent inside a larger document, without a
+ * pass over the text: JSON.stringify indents by nesting, so a value is stringified inside as many
+ * one-element arrays as the indent has levels (two spaces each) and the wrapping is cut off.
  */
-export function prettyFlat(line: string, indent: string): string | undefined {
-  if (line.length < 2 || line.charCodeAt(0) !== 123 || line.charCodeAt(line.length - 1) !== 125) return undefined;
-  if (line === '{}') return '{}';
-  const inner = `${indent}  `;
-  let out = `{\n${inner}`;
-  let start = 1;
-  let inString = false;
-  for (let i = 1; i < line.length - 1; i++) {
-    const c = line.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-      continue;
-    }
-    if (c === 34) inString = true;
-    else if (c === 58) {
-      out += `${line.slice(start, i)}: `;
-      start = i + 1;
-    } else if (c === 44) {
-      out += `${line.slice(start, i)},\n${inner}`;
-      start = i + 1;
-    } else if (c === 123 || c === 91) return undefined;
-  }
-  return `${out}${line.slice(start, line.length - 1)}\n${indent}}`;
+
+/** JSON.stringify(value, null, 2) as it reads at this indent (omitted values read as null, as in an array). */
+export function stringifyAt(value: unknown, indent: string): string {
+  const levels = indent.length / 2;
+  if (levels === 0) return value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 'null' : JSON.stringify(value, null, 2);
+  let wrapped: unknown = value;
+  for (let i = 0; i < levels; i++) wrapped = [wrapped];
+  const s = JSON.stringify(wrapped, null, 2);
+  const [head, tail] = wrapping(levels);
+  return s.slice(head.length + indent.length, s.length - tail.length);
 }
 
+/** Elements of a list at this indent (that of the elements), as JSON.stringify writes them there: `el,\n<indent>el…`. */
+export function elementsAt(elements: unknown[], indent: string): string {
+  const levels = indent.length / 2 - 1;
+  let wrapped: unknown = elements;
+  for (let i = 0; i < levels; i++) wrapped = [wrapped];
+  const s = JSON.stringify(wrapped, null, 2);
+  const [head, tail] = wrapping(levels + 1);
+  return s.slice(head.length + indent.length, s.length - tail.length);
+}
 
-/** One record's compact JSON line as JSON.stringify(record, null, 2) lays it out at this indent. */
-export function prettyElement(line: string, indent: string): string {
-  return prettyFlat(line, indent) ?? JSON.stringify(JSON.parse(line), null, 2).replace(/\n/g, `\n${indent}`);
+const wrappings: [string, string][] = [];
+
+/** What `levels` nested arrays put before and after their innermost element's first line. */
+function wrapping(levels: number): [string, string] {
+  let w = wrappings[levels];
+  if (w === undefined) {
+    let head = '';
+    let tail = '';
+    for (let i = 0; i < levels; i++) {
+      head += `${' '.repeat(2 * i)}[\n`;
+      tail = `\n${' '.repeat(2 * i)}]${tail}`;
+    }
+    wrappings[levels] = w = [head, tail];
+  }
+  return w;
 }
