@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -253,27 +254,41 @@ napi_value ScanTrail(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// The two arguments every file function takes.
+bool twoArgs(napi_env env, napi_callback_info info, napi_value (&argv)[2]) {
+  size_t argc = 2;
+  return napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc >= 2;
+}
+
+// A string argument as a C string of fewer than N bytes, refused with a NUL inside: that would name
+// another path (the part before it), and Node refuses such a path too.
+template <size_t N>
+bool cString(napi_env env, napi_value v, char (&buf)[N], size_t& len) {
+  return napi_get_value_string_utf8(env, v, buf, N, &len) == napi_ok && len + 1 < N && std::strlen(buf) == len;
+}
+
+// Closes a file descriptor on the way out.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) close(fd);
+  }
+};
+
 // readFile(path: string, maxBytes: number) → Buffer, or undefined for anything but a regular file
 // of at most maxBytes read whole (then TypeScript's readDeferred tries, and says why it fails).
 // One call instead of Node's open, fstat, read and close: an export is hundreds of thousands of
 // small files. O_NOFOLLOW: a link swapped in after the walk is refused, as in readDeferred.
 napi_value ReadFile(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 2) return undefinedValue(env);
   char path[4096];
   size_t pathLen;
-  if (napi_get_value_string_utf8(env, argv[0], path, sizeof path, &pathLen) != napi_ok || pathLen + 1 >= sizeof path) return undefinedValue(env);
-  // A NUL inside the name would open another path: Node refuses such a path, and so does this.
-  if (std::strlen(path) != pathLen) return undefinedValue(env);
+  if (!twoArgs(env, info, argv) || !cString(env, argv[0], path, pathLen)) return undefinedValue(env);
   double maxBytes;
   if (napi_get_value_double(env, argv[1], &maxBytes) != napi_ok) return undefinedValue(env);
-  const int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  const Fd file{open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
+  const int fd = file.fd;
   if (fd < 0) return undefinedValue(env);
-  struct Close {
-    int fd;
-    ~Close() { close(fd); }
-  } closer{fd};
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<double>(st.st_size) > maxBytes) return undefinedValue(env);
   void* data;
@@ -296,6 +311,82 @@ napi_value ReadFile(napi_env env, napi_callback_info info) {
   return copy;
 }
 
+// A number as JavaScript's String(n) writes it, for the integers and times a stat key holds: false
+// when this cannot say exactly (then TypeScript does).
+bool jsNumber(double v, std::string& out) {
+  if (v == 0) {
+    out += '0';
+    return true;
+  }
+  // Outside these bounds String(n) switches to exponents; no size, inode or time of a file is there.
+  if (!(v > -1e21 && v < 1e21) || (v > -1e-6 && v < 1e-6)) return false;
+  char buf[64];
+  // The shortest digits that read back as v, in fixed notation: what String(n) writes.
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  if (r.ec != std::errc()) return false;
+  out.append(buf, r.ptr);
+  return true;
+}
+
+bool jsInteger(uint64_t v, std::string& out) {
+  // Past 2^53 a JavaScript number is no longer this integer.
+  if (v > (uint64_t{1} << 53)) return false;
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+  return true;
+}
+
+// statLines(folder: string, names: string[]) → string, or undefined: the lines store/workspace.ts
+// statKey() builds for these files (folder + name, each read where it is listed), joined by '\n',
+// exactly as it builds them from Node's lstat: `path\0path\0size\0dev\0ino\0mtimeMs\0ctimeMs`.
+// Undefined when a file is not a regular file or cannot be stat'ed, or a value cannot be written
+// exactly as JavaScript would: then TypeScript computes the key. fstatat() from the folder looks up
+// one name instead of the whole path.
+napi_value StatLines(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  char folder[4096];
+  size_t folderLen;
+  if (!twoArgs(env, info, argv) || !cString(env, argv[0], folder, folderLen)) return undefinedValue(env);
+  if (folderLen == 0 || folder[folderLen - 1] != '/') return undefinedValue(env);
+  uint32_t count;
+  if (napi_get_array_length(env, argv[1], &count) != napi_ok || count == 0) return undefinedValue(env);
+  const Fd dir{open(folder, O_PATH | O_DIRECTORY | O_CLOEXEC)};
+  if (dir.fd < 0) return undefinedValue(env);
+  std::string out;
+  out.reserve(count * (2 * folderLen + 160));
+  char name[1024];
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value v;
+    size_t nameLen;
+    if (napi_get_element(env, argv[1], i, &v) != napi_ok || !cString(env, v, name, nameLen)) return undefinedValue(env);
+    if (nameLen == 0 || std::memchr(name, '/', nameLen) != nullptr) return undefinedValue(env);
+    struct stat st;
+    if (fstatat(dir.fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return undefinedValue(env);
+    if (i > 0) out += '\n';
+    for (int twice = 0; twice < 2; twice++) {
+      out.append(folder, folderLen);
+      out.append(name, nameLen);
+      out += '\0';
+    }
+    // Node's mtimeMs and ctimeMs: seconds * 1e3 + nanoseconds / 1e6, in doubles.
+    const double mtimeMs = static_cast<double>(st.st_mtim.tv_sec) * 1e3 + static_cast<double>(st.st_mtim.tv_nsec) / 1e6;
+    const double ctimeMs = static_cast<double>(st.st_ctim.tv_sec) * 1e3 + static_cast<double>(st.st_ctim.tv_nsec) / 1e6;
+    if (st.st_size < 0 || !jsInteger(static_cast<uint64_t>(st.st_size), out)) return undefinedValue(env);
+    out += '\0';
+    if (!jsInteger(static_cast<uint64_t>(st.st_dev), out)) return undefinedValue(env);
+    out += '\0';
+    if (!jsInteger(static_cast<uint64_t>(st.st_ino), out)) return undefinedValue(env);
+    out += '\0';
+    if (!jsNumber(mtimeMs, out)) return undefinedValue(env);
+    out += '\0';
+    if (!jsNumber(ctimeMs, out)) return undefinedValue(env);
+  }
+  napi_value result;
+  if (napi_create_string_utf8(env, out.data(), out.size(), &result) != napi_ok) return undefinedValue(env);
+  return result;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -304,5 +395,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "scanTrail", fn);
   napi_create_function(env, "readFile", NAPI_AUTO_LENGTH, ReadFile, nullptr, &fn);
   napi_set_named_property(env, exports, "readFile", fn);
+  napi_create_function(env, "statLines", NAPI_AUTO_LENGTH, StatLines, nullptr, &fn);
+  napi_set_named_property(env, exports, "statLines", fn);
   return exports;
 }

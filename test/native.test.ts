@@ -1,13 +1,13 @@
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedFile } from '../src/model/types.js';
 import { parseFile, readDeferred } from '../src/parse/index.js';
-import { nativeReader, readFileNative, scanTrail, useNativeReader } from '../src/parse/native.js';
+import { nativeReader, readFileNative, scanTrail, statLinesNative, useNativeReader } from '../src/parse/native.js';
 import { keepRule, type KeepRule } from '../src/store/keep.js';
-import { ANY_PERIOD } from '../src/store/workspace.js';
-import { SHARED_DATA, tempDir } from './helpers/cli.js';
+import { ANY_PERIOD, statKey } from '../src/store/workspace.js';
+import { ROOT, SHARED_DATA, tempDir } from './helpers/cli.js';
 import { cloudTrailEvent } from './helpers/records.js';
 
 const MB = 1 << 20;
@@ -271,5 +271,47 @@ describe('native CloudTrail reader', () => {
     }
     expect(read('link')).toBe('symbolic link not followed');
     expect(read('a.json.gz', 10)).toMatch(/exceeds the 10-byte limit/);
+  });
+
+  it.skipIf(skipWithout)('writes the stat-key lines Node\'s lstat gives, so a workspace keys files alike with or without it', () => {
+    const dir = `${tempDir('native-stat')}/`;
+    const names = ['a.json.gz', 'b', 'ü name', 'c d'];
+    for (const n of names) writeFileSync(join(dir, n), n.repeat(3));
+    // Times of every kind: whole seconds, fractions Node writes in full, before 1970, now.
+    utimesSync(join(dir, 'b'), 1, 1_700_000_000);
+    utimesSync(join(dir, 'ü name'), 1, 1_700_000_000.123456);
+    utimesSync(join(dir, 'c d'), 1, -1234.5);
+    const js = (folder: string, list: string[]) =>
+      list
+        .map((n) => {
+          const st = lstatSync(folder + n);
+          return `${folder + n}\0${folder + n}\0${st.size}\0${st.dev}\0${st.ino}\0${st.mtimeMs}\0${st.ctimeMs}`;
+        })
+        .join('\n');
+    expect(statLinesNative(dir, names)).toBe(js(dir, names));
+    // The real exports' folders, as a walk lists them.
+    for (const root of [join(ROOT, 'samples/demo/export'), SHARED_DATA]) {
+      const folders = new Map<string, string[]>();
+      for (const rel of readdirSync(root, { recursive: true }).map(String)) {
+        const full = join(root, rel);
+        if (!lstatSync(full).isFile()) continue;
+        const folder = full.slice(0, full.lastIndexOf('/') + 1);
+        folders.set(folder, [...(folders.get(folder) ?? []), full.slice(folder.length)]);
+      }
+      expect(folders.size).toBeGreaterThan(0);
+      for (const [folder, list] of folders) expect(statLinesNative(folder, list), folder).toBe(js(folder, list));
+    }
+    // Anything but regular files, or a name that is not one, is left to TypeScript.
+    symlinkSync(join(dir, 'b'), join(dir, 'link'));
+    mkdirSync(join(dir, 'sub'));
+    for (const bad of [['link'], ['sub'], ['missing'], ['b', 'missing'], ['sub/x'], ['b\0c'], []]) expect(statLinesNative(dir, bad), bad.join()).toBeUndefined();
+    expect(statLinesNative(dir.slice(0, -1), ['b'])).toBeUndefined();
+    // The batch key comes out the same either way.
+    const files = names.map((n) => ({ path: dir + n, key: n, bytes: Buffer.alloc(0), fsPath: dir + n }));
+    const withIt = statKey(files, 1000);
+    useNativeReader(false);
+    expect(statKey(files, 1000)).toBe(withIt);
+    useNativeReader(true);
+    expect(withIt).toBeDefined();
   });
 });

@@ -16,6 +16,7 @@ export const NATIVE_ADDON = join('build', 'native', 'trail.node');
 interface Addon {
   scanTrail: (gz: Uint8Array, maxBytes: number, rule: Float64Array) => (number | string)[] | string | undefined;
   readFile: (path: string, maxBytes: number) => Buffer | undefined;
+  statLines?: (folder: string, names: string[]) => string | undefined;
 }
 
 let addon: Addon | null | undefined;
@@ -79,4 +80,14 @@ export function scanTrail(gz: Uint8Array, maxBytes: number, rule: KeepRule): Tra
  */
 export function readFileNative(path: string, maxBytes: number): Buffer | undefined {
   return nativeReader() ? addon!.readFile(path, maxBytes) : undefined;
+}
+
+/**
+ * The stat-key lines of files of one folder (`folder` ends with '/'; see store/workspace.ts
+ * statKey), from the addon: one fstatat() per name from the folder and the lines written there,
+ * where Node builds a Stats object per file. Undefined when the addon cannot say exactly what
+ * TypeScript would (a file not regular, a value JavaScript writes otherwise) or is not there.
+ */
+export function statLinesNative(folder: string, names: string[]): string | undefined {
+  return nativeReader() && addon!.statLines ? addon!.statLines(folder, names) : undefined;
 }

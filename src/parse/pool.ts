@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import { defaultThreads, startWorker, takePrestarted, workerScript } from './prestart.js';
-import { statKey } from '../store/workspace.js';
+import { oneFolder, statKey } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
 import { unreadable, type ParseOptions } from './index.js';
 
@@ -25,17 +25,35 @@ export interface BatchRequest {
   opts: ParseOptions;
   workspace?: string;
   /**
-   * Only the stat key of these files is wanted (checking a workspace's saved ingest; nothing is
-   * read): files of one folder, each read where it is listed.
+   * Only the stat keys of these batches are wanted (checking a workspace's saved ingest; nothing is
+   * read): each the files of one folder, each read where it is listed.
    */
-  statIn?: { folder: string; names: string[] };
+  statIn?: StatRequest[];
+}
+
+/** A batch whose stat key is wanted: files of one folder (ending with its separator), by name. */
+export interface StatRequest {
+  folder: string;
+  names: string[];
 }
 
 export interface BatchResponse {
   id: number;
   parsed: PoolResult[];
   batchKey?: string;
+  /** The stat keys of a statIn request, in its order. */
+  batchKeys?: (string | undefined)[];
 }
+
+/** Stat-key requests that go to a worker as one message (see ParsePool.statKeyIn). */
+interface StatGroup {
+  requests: StatRequest[];
+  done: ((key: string | undefined) => void)[];
+  files: number;
+}
+
+/** Files a stat-key message holds at most: a plan's hundreds of batches go in a few dozen messages. */
+const STAT_GROUP_FILES = 1024;
 
 interface Batch {
   files: SourceFile[];
@@ -86,7 +104,8 @@ export class BatchCutter {
 export class ParsePool {
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<number, Batch>();
-  private readonly statWaiting = new Map<number, (key: string | undefined) => void>();
+  private readonly statWaiting = new Map<number, StatGroup>();
+  private statGroup: StatGroup | undefined;
   private readonly load: number[] = [];
   private nextId = 0;
   private failure: Error | undefined;
@@ -120,8 +139,9 @@ export class ParsePool {
         const stat = this.statWaiting.get(m.id);
         if (stat) {
           this.statWaiting.delete(m.id);
-          this.load[i]! -= 1;
-          return stat(m.batchKey);
+          this.load[i]! -= stat.files;
+          stat.done.forEach((done, j) => done(m.batchKeys?.[j]));
+          return;
         }
         const batch = this.waiting.get(m.id);
         this.waiting.delete(m.id);
@@ -135,7 +155,7 @@ export class ParsePool {
         for (const b of this.waiting.values()) fail(b, err);
         this.waiting.clear();
         // A stat key that cannot come only means the saved ingest is not used.
-        for (const done of this.statWaiting.values()) done(undefined);
+        for (const group of this.statWaiting.values()) for (const done of group.done) done(undefined);
         this.statWaiting.clear();
       });
       this.workers.push(w);
@@ -161,27 +181,47 @@ export class ParsePool {
   statKey(files: SourceFile[]): Promise<string | undefined> {
     // Local files of one folder, read where they are listed, go to a worker as that folder and
     // their names; anything else (an archive's entry has no stat key) is settled here.
-    const folder = files.length > 0 ? files[0]!.path.slice(0, files[0]!.path.lastIndexOf('/') + 1) : '';
-    const local = folder !== '' && files.every((f) => f.fsPath === f.path && f.path.lastIndexOf('/') + 1 === folder.length && f.path.startsWith(folder));
-    if (!local) return Promise.resolve(statKey(files, this.opts.maxFileBytes));
+    const folder = files.length > 0 ? oneFolder(files) : undefined;
+    if (folder === undefined) return Promise.resolve(statKey(files, this.opts.maxFileBytes));
     return this.statKeyIn(
       folder,
       files.map((f) => f.path.slice(folder.length)),
     );
   }
 
-  /** The stat key of files of one folder (`folder` ends with its separator), each read where it is listed. */
+  /**
+   * The stat key of files of one folder (`folder` ends with its separator), each read where it is
+   * listed. Requests made together go to a worker together, a message per STAT_GROUP_FILES files:
+   * one message per batch cost the main thread more than the workers' stat calls.
+   */
   statKeyIn(folder: string, names: string[]): Promise<string | undefined> {
     if (this.threads === 0 || this.failure) return Promise.resolve(statKey(filesIn(folder, names), this.opts.maxFileBytes));
+    return new Promise((resolve) => {
+      if (!this.statGroup) {
+        this.statGroup = { requests: [], done: [], files: 0 };
+        // What is asked in the same turn goes in as few messages as the group size allows.
+        queueMicrotask(() => this.sendStats());
+      }
+      const group = this.statGroup;
+      group.requests.push({ folder, names });
+      group.done.push(resolve);
+      group.files += names.length;
+      if (group.files >= STAT_GROUP_FILES) this.sendStats();
+    });
+  }
+
+  private sendStats(): void {
+    const group = this.statGroup;
+    this.statGroup = undefined;
+    if (!group || group.requests.length === 0) return;
+    if (this.failure) return group.done.forEach((done) => done(undefined));
     this.start();
     const best = this.leastBusy();
-    this.load[best]! += 1;
+    this.load[best]! += group.files;
     const id = this.nextId++;
-    const req: BatchRequest = { id, files: [], statIn: { folder, names }, opts: this.opts };
-    return new Promise((resolve) => {
-      this.statWaiting.set(id, resolve);
-      this.workers[best]!.postMessage(req);
-    });
+    const req: BatchRequest = { id, files: [], statIn: group.requests, opts: this.opts };
+    this.statWaiting.set(id, group);
+    this.workers[best]!.postMessage(req);
   }
 
   private leastBusy(): number {

@@ -8,8 +8,8 @@ const EMPTY = Buffer.alloc(0);
 /** A parse worker: batches of files in, their ParsedFiles out. Parsing is pure, so it runs the same here as inline. */
 parentPort?.on('message', (msg: BatchRequest) => {
   if (msg.statIn) {
-    const key = statKey(filesIn(msg.statIn.folder, msg.statIn.names), msg.opts.maxFileBytes);
-    const res: BatchResponse = { id: msg.id, parsed: [], ...(key !== undefined ? { batchKey: key } : {}) };
+    const batchKeys = msg.statIn.map((r) => statKey(filesIn(r.folder, r.names), msg.opts.maxFileBytes));
+    const res: BatchResponse = { id: msg.id, parsed: [], batchKeys };
     return parentPort!.postMessage(res);
   }
   const files = msg.files.map((f: WireFile) => ({ ...f, bytes: f.bytes ? Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) : EMPTY }));

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import type { KeepRule } from './keep.js';
+import { statLinesNative } from '../parse/native.js';
 
 /**
  * The workspace: what was ingested from the inputs, so a later report over the same inputs
@@ -46,6 +47,11 @@ export function contentKey(sha256s: string[], maxFileBytes: number): string {
  */
 export function statKey(files: SourceFile[], maxFileBytes: number): string | undefined {
   const lines: string[] = [CACHE_VERSION, String(maxFileBytes)];
+  // Files of one folder, each read where it is listed (every batch of a walked folder): the native
+  // addon writes their lines, exactly as below.
+  const folder = files.length > 0 ? oneFolder(files) : undefined;
+  const native = folder === undefined ? undefined : statLinesNative(folder, files.map((f) => f.path.slice(folder.length)));
+  if (native !== undefined) return sha256Of(`${lines.join('\n')}\n${native}`);
   for (const f of files) {
     if (f.fsPath === undefined) return undefined;
     try {
@@ -57,6 +63,16 @@ export function statKey(files: SourceFile[], maxFileBytes: number): string | und
     }
   }
   return sha256Of(lines.join('\n'));
+}
+
+/** The folder (with its trailing '/') all these files are in, when each is read where it is listed. */
+export function oneFolder(files: SourceFile[]): string | undefined {
+  const first = files[0]!.path;
+  const cut = first.lastIndexOf('/') + 1;
+  if (cut === 0) return undefined;
+  const folder = first.slice(0, cut);
+  for (const f of files) if (f.fsPath !== f.path || f.path.lastIndexOf('/') + 1 !== cut || !f.path.startsWith(folder)) return undefined;
+  return folder;
 }
 
 /** A cached result moved to where the same bytes are now: every path in it is the input's path. */
