@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { csvStringify } from '../util/lazy.js';
-import { ZipFile } from 'yazl';
+import { csvStringify, lazy } from '../util/lazy.js';
 import type { Change, ControlResult, EventRef, Report } from '../model/types.js';
 import { summarise } from '../report/build.js';
 import { changesCsv, findingsCsv, neutraliseCell } from '../render/csv.js';
@@ -12,6 +11,9 @@ import { renderPdf } from '../render/pdf.js';
 import { cmp } from '../store/index.js';
 import { UsageError } from '../util/errors.js';
 import { analyse, type ReportRunOptions } from './report.js';
+
+/** The zip writer, loaded when a pack is zipped (--zip), not at every start. */
+const yazl = lazy<typeof import('yazl')>('yazl');
 
 export interface EvidenceRunOptions extends Omit<ReportRunOptions, 'formats'> {
   /** `framework:requirement`, e.g. `cis-aws-v6.0:6.3`. */
@@ -165,7 +167,7 @@ export async function runEvidence(opts: EvidenceRunOptions): Promise<EvidenceRun
 /** A zip whose entries carry a fixed time, so it changes only when its contents do. */
 function writeZip(path: string, files: string[], mtime: Date): Promise<void> {
   return new Promise((resolve, reject) => {
-    const zip = new ZipFile();
+    const zip = new (yazl().ZipFile)();
     for (const f of files) zip.addBuffer(readFileSync(f), basename(f), { mtime, mode: 0o100644, compress: true });
     zip.end();
     const out = createWriteStream(path);
