@@ -328,6 +328,9 @@ bool jsNumber(double v, std::string& out) {
   return true;
 }
 
+// Node's mtimeMs and ctimeMs: seconds * 1e3 + nanoseconds / 1e6, in doubles.
+double timeMs(const timespec& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6; }
+
 bool jsInteger(uint64_t v, std::string& out) {
   // Past 2^53 a JavaScript number is no longer this integer.
   if (v > (uint64_t{1} << 53)) return false;
@@ -369,18 +372,51 @@ napi_value StatLines(napi_env env, napi_callback_info info) {
       out.append(name, nameLen);
       out += '\0';
     }
-    // Node's mtimeMs and ctimeMs: seconds * 1e3 + nanoseconds / 1e6, in doubles.
-    const double mtimeMs = static_cast<double>(st.st_mtim.tv_sec) * 1e3 + static_cast<double>(st.st_mtim.tv_nsec) / 1e6;
-    const double ctimeMs = static_cast<double>(st.st_ctim.tv_sec) * 1e3 + static_cast<double>(st.st_ctim.tv_nsec) / 1e6;
     if (st.st_size < 0 || !jsInteger(static_cast<uint64_t>(st.st_size), out)) return undefinedValue(env);
     out += '\0';
     if (!jsInteger(static_cast<uint64_t>(st.st_dev), out)) return undefinedValue(env);
     out += '\0';
     if (!jsInteger(static_cast<uint64_t>(st.st_ino), out)) return undefinedValue(env);
     out += '\0';
-    if (!jsNumber(mtimeMs, out)) return undefinedValue(env);
+    if (!jsNumber(timeMs(st.st_mtim), out)) return undefinedValue(env);
     out += '\0';
-    if (!jsNumber(ctimeMs, out)) return undefinedValue(env);
+    if (!jsNumber(timeMs(st.st_ctim), out)) return undefinedValue(env);
+  }
+  napi_value result;
+  if (napi_create_string_utf8(env, out.data(), out.size(), &result) != napi_ok) return undefinedValue(env);
+  return result;
+}
+
+// folderSignatures(paths: string) → string, or undefined: for each path (the paths joined by NUL,
+// which no path holds) store/plan.ts folderSignature(), `dev:ino:mtimeMs:ctimeMs` of a folder as
+// Node's lstat gives them or '' for anything but a folder, joined by NUL. Undefined when a value
+// cannot be written exactly as JavaScript would: then TypeScript does it.
+napi_value FolderSignatures(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  size_t len;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 1) return undefinedValue(env);
+  if (napi_get_value_string_utf8(env, argv[0], nullptr, 0, &len) != napi_ok) return undefinedValue(env);
+  std::string paths(len + 1, '\0');
+  if (napi_get_value_string_utf8(env, argv[0], paths.data(), paths.size(), &len) != napi_ok) return undefinedValue(env);
+  paths.resize(len);
+  std::string out;
+  size_t at = 0;
+  for (bool first = true; at <= paths.size(); first = false) {
+    size_t end = paths.find('\0', at);
+    if (end == std::string::npos) end = paths.size();
+    const std::string path = paths.substr(at, end - at);
+    at = end + 1;
+    if (!first) out += '\0';
+    struct stat st;
+    if (path.empty() || lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (!jsInteger(static_cast<uint64_t>(st.st_dev), out)) return undefinedValue(env);
+    out += ':';
+    if (!jsInteger(static_cast<uint64_t>(st.st_ino), out)) return undefinedValue(env);
+    out += ':';
+    if (!jsNumber(timeMs(st.st_mtim), out)) return undefinedValue(env);
+    out += ':';
+    if (!jsNumber(timeMs(st.st_ctim), out)) return undefinedValue(env);
   }
   napi_value result;
   if (napi_create_string_utf8(env, out.data(), out.size(), &result) != napi_ok) return undefinedValue(env);
@@ -397,5 +433,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "readFile", fn);
   napi_create_function(env, "statLines", NAPI_AUTO_LENGTH, StatLines, nullptr, &fn);
   napi_set_named_property(env, exports, "statLines", fn);
+  napi_create_function(env, "folderSignatures", NAPI_AUTO_LENGTH, FolderSignatures, nullptr, &fn);
+  napi_set_named_property(env, exports, "folderSignatures", fn);
   return exports;
 }

@@ -4,7 +4,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedFile } from '../src/model/types.js';
 import { parseFile, readDeferred } from '../src/parse/index.js';
-import { nativeReader, readFileNative, scanTrail, statLinesNative, useNativeReader } from '../src/parse/native.js';
+import { folderSignaturesNative, nativeReader, readFileNative, scanTrail, statLinesNative, useNativeReader } from '../src/parse/native.js';
+import { folderSignature } from '../src/store/plan.js';
 import { keepRule, type KeepRule } from '../src/store/keep.js';
 import { ANY_PERIOD, statKey } from '../src/store/workspace.js';
 import { ROOT, SHARED_DATA, tempDir } from './helpers/cli.js';
@@ -313,5 +314,25 @@ describe('native CloudTrail reader', () => {
     expect(statKey(files, 1000)).toBe(withIt);
     useNativeReader(true);
     expect(withIt).toBeDefined();
+  });
+
+  it.skipIf(skipWithout)('gives the folder signatures Node\'s lstat gives, and none for anything but a folder', () => {
+    const dir = tempDir('native-folders');
+    const folders = ['a', 'b', 'c d', 'ü'].map((n) => join(dir, n));
+    for (const f of folders) mkdirSync(f);
+    utimesSync(folders[1]!, 1, 1_700_000_000);
+    utimesSync(folders[2]!, 1, 1_700_000_000.5);
+    utimesSync(folders[3]!, 1, -86_400.25);
+    writeFileSync(join(dir, 'file'), 'x');
+    symlinkSync(folders[0]!, join(dir, 'link'));
+    const walked = readdirSync(join(ROOT, 'samples/demo/export'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(e.parentPath, e.name));
+    expect(walked.length).toBeGreaterThan(5);
+    const paths = [...folders, dir, join(dir, 'file'), join(dir, 'link'), join(dir, 'missing'), ...walked];
+    expect(folderSignaturesNative(paths)).toEqual(paths.map((p) => folderSignature(p) ?? ''));
+    expect(folderSignaturesNative([join(dir, 'file')])).toEqual(['']);
+    // A NUL would join two paths: left to TypeScript.
+    expect(folderSignaturesNative([`${dir}\0x`])).toBeUndefined();
   });
 });

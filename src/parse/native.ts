@@ -17,6 +17,7 @@ interface Addon {
   scanTrail: (gz: Uint8Array, maxBytes: number, rule: Float64Array) => (number | string)[] | string | undefined;
   readFile: (path: string, maxBytes: number) => Buffer | undefined;
   statLines?: (folder: string, names: string[]) => string | undefined;
+  folderSignatures?: (paths: string) => string | undefined;
 }
 
 let addon: Addon | null | undefined;
@@ -90,4 +91,13 @@ export function readFileNative(path: string, maxBytes: number): Buffer | undefin
  */
 export function statLinesNative(folder: string, names: string[]): string | undefined {
   return nativeReader() && addon!.statLines ? addon!.statLines(folder, names) : undefined;
+}
+
+/**
+ * store/plan.ts folderSignature() of each path, from the addon ('' for anything but a folder);
+ * undefined when it cannot say exactly what TypeScript would, or is not there.
+ */
+export function folderSignaturesNative(paths: string[]): string[] | undefined {
+  if (!nativeReader() || !addon!.folderSignatures || paths.some((p) => p.includes('\0'))) return undefined;
+  return addon!.folderSignatures(paths.join('\0'))?.split('\0');
 }

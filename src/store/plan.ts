@@ -1,6 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceEvent } from '../model/types.js';
+import { folderSignaturesNative } from '../parse/native.js';
 import { BatchCutter } from '../parse/pool.js';
 import { PendingRunKey } from './runkey.js';
 import { fileLines, LineWriter } from './ndjson.js';
@@ -132,20 +133,20 @@ export function planFor(dir: string, header: PlanHeader): boolean {
  * as a walk would list them now.
  */
 export function planFoldersStand(dir: string): boolean {
+  const folders: [string, string][] = [];
   let header = true;
   try {
     for (const line of fileLines(join(dir, FOLDERS_FILE))) {
-      if (header) {
-        header = false;
-        continue;
-      }
-      const [path, sig] = JSON.parse(line) as [string, string];
-      if (folderSignature(path) !== sig) return false;
+      if (header) header = false;
+      else folders.push(JSON.parse(line) as [string, string]);
     }
   } catch {
     return false;
   }
-  return !header;
+  if (header) return false;
+  // A plan lists thousands of folders: the addon stats them in one call.
+  const now = folderSignaturesNative(folders.map(([path]) => path));
+  return folders.every(([path, sig], i) => (now ? now[i] === sig : folderSignature(path) === sig));
 }
 
 /**
