@@ -340,6 +340,17 @@ bool jsInteger(uint64_t v, std::string& out) {
   return true;
 }
 
+// `dev<sep>ino<sep>mtimeMs<sep>ctimeMs` as JavaScript writes Node's lstat values; false when it cannot.
+bool identityAndTimes(const struct stat& st, char sep, std::string& out) {
+  if (!jsInteger(static_cast<uint64_t>(st.st_dev), out)) return false;
+  out += sep;
+  if (!jsInteger(static_cast<uint64_t>(st.st_ino), out)) return false;
+  out += sep;
+  if (!jsNumber(timeMs(st.st_mtim), out)) return false;
+  out += sep;
+  return jsNumber(timeMs(st.st_ctim), out);
+}
+
 // statLines(folder: string, names: string[]) → string, or undefined: the lines store/workspace.ts
 // statKey() builds for these files (folder + name, each read where it is listed), joined by '\n',
 // exactly as it builds them from Node's lstat: `path\0path\0size\0dev\0ino\0mtimeMs\0ctimeMs`.
@@ -374,13 +385,7 @@ napi_value StatLines(napi_env env, napi_callback_info info) {
     }
     if (st.st_size < 0 || !jsInteger(static_cast<uint64_t>(st.st_size), out)) return undefinedValue(env);
     out += '\0';
-    if (!jsInteger(static_cast<uint64_t>(st.st_dev), out)) return undefinedValue(env);
-    out += '\0';
-    if (!jsInteger(static_cast<uint64_t>(st.st_ino), out)) return undefinedValue(env);
-    out += '\0';
-    if (!jsNumber(timeMs(st.st_mtim), out)) return undefinedValue(env);
-    out += '\0';
-    if (!jsNumber(timeMs(st.st_ctim), out)) return undefinedValue(env);
+    if (!identityAndTimes(st, '\0', out)) return undefinedValue(env);
   }
   napi_value result;
   if (napi_create_string_utf8(env, out.data(), out.size(), &result) != napi_ok) return undefinedValue(env);
@@ -410,13 +415,7 @@ napi_value FolderSignatures(napi_env env, napi_callback_info info) {
     if (!first) out += '\0';
     struct stat st;
     if (path.empty() || lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
-    if (!jsInteger(static_cast<uint64_t>(st.st_dev), out)) return undefinedValue(env);
-    out += ':';
-    if (!jsInteger(static_cast<uint64_t>(st.st_ino), out)) return undefinedValue(env);
-    out += ':';
-    if (!jsNumber(timeMs(st.st_mtim), out)) return undefinedValue(env);
-    out += ':';
-    if (!jsNumber(timeMs(st.st_ctim), out)) return undefinedValue(env);
+    if (!identityAndTimes(st, ':', out)) return undefinedValue(env);
   }
   napi_value result;
   if (napi_create_string_utf8(env, out.data(), out.size(), &result) != napi_ok) return undefinedValue(env);
