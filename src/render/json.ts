@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { openFresh } from '../util/fresh-file.js';
 import type { Report } from '../model/types.js';
 import { elementsAt, stringifyAt } from '../util/pretty-json.js';
 
@@ -21,7 +22,7 @@ const LONG_LIST = 64;
  * top are walked (the input list may live on disk); deeper values are small and stringified whole.
  */
 export function writeReportJson(report: Report, path: string): void {
-  const fd = openSync(path, 'w');
+  const fd = openFresh(path);
   let buf = '';
   const out: Out = (s: string) => {
     buf += s;
@@ -135,7 +136,11 @@ function writtenWhole(v: unknown, depth: number): boolean {
 const RUN_ELEMENTS = 256;
 
 function holdsLongList(v: object): boolean {
-  for (const x of Object.values(v)) if (isList(x) && (x.length > LONG_LIST || !Array.isArray(x))) return true;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const x = (v as Record<string, unknown>)[k];
+    if (typeof x === 'object' && x !== null && isList(x) && (x.length > LONG_LIST || !Array.isArray(x))) return true;
+  }
   return false;
 }
 

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { openFresh } from '../util/fresh-file.js';
 import { StringDecoder } from 'node:string_decoder';
 
 /**
@@ -51,7 +52,7 @@ export class LineWriter {
     path: string,
     private readonly blockLines = 2048,
   ) {
-    this.fd = openSync(path, 'w');
+    this.fd = openFresh(path);
   }
 
   add(v: unknown): void {

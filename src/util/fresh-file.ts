@@ -1,0 +1,12 @@
+import { openSync, rmSync } from 'node:fs';
+
+/**
+ * Opens `path` for writing as a new file: what was there (an earlier run's output, or a link
+ * planted in its place) is removed first, not truncated or written through. Truncating a large
+ * file the last run just wrote also costs more than removing it (ext4 flushes a file truncated and
+ * written again when it is closed).
+ */
+export function openFresh(path: string): number {
+  rmSync(path, { force: true });
+  return openSync(path, 'wx');
+}
