@@ -14,7 +14,7 @@ import { localInputBytes } from '../sources/estimate.js';
 import { readSourceGroups } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
 import { EvidenceStore } from '../store/index.js';
-import { HeapWatch } from '../store/memory.js';
+import { HEAP_SHARE, HeapWatch } from '../store/memory.js';
 import { IngestRecorder, readIngestMeta, savedIngest, savedIngests, touchIngest, type IngestMeta } from '../store/ingest.js';
 import { eventPart, PendingRunKey, RunKey } from '../store/runkey.js';
 import { folderSignature, planFoldersStand, planFor, planRunKey, type PlanHeader } from '../store/plan.js';
@@ -111,7 +111,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
       };
       const replayIngest = (dir: string, meta: IngestMeta) => {
         touchIngest(dir);
-        store.replay(dir, meta, new HeapWatch());
+        // A saved event is a small part of a file's worth: the heap is looked at every 512.
+        store.replay(dir, meta, new HeapWatch(HEAP_SHARE, 512));
       };
       const acceptReplay = (meta: IngestMeta, files: number, runKey: string) => {
         ingestKey = runKey;
@@ -212,9 +213,12 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         recorder.finish(ingestKey, store.ingestMeta(), store.inputList);
       }
     }
-  } finally {
+  } catch (err) {
     await pool.close();
+    throw err;
   }
+  // The workers end while this thread correlates: waited for only before returning.
+  const closed = pool.close();
   const evidence = store.finish();
 
   progress.stage = 'correlate';
@@ -236,6 +240,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });
     writeQueryTables(opts.workspace, report, activity, evidenceKey);
   }
+  await closed;
   return report;
 }
 

@@ -13,7 +13,7 @@ import type {
   SourceEvent,
   UserIdentity,
 } from '../model/types.js';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAID_OUT_FILE, type IngestMeta, type IngestRecorder } from './ingest.js';
@@ -215,9 +215,7 @@ export class EvidenceStore {
     // Organization and account trails, and lookup-events output, can all carry the same event. The
     // id alone is not enough: exports (and sample data) reuse ids for different records.
     // Held as its SHA-256 (32 one-byte characters: 'binary' is latin1) rather than the ~150 characters of the key.
-    const key = createHash('sha256')
-      .update([event.eventId, event.accountId, event.eventTime, event.eventName, event.userIdentity.arn ?? event.userIdentity.principalId ?? ''].join('|'))
-      .digest('binary');
+    const key = hash('sha256', [event.eventId, event.accountId, event.eventTime, event.eventName, event.userIdentity.arn ?? event.userIdentity.principalId ?? ''].join('|'), 'binary');
     if (this.keptEventIds.has(key)) return;
     this.keptEventIds.add(key);
     this.events.push(this.shared(event));

@@ -17,11 +17,16 @@ const MIB = 1024 * 1024;
  */
 const YOUNG_RESERVE = 48 * MIB;
 
+let limit: number | undefined;
+
+/** Fixed for the life of the process: read once. */
 function oldGenerationLimit(): number {
-  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-  const given = /--max[-_]old[-_]space[-_]size[= ](\d+)/.exec(flags);
-  if (given) return Number(given[1]) * MIB;
-  return getHeapStatistics().heap_size_limit - YOUNG_RESERVE;
+  if (limit === undefined) {
+    const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+    const given = /--max[-_]old[-_]space[-_]size[= ](\d+)/.exec(flags);
+    limit = given ? Number(given[1]) * MIB : getHeapStatistics().heap_size_limit - YOUNG_RESERVE;
+  }
+  return limit;
 }
 
 function oldGenerationUsed(): number {
