@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
@@ -175,6 +175,23 @@ describe('CLI contract', () => {
     for (const f of ['report.json', 'report.html', 'changes.csv']) {
       expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     }
+  });
+
+  it('replaces what an output folder held, and never writes through a link planted where an output goes', () => {
+    const out = join(work, 'out-links');
+    mkdirSync(out, { recursive: true });
+    const victim = join(work, 'victim.txt');
+    const names = ['report.json', 'report.html', 'changes.csv', 'findings.csv', 'inputs.csv'];
+    for (const name of names) {
+      writeFileSync(victim, 'untouched');
+      rmSync(join(out, name), { force: true });
+      symlinkSync(victim, join(out, name));
+    }
+    const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json,html,csv', '--out', out, '--quiet']);
+    expect(r.status).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+    for (const name of names) expect(lstatSync(join(out, name)).isFile(), name).toBe(true);
+    expect(readReport(out).counts.files.read).toBeGreaterThan(0);
   });
 
   it('--json prints a machine-readable summary', () => {

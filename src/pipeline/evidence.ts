@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFresh } from '../util/fresh-file.js';
 import { basename, join } from 'node:path';
 import { csvStringify, lazy } from '../util/lazy.js';
 import type { Change, ControlResult, EventRef, Report } from '../model/types.js';
@@ -128,7 +129,7 @@ export async function runEvidence(opts: EvidenceRunOptions): Promise<EvidenceRun
   const files: string[] = [];
   const write = (name: string, body: string | Buffer) => {
     const p = join(opts.outDir, name);
-    writeFileSync(p, body);
+    writeFresh(p, body);
     files.push(p);
   };
   write('control.html', renderHtml(sub, { title }));
@@ -170,7 +171,8 @@ function writeZip(path: string, files: string[], mtime: Date): Promise<void> {
     const zip = new (yazl().ZipFile)();
     for (const f of files) zip.addBuffer(readFileSync(f), basename(f), { mtime, mode: 0o100644, compress: true });
     zip.end();
-    const out = createWriteStream(path);
+    rmSync(path, { force: true });
+    const out = createWriteStream(path, { flags: 'wx' });
     zip.outputStream.pipe(out).on('close', () => resolve()).on('error', reject);
   });
 }

@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openFresh } from '../util/fresh-file.js';
 import { csvStringify } from '../util/lazy.js';
 import type { Report } from '../model/types.js';
 
@@ -59,7 +60,7 @@ const INPUT_HEADER = ['path', 'container', 'kind', 'size', 'records', 'rejected'
 
 /** inputs.csv: every input file with its SHA-256, written a block at a time (there can be millions). */
 export function writeInputsCsv(report: Report, path: string): void {
-  const fd = openSync(path, 'w');
+  const fd = openFresh(path);
   try {
     let rows: unknown[][] = [];
     writeSync(fd, csv(INPUT_HEADER, []));

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFresh } from '../util/fresh-file.js';
 import { join } from 'node:path';
 import type { Report } from '../model/types.js';
 import { changesCsv, findingsCsv, rejectedCsv, writeInputsCsv } from './csv.js';
@@ -17,7 +18,7 @@ export async function writeOutputs(report: Report, outDir: string, formats: Set<
   const files: string[] = [];
   const write = (name: string, body: string) => {
     const p = join(outDir, name);
-    writeFileSync(p, body);
+    writeFresh(p, body);
     files.push(p);
   };
   if (formats.has('json')) {

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeFresh } from '../util/fresh-file.js';
 import type { Browser } from 'puppeteer';
 import type { Report } from '../model/types.js';
 import { ConfigtrailError } from '../util/errors.js';
@@ -84,13 +85,13 @@ export async function renderPdf(report: Report, outFile: string, opts: PdfOption
     const view = buildView(report, opts);
     if (rowsIn(html) > (opts.wholeRows ?? WHOLE_ROWS)) {
       const { pdf, pages } = await printInParts(report, opts, html, view, print);
-      writeFileSync(outFile, pdf);
+      writeFresh(outFile, pdf);
       return { pages, blockedRequests: blocked };
     }
     const first = await print(html);
     const pageNumbers = locateInTexts(await pageTexts(first), view.toc);
     const final = fixDates(await print(renderHtml(report, { ...opts, pageNumbers })), report.period.to);
-    writeFileSync(outFile, final);
+    writeFresh(outFile, final);
     return { pages: await countPages(final), blockedRequests: blocked };
   } catch (err) {
     if (err instanceof ConfigtrailError) throw err;

@@ -1,4 +1,4 @@
-import { openSync, rmSync } from 'node:fs';
+import { openSync, rmSync, writeFileSync } from 'node:fs';
 
 /**
  * Opens `path` for writing as a new file: what was there (an earlier run's output, or a link
@@ -9,4 +9,10 @@ import { openSync, rmSync } from 'node:fs';
 export function openFresh(path: string): number {
   rmSync(path, { force: true });
   return openSync(path, 'wx');
+}
+
+/** Writes `body` to `path` as a new file (see openFresh). */
+export function writeFresh(path: string, body: string | Uint8Array): void {
+  rmSync(path, { force: true });
+  writeFileSync(path, body, { flag: 'wx' });
 }
