@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '../model/types.js';
@@ -39,7 +39,7 @@ export function parseFile(source: SourceFile, opts: ParseOptions, sha256?: strin
     input: {
       path: file.path,
       // Given when the caller already hashed these bytes (the workspace keys batches by them).
-      sha256: sha256 ?? createHash('sha256').update(file.bytes).digest('hex'),
+      sha256: sha256 ?? hash('sha256', file.bytes, 'hex'),
       size: file.bytes.length,
       kind: 'unknown',
       records: 0,
