@@ -521,6 +521,33 @@ describe('workspace and query', () => {
     expect(e.counts.files.read).toBe(a.counts.files.read);
     expect(readFileSync(join(work, 'ws-plan-5', 'report.json'), 'utf8')).toBe(readFileSync(join(work, 'ws-plan-1', 'report.json'), 'utf8'));
   });
+  it('reads the files again when a saved ingest cannot be read whole, and saves it anew', () => {
+    const space = join(work, 'ws-broken');
+    const run = (out: string) => {
+      const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, out), '--workspace', space, '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { workspace: { decoded: number; reused: number; replayed: boolean } };
+    };
+    run('ws-broken-1');
+    const runs = join(space, 'runs');
+    const [saved] = readdirSync(runs);
+    const events = join(runs, saved!, 'events.ndjson');
+    const lines = readFileSync(events, 'utf8').split('\n');
+    const firstEvent = lines.findIndex((l) => l.startsWith('{'));
+    for (const broken of [
+      // An event that names an identity never given, then a line cut short.
+      lines.map((l, i) => (i === firstEvent ? l.replace(/"userIdentity":\d+/, '"userIdentity":99999') : l)).join('\n'),
+      lines.map((l, i) => (i === firstEvent ? l.slice(0, 40) : l)).join('\n'),
+    ]) {
+      writeFileSync(events, broken);
+      const r = run('ws-broken-2');
+      expect(r.workspace.replayed).toBe(false);
+      expect(readFileSync(join(work, 'ws-broken-2', 'report.json'), 'utf8')).toBe(readFileSync(join(work, 'ws-broken-1', 'report.json'), 'utf8'));
+      // Saved anew: the next run replays it.
+      expect(run('ws-broken-3').workspace.replayed).toBe(true);
+    }
+  });
+
   it('keeps the query tables that follow from the evidence alone when only the frameworks change, and equals a fresh workspace', () => {
     const space = join(work, 'ws-tables');
     const report = (ws: string, out: string, extra: string[]) =>

@@ -20,6 +20,7 @@ import { eventPart, PendingRunKey, RunKey } from '../store/runkey.js';
 import { folderSignature, planFoldersStand, planFor, planRunKey, type PlanHeader } from '../store/plan.js';
 import { Reorder } from '../store/inputs.js';
 import { generatorInfo } from '../util/version.js';
+import { ConfigtrailError } from '../util/errors.js';
 
 export type Stage = 'check' | 'read' | 'correlate' | 'render';
 
@@ -109,10 +110,20 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         progress.files = n;
         tell();
       };
-      const replayIngest = (dir: string, meta: IngestMeta) => {
+      // Replays a saved ingest into the store: false, with the store emptied, when it cannot be
+      // read whole (a workspace only saves time: the files are then read, and the ingest saved anew).
+      const replayIngest = (dir: string, meta: IngestMeta): boolean => {
         touchIngest(dir);
-        // A saved event is a small part of a file's worth: the heap is looked at every 512.
-        store.replay(dir, meta, new HeapWatch(HEAP_SHARE, 512));
+        try {
+          // A saved event is a small part of a file's worth: the heap is looked at every 512.
+          store.replay(dir, meta, new HeapWatch(HEAP_SHARE, 512));
+          return true;
+        } catch (err) {
+          // The evidence not fitting in memory ends the run, whether it comes from files or not.
+          if (err instanceof ConfigtrailError) throw err;
+          store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+          return false;
+        }
       };
       const acceptReplay = (meta: IngestMeta, files: number, runKey: string) => {
         ingestKey = runKey;
@@ -140,15 +151,15 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
           continue;
         }
         const meta = readIngestMeta(dir);
-        if (meta) replayIngest(dir, meta);
+        const replayedMeta = meta !== undefined && replayIngest(dir, meta) ? meta : undefined;
         const stands = !speculative || planFoldersStand(dir);
         speculative = false;
         const runKey = stands ? await plan.runKey : undefined;
-        if (stands && meta && runKey === basename(dir)) {
-          acceptReplay(meta, plan.files, runKey);
+        if (stands && replayedMeta && runKey === basename(dir)) {
+          acceptReplay(replayedMeta, plan.files, runKey);
           break;
         }
-        if (meta) store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+        if (replayedMeta) store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
         if (stands) {
           probed = { runKey, files: plan.files };
           break;
@@ -158,10 +169,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         const { runKey, files } = probed ?? (await probeRunKey(sources(), keyParts, pool, onBatch));
         const dir = runKey === undefined ? undefined : savedIngest(ws, runKey);
         const meta = dir === undefined ? undefined : readIngestMeta(dir);
-        if (dir !== undefined && meta !== undefined) {
-          replayIngest(dir, meta);
-          acceptReplay(meta, files, runKey!);
-        }
+        if (dir !== undefined && meta !== undefined && replayIngest(dir, meta)) acceptReplay(meta, files, runKey!);
       }
       progress.stage = 'read';
       if (!replayed) progress.files = 0;

@@ -16,7 +16,7 @@ import type {
 import { hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAID_OUT_FILE, type IngestMeta, type IngestRecorder } from './ingest.js';
+import { LAID_OUT_FILE, readSavedEvents, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import { keepRule, keepsEvent, type KeepRule } from './keep.js';
@@ -187,8 +187,9 @@ export class EvidenceStore {
     const laidOut = join(dir, LAID_OUT_FILE);
     this.inputs = InputList.fromFile(join(dir, 'inputs.ndjson'), meta.inputs, existsSync(laidOut) ? laidOut : undefined);
     for (const i of readJsonLines<ConfigItem>(join(dir, 'items.ndjson'))) this.addItem(i);
-    for (const e of readJsonLines<CloudTrailEvent>(join(dir, 'events.ndjson'))) {
-      this.addEvent(e);
+    for (const e of readSavedEvents(dir)) {
+      // Their identities are already one object per identity.
+      this.addEvent(e, false);
       if (heap?.exceeded()) throw heap.error(`${this.events.length.toLocaleString('en-US')} events kept from a saved ingest`);
     }
     this.replayedIntegrity = meta.integrity;
@@ -206,7 +207,7 @@ export class EvidenceStore {
     if (!prev || compareItems(prev, item) < 0) this.lastBefore.set(key, item);
   }
 
-  private addEvent(event: CloudTrailEvent): void {
+  private addEvent(event: CloudTrailEvent, shareIdentity = true): void {
     const c = this.counts.events;
     c.read++;
     if (event.errorCode) c.failed++;
@@ -218,7 +219,7 @@ export class EvidenceStore {
     const key = hash('sha256', [event.eventId, event.accountId, event.eventTime, event.eventName, event.userIdentity.arn ?? event.userIdentity.principalId ?? ''].join('|'), 'binary');
     if (this.keptEventIds.has(key)) return;
     this.keptEventIds.add(key);
-    this.events.push(this.shared(event));
+    this.events.push(this.shared(event, shareIdentity));
   }
 
   /**
@@ -226,7 +227,7 @@ export class EvidenceStore {
    * would carry its own copy of the same region, service, user agent and identity. Kept events are
    * the store's memory; these are most of it.
    */
-  private shared(e: CloudTrailEvent): CloudTrailEvent {
+  private shared(e: CloudTrailEvent, shareIdentity: boolean): CloudTrailEvent {
     const str = (v: string): string => {
       const had = this.strings.get(v);
       if (had !== undefined) return had;
@@ -253,6 +254,7 @@ export class EvidenceStore {
       }
     }
     // Identities repeat call after call (a session makes many): one object per distinct identity.
+    if (!shareIdentity) return e;
     const id = JSON.stringify(e.userIdentity);
     const known = this.identities.get(id);
     if (known !== undefined) e.userIdentity = known;

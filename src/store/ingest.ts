@@ -4,7 +4,7 @@ import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityRe
 import { LAID_OUT_INDENT, writeLaidOut, type InputList } from './inputs.js';
 import { cmp } from '../util/compare.js';
 import { INGEST_VERSION } from './runkey.js';
-import { LineWriter } from './ndjson.js';
+import { fileLines, LineWriter } from './ndjson.js';
 import { FOLDERS_FILE, PARTS_FILE, PlanRecorder, type PlanHeader } from './plan.js';
 import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
 
@@ -71,6 +71,8 @@ export class IngestRecorder {
   private events: LineWriter | undefined;
   private items: LineWriter | undefined;
   private readonly dropped = { read: 0, readOnly: 0, failed: 0 };
+  private readonly identities = new Map<string, number>();
+  private readonly paths = new Map<string, number>();
   private broken = false;
 
   /** What the run was read from, when it can be checked again without a walk (see store/plan.ts). */
@@ -99,8 +101,29 @@ export class IngestRecorder {
     }
   }
 
+  /**
+   * An event, with its identity and file path written once each for the whole ingest and named by
+   * number in the events that share them (see readSavedEvents): a session's calls all carry the
+   * same identity, a file's events the same path, and a replay then parses each once.
+   */
   event(e: CloudTrailEvent): void {
-    this.guard(() => this.events!.add(e));
+    this.guard(() => {
+      const events = this.events!;
+      const id = JSON.stringify(e.userIdentity);
+      let identity = this.identities.get(id);
+      if (identity === undefined) {
+        identity = this.identities.size;
+        this.identities.set(id, identity);
+        events.addLine(`["identity",${id}]`);
+      }
+      let path = this.paths.get(e.source.path);
+      if (path === undefined) {
+        path = this.paths.size;
+        this.paths.set(e.source.path, path);
+        events.addLine(`["path",${JSON.stringify(e.source.path)}]`);
+      }
+      events.add({ ...e, userIdentity: identity, source: { ...e.source, path } });
+    });
   }
 
   item(i: ConfigItem): void {
@@ -193,5 +216,30 @@ export function readIngestMeta(dir: string): IngestMeta | undefined {
     return meta.version === INGEST_VERSION ? meta : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The events of a saved ingest, as they were recorded (see IngestRecorder.event): each with its
+ * identity and path put back, events sharing an identity sharing one object.
+ */
+export function* readSavedEvents(dir: string): Generator<CloudTrailEvent> {
+  const identities: CloudTrailEvent['userIdentity'][] = [];
+  const paths: string[] = [];
+  const file = join(dir, 'events.ndjson');
+  for (const line of fileLines(file)) {
+    if (line.charCodeAt(0) === 91) {
+      const [kind, value] = JSON.parse(line) as ['identity', CloudTrailEvent['userIdentity']] | ['path', string];
+      if (kind === 'identity') identities.push(value as CloudTrailEvent['userIdentity']);
+      else paths.push(value as string);
+      continue;
+    }
+    const e = JSON.parse(line) as Omit<CloudTrailEvent, 'userIdentity' | 'source'> & { userIdentity: number | CloudTrailEvent['userIdentity']; source: { path: number | string; index: number } };
+    const identity = identities[e.userIdentity as number];
+    const path = paths[e.source.path as number];
+    if (identity === undefined || path === undefined) throw new Error(`${file}: an event names an identity or a path not given before it`);
+    e.userIdentity = identity;
+    e.source.path = path;
+    yield e as CloudTrailEvent;
   }
 }

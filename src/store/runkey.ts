@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { SourceEvent } from '../model/types.js';
 
 /** The format of saved ingests and of the key they are saved under (see store/ingest.ts). */
-export const INGEST_VERSION = 'i1';
+export const INGEST_VERSION = 'i2';
 
 /** Builds the run key from the sources' events in order; unusable (undefined) once any part has no stable key. */
 export class RunKey {
