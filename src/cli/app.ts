@@ -7,6 +7,7 @@ import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFramewo
 import { runReport } from '../pipeline/report.js';
 import { prestartWorkers } from '../parse/prestart.js';
 import { isS3Url } from '../sources/s3.js';
+import { savedIngests } from '../store/ingest.js';
 import type { QueryFormat } from '../store/query.js';
 import type { OutputFormat } from '../render/index.js';
 import { DEFAULT_MAX_CHANGES } from '../render/view.js';
@@ -72,9 +73,11 @@ function parseFormats(text: string): Set<OutputFormat> {
 async function reportCommand(args: ReportArgs): Promise<number> {
   const outDir = resolve(args.out);
   const workspace = args.workspace === false ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
-  // The workers load their modules while the frameworks load; a run that checks a saved ingest
-  // uses them to stat the inputs.
-  prestartWorkers();
+  // The workers load their modules while the frameworks load. A run that may replay a saved ingest
+  // has the one started first thing (cli/main.ts): it stats the inputs with it while this thread
+  // replays on a core of its own, and the rest start if files are read. Any other run starts them
+  // all now.
+  if (workspace === undefined || args.inputs.some(isS3Url) || savedIngests(workspace).length === 0) prestartWorkers();
   const period = resolvePeriod(args);
   const formats = parseFormats(args.format);
   if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');

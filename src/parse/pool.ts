@@ -126,41 +126,52 @@ export class ParsePool {
     this.threads = this.script ? size : 0;
     // Workers started ahead are taken now; otherwise they start with the first batch, so a run that
     // replays a saved ingest (and sends none) never pays for them.
-    if (this.threads > 0 && takePrestarted(this.threads, false)) this.start();
+    if (this.threads > 0 && takePrestarted(false)) this.start(false);
   }
 
-  private start(): void {
-    if (this.workers.length > 0 || !this.script) return;
-    const early = takePrestarted(this.threads, true) ?? [];
-    for (let i = 0; i < this.threads; i++) {
-      const w = early[i] ?? startWorker(this.script);
-      w.ref();
-      w.on('message', (m: BatchResponse) => {
-        const stat = this.statWaiting.get(m.id);
-        if (stat) {
-          this.statWaiting.delete(m.id);
-          this.load[i]! -= stat.files;
-          stat.done.forEach((done, j) => done(m.batchKeys?.[j]));
-          return;
-        }
-        const batch = this.waiting.get(m.id);
-        this.waiting.delete(m.id);
-        if (!batch) return;
-        this.load[i]! -= batch.files.length;
-        m.parsed.forEach((p, j) => batch.done[j]!(m.batchKey === undefined ? p : Object.assign(p, { batchKey: m.batchKey })));
-      });
-      w.on('error', (err) => {
-        this.failure = err;
-        // Whatever that worker held can no longer arrive: fail it rather than hang.
-        for (const b of this.waiting.values()) fail(b, err);
-        this.waiting.clear();
-        // A stat key that cannot come only means the saved ingest is not used.
-        for (const group of this.statWaiting.values()) for (const done of group.done) done(undefined);
-        this.statWaiting.clear();
-      });
-      this.workers.push(w);
-      this.load.push(0);
+  /**
+   * Takes the prestarted workers and, with `all`, starts the rest: parsing files wants every core,
+   * while stat-ing a saved ingest's files (a few microseconds each, natively) is done by whatever
+   * workers are already there, and the main thread keeps a core of its own to replay the ingest.
+   */
+  private start(all = true): void {
+    if (!this.script) return;
+    for (const w of takePrestarted(true) ?? []) {
+      if (this.workers.length < this.threads) this.adopt(w);
+      else void w.terminate();
     }
+    const want = all ? this.threads : 1;
+    while (this.workers.length < want) this.adopt(startWorker(this.script));
+  }
+
+  private adopt(w: Worker): void {
+    const i = this.workers.length;
+    w.ref();
+    w.on('message', (m: BatchResponse) => {
+      const stat = this.statWaiting.get(m.id);
+      if (stat) {
+        this.statWaiting.delete(m.id);
+        this.load[i]! -= stat.files;
+        stat.done.forEach((done, j) => done(m.batchKeys?.[j]));
+        return;
+      }
+      const batch = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (!batch) return;
+      this.load[i]! -= batch.files.length;
+      m.parsed.forEach((p, j) => batch.done[j]!(m.batchKey === undefined ? p : Object.assign(p, { batchKey: m.batchKey })));
+    });
+    w.on('error', (err) => {
+      this.failure = err;
+      // Whatever that worker held can no longer arrive: fail it rather than hang.
+      for (const b of this.waiting.values()) fail(b, err);
+      this.waiting.clear();
+      // A stat key that cannot come only means the saved ingest is not used.
+      for (const group of this.statWaiting.values()) for (const done of group.done) done(undefined);
+      this.statWaiting.clear();
+    });
+    this.workers.push(w);
+    this.load.push(0);
   }
 
   parse(file: SourceFile): Promise<PoolResult> {
@@ -215,7 +226,7 @@ export class ParsePool {
     this.statGroup = undefined;
     if (!group || group.requests.length === 0) return;
     if (this.failure) return group.done.forEach((done) => done(undefined));
-    this.start();
+    this.start(false);
     const best = this.leastBusy();
     this.load[best]! += group.files;
     const id = this.nextId++;

@@ -42,20 +42,25 @@ export function startWorker(script: string): Worker {
 let prestarted: Worker[] | undefined;
 
 /**
- * Starts the parse workers now, for the next pool to take: a worker loads its modules while the
- * main thread still reads frameworks and options. A run that makes no pool just ends them.
+ * Starts parse workers now, `count` of them at most (the rest of `size` on a later call), for the
+ * next pool to take: a worker loads its modules while the main thread still reads frameworks and
+ * options. A run that makes no pool just ends them.
  */
-export function prestartWorkers(size = defaultThreads()): void {
+export function prestartWorkers(size = defaultThreads(), count = size): void {
   const script = size > 1 ? workerScript() : undefined;
-  if (!script || prestarted) return;
-  prestarted = Array.from({ length: size }, () => startWorker(script));
-  // Until a pool takes them, they must not keep the process alive.
-  for (const w of prestarted) w.unref();
+  if (!script) return;
+  prestarted ??= [];
+  while (prestarted.length < Math.min(size, count)) {
+    const w = startWorker(script);
+    // Until a pool takes them, they must not keep the process alive.
+    w.unref();
+    prestarted.push(w);
+  }
 }
 
-/** The prestarted workers, when there are `size` of them: handed over (`take`) or only looked at. */
-export function takePrestarted(size: number, take: boolean): Worker[] | undefined {
-  const ws = prestarted?.length === size ? prestarted : undefined;
+/** The prestarted workers, if any: handed over (`take`) or only looked at. */
+export function takePrestarted(take: boolean): Worker[] | undefined {
+  const ws = prestarted !== undefined && prestarted.length > 0 ? prestarted : undefined;
   if (take) prestarted = undefined;
   return ws;
 }
