@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { openFresh } from '../util/fresh-file.js';
 import type { Report } from '../model/types.js';
-import { elementsAt, stringifyAt } from '../util/pretty-json.js';
+import { elementsAt, omitted, stringifyAt } from '../util/pretty-json.js';
 
 /** report.json: the Report as built (already in a stable order, nothing time-dependent added). */
 export function reportJson(report: Report): string {
@@ -57,11 +57,6 @@ function copyInto(fd: number, from: string): void {
   } finally {
     closeSync(src);
   }
-}
-
-/** What JSON.stringify leaves out of an object (and writes as null in an array). */
-function omitted(v: unknown): boolean {
-  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
 /** One value as JSON.stringify(value, null, 2) would write it at this indent. */

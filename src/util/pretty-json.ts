@@ -4,15 +4,15 @@
  * one-element arrays as the indent has levels (two spaces each) and the wrapping is cut off.
  */
 
+/** What JSON.stringify leaves out of an object (and writes as null in an array). */
+export function omitted(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
 /** JSON.stringify(value, null, 2) as it reads at this indent (omitted values read as null, as in an array). */
 export function stringifyAt(value: unknown, indent: string): string {
-  const levels = indent.length / 2;
-  if (levels === 0) return value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 'null' : JSON.stringify(value, null, 2);
-  let wrapped: unknown = value;
-  for (let i = 0; i < levels; i++) wrapped = [wrapped];
-  const s = JSON.stringify(wrapped, null, 2);
-  const [head, tail] = wrapping(levels);
-  return s.slice(head.length + indent.length, s.length - tail.length);
+  if (indent === '') return omitted(value) ? 'null' : JSON.stringify(value, null, 2);
+  return elementsAt([value], indent);
 }
 
 /** Elements of a list at this indent (that of the elements), as JSON.stringify writes them there: `el,\n<indent>el…`. */
