@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import { defaultThreads, startWorker, takePrestarted, workerScript } from './prestart.js';
-import { oneFolder, statKey } from '../store/workspace.js';
+import { oneFolder, statKey, statKeyIn } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
 import { unreadable, type ParseOptions } from './index.js';
 
@@ -206,7 +206,7 @@ export class ParsePool {
    * one message per batch cost the main thread more than the workers' stat calls.
    */
   statKeyIn(folder: string, names: string[]): Promise<string | undefined> {
-    if (this.threads === 0 || this.failure) return Promise.resolve(statKey(filesIn(folder, names), this.opts.maxFileBytes));
+    if (this.threads === 0 || this.failure) return Promise.resolve(statKeyIn(folder, names, this.opts.maxFileBytes));
     return new Promise((resolve) => {
       if (!this.statGroup) {
         this.statGroup = { requests: [], done: [], files: 0 };
@@ -281,13 +281,6 @@ export class ParsePool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-const NO_BYTES = Buffer.alloc(0);
-
-/** Local files of one folder, each read where it is listed (local path = display path). */
-export function filesIn(folder: string, names: string[]): SourceFile[] {
-  return names.map((n) => ({ path: folder + n, key: '', bytes: NO_BYTES, fsPath: folder + n }));
 }
 
 /** A file as sent to a worker: a deferred local file goes without its (empty) bytes. */

@@ -1,14 +1,14 @@
 import { parentPort } from 'node:worker_threads';
-import { statKey } from '../store/workspace.js';
+import { statKeyIn } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
-import { filesIn, type BatchRequest, type BatchResponse, type WireFile } from './pool.js';
+import type { BatchRequest, BatchResponse, WireFile } from './pool.js';
 
 const EMPTY = Buffer.alloc(0);
 
 /** A parse worker: batches of files in, their ParsedFiles out. Parsing is pure, so it runs the same here as inline. */
 parentPort?.on('message', (msg: BatchRequest) => {
   if (msg.statIn) {
-    const batchKeys = msg.statIn.map((r) => statKey(filesIn(r.folder, r.names), msg.opts.maxFileBytes));
+    const batchKeys = msg.statIn.map((r) => statKeyIn(r.folder, r.names, msg.opts.maxFileBytes));
     const res: BatchResponse = { id: msg.id, parsed: [], batchKeys };
     return parentPort!.postMessage(res);
   }

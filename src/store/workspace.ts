@@ -47,12 +47,24 @@ export function contentKey(sha256s: string[], maxFileBytes: number): string {
  * entries and S3 objects are always hashed) or cannot be stat'ed.
  */
 export function statKey(files: SourceFile[], maxFileBytes: number): string | undefined {
-  const lines: string[] = [CACHE_VERSION, String(maxFileBytes)];
-  // Files of one folder, each read where it is listed (every batch of a walked folder): the native
-  // addon writes their lines, exactly as below.
+  // Files of one folder, each read where it is listed: every batch of a walked folder.
   const folder = files.length > 0 ? oneFolder(files) : undefined;
-  const native = folder === undefined ? undefined : statLinesNative(folder, files.map((f) => f.path.slice(folder.length)));
-  if (native !== undefined) return sha256Of(`${lines.join('\n')}\n${native}`);
+  if (folder !== undefined) return statKeyIn(folder, files.map((f) => f.path.slice(folder.length)), maxFileBytes);
+  return statKeyOf(files, maxFileBytes);
+}
+
+/**
+ * The stat key of files of one folder (`folder` ends with '/'), each read where it is listed: the
+ * native addon writes their lines when it can, exactly as statKeyOf does.
+ */
+export function statKeyIn(folder: string, names: string[], maxFileBytes: number): string | undefined {
+  const native = names.length > 0 ? statLinesNative(folder, names) : undefined;
+  if (native !== undefined) return sha256Of(`${CACHE_VERSION}\n${maxFileBytes}\n${native}`);
+  return statKeyOf(filesIn(folder, names), maxFileBytes);
+}
+
+function statKeyOf(files: SourceFile[], maxFileBytes: number): string | undefined {
+  const lines: string[] = [CACHE_VERSION, String(maxFileBytes)];
   for (const f of files) {
     if (f.fsPath === undefined) return undefined;
     try {
@@ -64,6 +76,13 @@ export function statKey(files: SourceFile[], maxFileBytes: number): string | und
     }
   }
   return sha256Of(lines.join('\n'));
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/** Local files of one folder, each read where it is listed (local path = display path). */
+export function filesIn(folder: string, names: string[]): SourceFile[] {
+  return names.map((n) => ({ path: folder + n, key: '', bytes: NO_BYTES, fsPath: folder + n }));
 }
 
 /** The folder (with its trailing '/') all these files are in, when each is read where it is listed. */
