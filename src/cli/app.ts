@@ -70,14 +70,20 @@ function parseFormats(text: string): Set<OutputFormat> {
   return new Set(wanted as OutputFormat[]);
 }
 
+/**
+ * Starts the rest of the parse workers now, while the frameworks load, unless the run may replay a
+ * saved ingest: it stats the inputs with the worker started first thing (cli/main.ts) while this
+ * thread replays on a core of its own, and the rest start if files are read.
+ */
+function prestartUnlessReplaying(inputs: string[], workspace: string | undefined): void {
+  if (workspace !== undefined && !inputs.some(isS3Url) && savedIngests(workspace).length > 0) return;
+  prestartWorkers();
+}
+
 async function reportCommand(args: ReportArgs): Promise<number> {
   const outDir = resolve(args.out);
   const workspace = args.workspace === false ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
-  // The workers load their modules while the frameworks load. A run that may replay a saved ingest
-  // has the one started first thing (cli/main.ts): it stats the inputs with it while this thread
-  // replays on a core of its own, and the rest start if files are read. Any other run starts them
-  // all now.
-  if (workspace === undefined || args.inputs.some(isS3Url) || savedIngests(workspace).length === 0) prestartWorkers();
+  prestartUnlessReplaying(args.inputs, workspace);
   const period = resolvePeriod(args);
   const formats = parseFormats(args.format);
   if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
@@ -204,7 +210,7 @@ interface EvidenceArgs extends Omit<ReportArgs, 'format'> {
 }
 
 async function evidenceCommand(args: EvidenceArgs): Promise<number> {
-  prestartWorkers();
+  prestartUnlessReplaying(args.inputs, args.workspace ? resolve(args.workspace) : undefined);
   const period = resolvePeriod(args);
   // Each command loads its own stage modules: a report run does not load the others'.
   const { parseControlRef, runEvidence } = await import('../pipeline/evidence.js');
