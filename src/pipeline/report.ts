@@ -85,7 +85,9 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     });
   }
 
-  let store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+  // A replay that is dropped leaves the store to start again, empty.
+  const emptyStore = () => new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+  let store = emptyStore();
   const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep }, undefined, opts.workspace);
   const stats = opts.stats ?? { decoded: 0, reused: 0 };
   // Enough batches in flight to keep every worker busy while the main thread merges results.
@@ -121,7 +123,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         } catch (err) {
           // The evidence not fitting in memory ends the run, whether it comes from files or not.
           if (err instanceof ConfigtrailError) throw err;
-          store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+          store = emptyStore();
           return false;
         }
       };
@@ -159,7 +161,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
           acceptReplay(replayedMeta, plan.files, runKey);
           break;
         }
-        if (replayedMeta) store = new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+        if (replayedMeta) store = emptyStore();
         if (stands) {
           probed = { runKey, files: plan.files };
           break;
