@@ -5,7 +5,7 @@
 //   - baseline-duckdb: DuckDB's read_json_objects counting the records (all cores)
 //   - configtrail:     a full JSON report (`report --format json`)
 // Each runs in its own process; peak RSS is that process's maxRSS (threads included). Each is
-// measured in BENCH_RUNS rounds (default 3) and the medians are printed.
+// measured in BENCH_RUNS rounds (default 5 below a million events, 3 above) and the medians are printed.
 // BENCH_SIZES=500000,2000000 picks other sizes. Prints a table and writes .bench/results.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,8 +16,12 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, '.bench');
 const sizes = (process.env.BENCH_SIZES ?? '500000,2000000,8000000').split(',').map(Number).filter((n) => n > 0);
-/** Rounds of measurement per size (BENCH_RUNS): each figure printed is the median of its rounds. */
-const RUNS = Math.max(1, Number(process.env.BENCH_RUNS) || 3);
+/**
+ * Rounds of measurement per size (BENCH_RUNS, else 5 below a million events and 3 above): each
+ * figure printed is the median of its rounds. The small export's runs take about a second, where
+ * the host's noise weighs most, and its rounds cost little.
+ */
+const roundsFor = (size) => Math.max(1, Number(process.env.BENCH_RUNS) || (size < 1_000_000 ? 5 : 3));
 const FROM = '2026-07-01';
 const TO = '2026-09-30';
 mkdirSync(benchDir, { recursive: true });
@@ -73,6 +77,7 @@ for (const size of sizes) {
   // Every measurement is taken RUNS times, the rounds interleaved so that whatever else the machine
   // does weighs on all of them alike; each figure is the median of its rounds.
   const rounds = [];
+  const RUNS = roundsFor(size);
   for (let i = 0; i < RUNS; i++) {
     const node = measure([join(root, 'scripts', 'bench-baseline-node.mjs'), join(dir, 'export')]);
     const duck = measure([join(root, 'scripts', 'bench-baseline-duckdb.mjs'), join(dir, 'export')]);
@@ -96,11 +101,11 @@ for (const size of sizes) {
 const row = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(17) : String(c).padStart(12))).join(' ');
 const fmt = (m, events) => [m.wall.toFixed(2), Math.round(events / m.wall).toLocaleString('en-US'), m.rssMiB.toFixed(0)];
 const lines = [
-  `machine: ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; median of ${RUNS} round${RUNS === 1 ? '' : 's'}`,
+  `machine: ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; each figure the median of its size's rounds (×n)`,
   row(['events', 'run', 'wall s', 'events/s', 'peak RSS MiB']),
 ];
 for (const r of results) {
-  lines.push(row([r.events.toLocaleString('en-US'), 'node baseline', ...fmt(r.node, r.events)]));
+  lines.push(row([`${r.events.toLocaleString('en-US')} ×${r.runs}`, 'node baseline', ...fmt(r.node, r.events)]));
   lines.push(row(['', 'duckdb count', ...fmt(r.duck, r.events)]));
   lines.push(row(['', 'configtrail', ...fmt(r.report, r.events)]));
   lines.push(row(['', 'ratio vs duckdb', (r.report.wall / r.duck.wall).toFixed(2), '', '']));
