@@ -6,7 +6,8 @@
 //   - configtrail:     a full JSON report (`report --format json`)
 // Each runs in its own process; peak RSS is that process's maxRSS (threads included). Each is
 // measured in BENCH_RUNS rounds (default 5 below a million events, 3 above) and the medians are printed.
-// BENCH_SIZES=500000,2000000 picks other sizes. Prints a table and writes .bench/results.json.
+// BENCH_SIZES=500000,2000000 picks other sizes. Prints a table and writes .bench/results.json. The
+// measured runs go without NODE_EXTRA_CA_CERTS (see runEnv), and the start-up it costs is printed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -26,21 +27,40 @@ const FROM = '2026-07-01';
 const TO = '2026-09-30';
 mkdirSync(benchDir, { recursive: true });
 
+/**
+ * The environment of every measured run: this one without NODE_EXTRA_CA_CERTS. With it set, Node 20
+ * initialises OpenSSL and parses the whole CA bundle as the process starts, before any code
+ * measured runs (~50 ms a process where it names the system bundle), and no measured run makes a
+ * TLS connection. What it costs here is measured and printed (startupCost).
+ */
+const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...runEnv } = process.env;
+
 /** Runs `node <args>` with a preload that reports the process's peak RSS; returns wall seconds, RSS MiB and stdout. */
-function measure(args, env = {}) {
+function measure(args) {
   const rssFile = join(benchDir, `rss-${process.pid}.txt`);
   rmSync(rssFile, { force: true });
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', join(root, 'scripts', 'bench-rss.mjs'), ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, BENCH_RSS_FILE: rssFile, ...env },
+    env: { ...runEnv, BENCH_RSS_FILE: rssFile },
     maxBuffer: 64 * 1024 * 1024,
   });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
   const rssKb = Number(readFileSync(rssFile, 'utf8'));
   return { wall, rssMiB: rssKb / 1024, stdout: r.stdout.trim() };
+}
+
+/** Median seconds of an empty Node process over 9 starts, with this environment. */
+function startupCost(env) {
+  const walls = [];
+  for (let i = 0; i < 9; i++) {
+    const started = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '0'], { env });
+    walls.push(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  return walls.sort((a, b) => a - b)[4];
 }
 
 /** The median wall time and, separately, the median peak RSS of some measurements. */
@@ -102,6 +122,7 @@ const row = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(17) : Str
 const fmt = (m, events) => [m.wall.toFixed(2), Math.round(events / m.wall).toLocaleString('en-US'), m.rssMiB.toFixed(0)];
 const lines = [
   `machine: ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; each figure the median of its size's rounds (×n)`,
+  `node start-up: ${startupCost(runEnv).toFixed(3)} s${extraCaCerts === undefined ? '' : `; ${startupCost(process.env).toFixed(3)} s with NODE_EXTRA_CA_CERTS=${extraCaCerts} as set here, which the measured runs go without`}`,
   row(['events', 'run', 'wall s', 'events/s', 'peak RSS MiB']),
 ];
 for (const r of results) {
