@@ -146,6 +146,10 @@ describe('bad input never crashes and never vanishes', () => {
     expect(files.read).toBe(files.used + files.rejected + files.skipped);
     expect(records.read).toBe(records.used + records.rejected);
     expect([...report.inputs].reduce((n, i) => n + i.rejected, 0)).toBe(records.rejected);
+    // The summary's event counts are the report's, each named for what it counts: events with an
+    // error code, not the report's failed or denied calls (which also count failed sign-ins).
+    const ev = report.counts.events;
+    expect(r.stdout).toContain(`events:  ${ev.read} CloudTrail events (${ev.kept} kept as evidence, ${ev.failed} with an error code)`);
 
     // The CLI summary lists each of them too, and the HTML appendix does.
     for (const name of ['truncated.json.gz', 'invalid.json', 'bomb.json.gz', 'notes.txt', 'escape.json', 'wrong-shape.json']) {

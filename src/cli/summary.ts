@@ -20,7 +20,7 @@ export function formatSummary(report: Report, files: string[]): string {
     `configtrail ${report.generator.version} — ${p.label.startsWith(p.from) ? range : `${p.label} (${range})`}`,
     `files:   ${c.files.read} read = ${c.files.used} used + ${c.files.rejected} rejected + ${c.files.skipped} skipped`,
     `records: ${c.records.read} read = ${c.records.used} used + ${c.records.rejected} rejected`,
-    `events:  ${c.events.read} CloudTrail events (${c.events.kept} kept as evidence, ${c.events.failed} failed calls)`,
+    `events:  ${c.events.read} CloudTrail events (${c.events.kept} kept as evidence, ${c.events.failed} with an error code)`,
     `config:  ${c.configurationItems.read} configuration items (${c.configurationItems.kept} bear on the period)`,
     `changes: ${report.changes.length} in the period, ${attributed} attributed to an API call`,
   ];

@@ -297,7 +297,7 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
     reconciliation: {
       files: `${counts.files.read} files read = ${counts.files.used} used + ${counts.files.rejected} rejected + ${counts.files.skipped} skipped`,
       records: `${counts.records.read} records read = ${counts.records.used} used + ${counts.records.rejected} rejected`,
-      events: `${counts.events.read} CloudTrail events (${counts.events.readOnly} read-only, ${counts.events.failed} failed); ${counts.events.kept} kept as evidence`,
+      events: `${counts.events.read} CloudTrail events (${counts.events.readOnly} read-only, ${counts.events.failed} with an error code); ${counts.events.kept} kept as evidence`,
       items: `${counts.configurationItems.read} configuration items; ${counts.configurationItems.kept} bear on the period`,
     },
     appendixB,
