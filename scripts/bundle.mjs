@@ -87,5 +87,9 @@ for (const [entry, shared] of [['dist/src/cli/app.js', [sharedPrestart]], ['dist
     // Bundled CommonJS code may call require(): give the module one.
     banner: { js: "import { createRequire as __configtrailRequire } from 'node:module'; const require = __configtrailRequire(import.meta.url);" },
   });
+  // A bundle with its own copy of prestart.js would never adopt the worker the entry started.
+  if (shared.length > 0 && !readFileSync(tmp, 'utf8').includes('from "../parse/prestart.js"')) {
+    throw new Error(`${entry}: the bundle does not import parse/prestart.js from beside it`);
+  }
   renameSync(tmp, file);
 }
