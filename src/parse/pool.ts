@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import { defaultThreads, startWorker, takePrestarted, workerScript } from './prestart.js';
-import { oneFolder, statKey, statKeyIn } from '../store/workspace.js';
+import { namesInFolder, statKey, statKeyIn } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
 import { unreadable, type ParseOptions } from './index.js';
 
@@ -192,12 +192,9 @@ export class ParsePool {
   statKey(files: SourceFile[]): Promise<string | undefined> {
     // Local files of one folder, read where they are listed, go to a worker as that folder and
     // their names; anything else (an archive's entry has no stat key) is settled here.
-    const folder = files.length > 0 ? oneFolder(files) : undefined;
-    if (folder === undefined) return Promise.resolve(statKey(files, this.opts.maxFileBytes));
-    return this.statKeyIn(
-      folder,
-      files.map((f) => f.path.slice(folder.length)),
-    );
+    const inFolder = namesInFolder(files);
+    if (inFolder === undefined) return Promise.resolve(statKey(files, this.opts.maxFileBytes));
+    return this.statKeyIn(inFolder.folder, inFolder.names);
   }
 
   /**

@@ -48,8 +48,8 @@ export function contentKey(sha256s: string[], maxFileBytes: number): string {
  */
 export function statKey(files: SourceFile[], maxFileBytes: number): string | undefined {
   // Files of one folder, each read where it is listed: every batch of a walked folder.
-  const folder = files.length > 0 ? oneFolder(files) : undefined;
-  if (folder !== undefined) return statKeyIn(folder, files.map((f) => f.path.slice(folder.length)), maxFileBytes);
+  const inFolder = namesInFolder(files);
+  if (inFolder !== undefined) return statKeyIn(inFolder.folder, inFolder.names, maxFileBytes);
   return statKeyOf(files, maxFileBytes);
 }
 
@@ -85,14 +85,18 @@ export function filesIn(folder: string, names: string[]): SourceFile[] {
   return names.map((n) => ({ path: folder + n, key: '', bytes: NO_BYTES, fsPath: folder + n }));
 }
 
-/** The folder (with its trailing '/') all these files are in, when each is read where it is listed. */
-export function oneFolder(files: SourceFile[]): string | undefined {
+/**
+ * The folder (with its trailing '/') all these files are in and their names there, when each is
+ * read where it is listed; undefined otherwise, or for no files.
+ */
+export function namesInFolder(files: SourceFile[]): { folder: string; names: string[] } | undefined {
+  if (files.length === 0) return undefined;
   const first = files[0]!.path;
   const cut = first.lastIndexOf('/') + 1;
   if (cut === 0) return undefined;
   const folder = first.slice(0, cut);
   for (const f of files) if (f.fsPath !== f.path || f.path.lastIndexOf('/') + 1 !== cut || !f.path.startsWith(folder)) return undefined;
-  return folder;
+  return { folder, names: files.map((f) => f.path.slice(cut)) };
 }
 
 /** A cached result moved to where the same bytes are now: every path in it is the input's path. */
