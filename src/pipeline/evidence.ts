@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { writeFresh } from '../util/fresh-file.js';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { openFresh, writeFresh } from '../util/fresh-file.js';
 import { basename, join } from 'node:path';
 import { csvStringify, lazy } from '../util/lazy.js';
 import type { Change, ControlResult, EventRef, Report } from '../model/types.js';
@@ -171,8 +171,7 @@ function writeZip(path: string, files: string[], mtime: Date): Promise<void> {
     const zip = new (yazl().ZipFile)();
     for (const f of files) zip.addBuffer(readFileSync(f), basename(f), { mtime, mode: 0o100644, compress: true });
     zip.end();
-    rmSync(path, { force: true });
-    const out = createWriteStream(path, { flags: 'wx' });
+    const out = createWriteStream(path, { fd: openFresh(path) });
     zip.outputStream.pipe(out).on('close', () => resolve()).on('error', reject);
   });
 }
