@@ -52,6 +52,11 @@ function measure(args) {
   return { wall, rssMiB: rssKb / 1024, stdout: r.stdout.trim() };
 }
 
+/** The middle value of some numbers (the upper of the two middle ones when they are even). */
+function mid(xs) {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
 /** Median seconds of an empty Node process over 9 starts, with this environment. */
 function startupCost(env) {
   const walls = [];
@@ -60,12 +65,11 @@ function startupCost(env) {
     spawnSync(process.execPath, ['-e', '0'], { env });
     walls.push(Number(process.hrtime.bigint() - started) / 1e9);
   }
-  return walls.sort((a, b) => a - b)[4];
+  return mid(walls);
 }
 
 /** The median wall time and, separately, the median peak RSS of some measurements. */
 function median(ms) {
-  const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return { wall: mid(ms.map((m) => m.wall)), rssMiB: mid(ms.map((m) => m.rssMiB)), stdout: ms[0].stdout };
 }
 
