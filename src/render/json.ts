@@ -115,7 +115,7 @@ function emit(value: unknown, indent: string, depth: number, out: Out): void {
 /** A value as JSON.stringify sees it: omitted values become null (as in an array), toJSON applies. */
 function resolved(value: unknown): unknown {
   if (omitted(value)) return null;
-  if (value !== null && typeof value === 'object' && !(isList(value) && !Array.isArray(value)) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (value !== null && typeof value === 'object' && !isSpilled(value) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return (value as { toJSON: () => unknown }).toJSON();
   }
   return value;
@@ -123,7 +123,7 @@ function resolved(value: unknown): unknown {
 
 /** Whether emit writes a (resolved) value with one JSON.stringify rather than walking it. */
 function writtenWhole(v: unknown, depth: number): boolean {
-  if (isList(v) && !Array.isArray(v)) return false;
+  if (isSpilled(v)) return false;
   return depth >= STREAM_DEPTH || v === null || typeof v !== 'object' || (!Array.isArray(v) && !holdsLongList(v));
 }
 
@@ -145,4 +145,9 @@ function hasLaidOut(v: unknown): v is { laidOut: (indent: string) => string | un
 
 function isList(v: unknown): v is { length: number } & Iterable<unknown> {
   return Array.isArray(v) || (typeof v === 'object' && v !== null && typeof (v as { length?: unknown }).length === 'number' && Symbol.iterator in v);
+}
+
+/** A list that is not an array (the input list on disk): always walked, never materialised. */
+function isSpilled(v: unknown): boolean {
+  return isList(v) && !Array.isArray(v);
 }
