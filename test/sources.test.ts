@@ -64,6 +64,44 @@ describe('folders', () => {
     expect(summary(await collect([root]))).toEqual(summary(ev));
   });
 
+  it("walks CloudTrail's log files and digests side by side, each day's digests after that day's log files", async () => {
+    const root = tempDir('twins');
+    const ct = 'AWSLogs/111122223333/CloudTrail';
+    const dg = 'AWSLogs/111122223333/CloudTrail-Digest';
+    writeTree(root, {
+      'AWSLogs/111122223333/AAA.json': 'a',
+      [`${ct}/us-east-1/2026/07/01/log1.json`]: 'l1',
+      [`${ct}/us-east-1/2026/07/01/log2.json`]: 'l2',
+      [`${ct}/us-east-1/2026/07/02/log3.json`]: 'l3',
+      [`${ct}/eu-west-1/2026/07/01/log4.json`]: 'l4',
+      [`${dg}/us-east-1/2026/07/01/digest1.json`]: 'd1',
+      [`${dg}/us-east-1/2026/07/02/digest2.json`]: 'd2',
+      [`${dg}/us-east-1/2026/07/03/digest3.json`]: 'd3',
+      'AWSLogs/111122223333/CloudTrail-Insight/x.json': 'x',
+      'AWSLogs/111122223333/Config/c.json': 'c',
+    });
+    const folders: string[] = [];
+    const keys: string[] = [];
+    for await (const ev of readSources([root], { maxFileBytes: MB, onFolder: (d) => folders.push(relative(root, d)) })) if (ev.type === 'file') keys.push(ev.file.key);
+    expect(keys).toEqual([
+      'AWSLogs/111122223333/AAA.json',
+      // A region with log files and no digests, then one with both.
+      `${ct}/eu-west-1/2026/07/01/log4.json`,
+      `${ct}/us-east-1/2026/07/01/log1.json`,
+      `${ct}/us-east-1/2026/07/01/log2.json`,
+      `${dg}/us-east-1/2026/07/01/digest1.json`,
+      `${ct}/us-east-1/2026/07/02/log3.json`,
+      `${dg}/us-east-1/2026/07/02/digest2.json`,
+      `${dg}/us-east-1/2026/07/03/digest3.json`,
+      'AWSLogs/111122223333/CloudTrail-Insight/x.json',
+      'AWSLogs/111122223333/Config/c.json',
+    ]);
+    // Every folder is listed once, each day's twins one after the other.
+    expect(new Set(folders).size).toBe(folders.length);
+    expect(folders.indexOf(`${dg}/us-east-1/2026/07/01`)).toBe(folders.indexOf(`${ct}/us-east-1/2026/07/01`) + 1);
+    expect(folders).toContain(`${dg}/us-east-1/2026/07/03`);
+  });
+
   it('names every file path.join(root, key), however the root is spelled', async () => {
     const root = tempDir('spell');
     writeTree(root, { 'x/y/1.json': '1', '2.json': '2' });

@@ -5,6 +5,7 @@ import type { InputRecord, Period, SourceEvent, SourceOptions } from '../model/t
 import { cmp } from '../store/index.js';
 import { oneLine } from '../util/errors.js';
 import { archiveFormat, openArchive, type ArchiveFormat } from './archive.js';
+import { TRAIL_TWINS } from './layout.js';
 import { fetchObject, isS3Url, listForPeriod, makeClient, ordered, parseS3Url, type S3Object, type S3Options } from './s3.js';
 
 /**
@@ -128,7 +129,20 @@ type Task = { event: SourceEvent } | { file: string; key: string };
 type Loaded = { events: SourceEvent[] } | { archive: string; format: ArchiveFormat };
 
 /**
+ * A folder to list: one folder, or twin folders (see TRAIL_TWINS) listed one after the other; with
+ * none, only the end of a group of files (each twin's files are a group of their own).
+ */
+type Node = { dirs: string[] };
+
+/** Whether a folder's entries hold both of CloudTrail's twin folders. */
+function hasTwins(entries: Dirent[]): boolean {
+  return TRAIL_TWINS.every((t) => entries.some((e) => e.name === t && e.isDirectory()));
+}
+
+/**
  * Depth-first, entries sorted by name (byte order), so every run sees files in the same order.
+ * CloudTrail's twin folders (see TRAIL_TWINS) are listed together where the first would be: the
+ * files of each in turn, then their subfolders by name, those of the same name again as twins.
  * Yields the files of one folder at a time: an export holds hundreds of thousands of small files,
  * and a step per file through nested generators would cost more than the listing. Folders are listed
  * synchronously: a listing takes microseconds, and the promise API's round trip through the thread
@@ -136,40 +150,53 @@ type Loaded = { events: SourceEvent[] } | { archive: string; format: ArchiveForm
  */
 function* walk(root: string, onFolder?: (path: string) => void): Generator<Task[]> {
   // Depth-first with an explicit stack of folders still to list and entries still to hand on.
-  const stack: ({ dir: string } | Task)[] = [{ dir: '' }];
+  const stack: (Node | Task)[] = [{ dirs: [''] }];
   // What join() puts before a child's relative path ('x' joined, then 'x' taken off).
   const prefix = join(root, 'x').slice(0, -1);
   let out: Task[] = [];
   while (stack.length > 0) {
     const top = stack.pop()!;
-    if (!('dir' in top)) {
+    if (!('dirs' in top)) {
       out.push(top);
       continue;
     }
     if (out.length > 0) yield out;
     out = [];
-    const rel = top.dir;
-    const dir = rel ? join(root, rel) : root;
-    let entries: Dirent[];
-    onFolder?.(dir);
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      yield [{ event: { type: 'rejected', rejection: { path: dir, reason: oneLine(err) } } }];
-      continue;
+    // What this node hands on, in order (pushed onto the stack last first).
+    const next: (Node | Task)[] = [];
+    const twinned = top.dirs.length > 1;
+    /** Of twins: their subfolders, by name. */
+    const subfolders = new Map<string, string[]>();
+    for (const rel of top.dirs) {
+      const dir = rel ? join(root, rel) : root;
+      let entries: Dirent[];
+      onFolder?.(dir);
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch (err) {
+        next.push({ event: { type: 'rejected', rejection: { path: dir, reason: oneLine(err) } } });
+        continue;
+      }
+      entries.sort((a, b) => cmp(a.name, b.name));
+      const twins = !twinned && hasTwins(entries);
+      for (const e of entries) {
+        const childRel = rel ? `${rel}/${e.name}` : e.name;
+        // join(root, childRel), without normalising each time: a listed name is never '', '.' or '..'.
+        const childPath = prefix + childRel;
+        if (e.isDirectory()) {
+          if (twinned) subfolders.set(e.name, [...(subfolders.get(e.name) ?? []), childRel]);
+          else if (!twins || !(TRAIL_TWINS as readonly string[]).includes(e.name)) next.push({ dirs: [childRel] });
+          else if (e.name === TRAIL_TWINS[0]) next.push({ dirs: TRAIL_TWINS.map((t) => (rel ? `${rel}/${t}` : t)) });
+        }
+        // Following links could leave the export (or loop); an auditor's export has none.
+        else if (e.isSymbolicLink()) next.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'symbolic link not followed' } } });
+        else if (e.isFile()) next.push({ file: childPath, key: childRel });
+        else next.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'not a regular file' } } });
+      }
+      if (twinned) next.push({ dirs: [] });
     }
-    entries.sort((a, b) => cmp(b.name, a.name));
-    // Pushed last name first, so they come off the stack in name order.
-    for (const e of entries) {
-      const childRel = rel ? `${rel}/${e.name}` : e.name;
-      // join(root, childRel), without normalising each time: a listed name is never '', '.' or '..'.
-      const childPath = prefix + childRel;
-      if (e.isDirectory()) stack.push({ dir: childRel });
-      // Following links could leave the export (or loop); an auditor's export has none.
-      else if (e.isSymbolicLink()) stack.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'symbolic link not followed' } } });
-      else if (e.isFile()) stack.push({ file: childPath, key: childRel });
-      else stack.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'not a regular file' } } });
-    }
+    for (const name of [...subfolders.keys()].sort(cmp)) next.push({ dirs: subfolders.get(name)! });
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
   }
   if (out.length > 0) yield out;
 }

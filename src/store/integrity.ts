@@ -13,8 +13,9 @@ export function deliveredKey(path: string): string | undefined {
  * CloudTrail log file integrity, checked as files arrive: each digest lists the SHA-256 of the log
  * files delivered in its hour; a delivered log file whose hash differs was altered after delivery.
  * A log file and its digest entry meet whichever comes first; once matched, both are forgotten, so
- * only the unmatched ones (a folder's worth, as exports are laid out) are held. (Digest signatures
- * need the trail's public key, which an export does not hold; they are not verified.)
+ * only the unmatched ones are held: about a day's, as the sources stage reads each day's digests
+ * right after that day's log files (sources/layout.ts). (Digest signatures need the trail's public
+ * key, which an export does not hold; they are not verified.)
  */
 export class IntegrityTracker {
   /** Log files read whose digest entry has not been seen: key → SHA-256. */

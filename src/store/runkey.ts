@@ -1,8 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { SourceEvent } from '../model/types.js';
 
-/** The format of saved ingests and of the key they are saved under (see store/ingest.ts). */
-export const INGEST_VERSION = 'i2';
+/**
+ * The format of saved ingests and of the key they are saved under (see store/ingest.ts). i3: the
+ * sources walk CloudTrail's log files and digests side by side (sources/layout.ts), so an ingest
+ * saved in i2's order is not replayed: its input list would come out in the old order.
+ */
+export const INGEST_VERSION = 'i3';
 
 /** Builds the run key from the sources' events in order; unusable (undefined) once any part has no stable key. */
 export class RunKey {
