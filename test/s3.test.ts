@@ -86,6 +86,16 @@ describe('S3 sources through the real AWS SDK and an S3-protocol server', () => 
     expect(big.some((k) => k.includes('/CloudTrail-Digest/'))).toBe(true);
     expect(big.some((k) => k.includes('/ConfigSnapshot/'))).toBe(true);
     expect(new Set(big).size).toBe(big.length);
+    // Each account's log files and digests side by side: a region's days in order, each day's
+    // digests right after its log files (not every digest of the account first, as in key order).
+    for (const account of new Set(big.map((k) => /^AWSLogs\/(\d{12})\//.exec(k)?.[1]).filter((a) => a !== undefined))) {
+      const days = big.flatMap((k) => {
+        const m = new RegExp(`^AWSLogs/${account}/(CloudTrail|CloudTrail-Digest)/us-east-1/(\\d{4}/\\d{2}/\\d{2})/`).exec(k);
+        return m ? [`${m[2]} ${m[1]}`] : [];
+      });
+      expect(new Set(days.map((d) => d.split(' ')[1]))).toEqual(new Set(['CloudTrail', 'CloudTrail-Digest']));
+      expect(days).toEqual([...days].sort());
+    }
   });
 
   it('gives the same evidence from s3:// as from the files on disk, retrying throttling, 5xx and cut connections', async () => {

@@ -1,6 +1,8 @@
 import type { ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { Period } from '../model/types.js';
+import { cmp } from '../util/compare.js';
 import { UsageError, oneLine } from '../util/errors.js';
+import { TRAIL_TWINS } from './layout.js';
 
 /**
  * Reading CloudTrail and AWS Config deliveries straight from S3: a listing pruned to the date
@@ -130,8 +132,8 @@ const CONFIG_REGION = /(^|\/)Config\/[a-z0-9-]+\/$/;
 const CONFIG_SNAPSHOT = /\/ConfigSnapshot\//;
 /** `AWSLogs/<account>/` or `AWSLogs/<o-org>/<account>/`: the level where services are named. */
 const ACCOUNT_LEVEL = /(^|\/)AWSLogs\/(o-[a-z0-9]+\/)?\d{12}\/$/;
-/** In key order, as S3 lists them ('-' sorts before '/'). */
-const EVIDENCE_SERVICES = ['CloudTrail-Digest', 'CloudTrail-Insight', 'CloudTrail', 'Config'];
+/** The services besides CloudTrail's twins (read first: see trailTwins), in key order. */
+const OTHER_EVIDENCE_SERVICES = ['CloudTrail-Insight', 'Config'];
 /** A prefix already inside the date folders of a delivery (…/<region>/2026/…). */
 const DATE_LEVEL = /\/(CloudTrail|CloudTrail-Digest|CloudTrail-Insight|Config)\/[a-z0-9-]+\/\d{4}\//;
 
@@ -190,6 +192,28 @@ export async function* listForPeriod(client: S3Client, loc: S3Location, period: 
     for (const objects of days.reverse()) yield* objects;
   }
 
+  /**
+   * An account's CloudTrail log files and digests side by side (see sources/layout.ts): region by
+   * region, each day the period needs, its log files then its digests. The same requests as
+   * listing one service after the other; only the order differs from the keys'.
+   */
+  async function* trailTwins(account: string, plan: DayPlan): AsyncGenerator<S3Object> {
+    const regions = new Map<string, string[]>();
+    for (const service of TRAIL_TWINS) {
+      for await (const entry of level(`${account}${service}/`)) {
+        if (entry.object) yield entry.object;
+        else if (entry.child && !TRAIL_REGION.test(entry.child)) yield* walk(entry.child);
+        else if (entry.child) {
+          const region = entry.child.slice(account.length + service.length + 1);
+          regions.set(region, [...(regions.get(region) ?? []), entry.child]);
+        }
+      }
+    }
+    for (const region of [...regions.keys()].sort(cmp)) {
+      for (const day of plan.cloudTrail) for (const prefix of regions.get(region)!) yield* all(prefix + day);
+    }
+  }
+
   async function* walk(prefix: string): AsyncGenerator<S3Object> {
     if (plan && TRAIL_REGION.test(prefix)) {
       for (const day of plan.cloudTrail) yield* all(prefix + day);
@@ -206,7 +230,8 @@ export async function* listForPeriod(client: S3Client, loc: S3Location, period: 
     }
     // An account's folder: only the services that hold evidence, by their documented names.
     if (ACCOUNT_LEVEL.test(prefix)) {
-      for (const service of EVIDENCE_SERVICES) yield* walk(`${prefix}${service}/`);
+      yield* trailTwins(prefix, plan);
+      for (const service of OTHER_EVIDENCE_SERVICES) yield* walk(`${prefix}${service}/`);
       return;
     }
     for await (const entry of level(prefix)) {
