@@ -52,6 +52,16 @@ export interface GroundTruth {
 
 type Rec = Record<string, unknown>;
 
+/** The log files delivered in one hour for one account and region: what its digest lists. */
+interface HourDigest {
+  account: string;
+  region: string;
+  hour: number;
+  logs: Rec[];
+  oldest: number;
+  newest: number;
+}
+
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 type Ui = Rec;
 
@@ -97,6 +107,12 @@ class Story {
   /** Length of one CloudTrail delivery window: about 50 records a file, between 5 minutes and 6 hours. */
   windowMs = 600_000;
   private readonly previousDigest = new Map<string, { key: string; hash: string; sig: string }>();
+  /**
+   * Each account's and region's digest of an hour, listing the log files delivered in that hour:
+   * written once no later log file can be delivered in it (see flushDay). The last window of a day
+   * is delivered in the next day's first hour, beside that day's first files: one digest covers both.
+   */
+  private readonly hourly = new Map<string, HourDigest>();
   readonly logBucket: string;
 
   constructor(
@@ -513,11 +529,28 @@ class Story {
     return this.opts.organizationId ? `AWSLogs/${this.opts.organizationId}/${account}` : `AWSLogs/${account}`;
   }
 
-  /** Writes one day's CloudTrail files (one per account, region and 10-minute window) and hourly digests. */
+  /**
+   * Writes one day's CloudTrail files (one per account, region and delivery window) and the hourly
+   * digests that are complete: the next day's records are delivered from its first hour on.
+   */
   flushDay(day: number): void {
     const list = this.pending.get(day);
     this.pending.delete(day);
-    if (!list || list.length === 0) return;
+    if (list && list.length > 0) this.writeLogs(list);
+    this.flushDigests((day + 1) * 24);
+  }
+
+  /** Writes the digests of the hours before `beforeHour` (every one pending when omitted), in key order. */
+  flushDigests(beforeHour = Infinity): void {
+    for (const hk of [...this.hourly.keys()].sort()) {
+      const h = this.hourly.get(hk)!;
+      if (h.hour >= beforeHour) continue;
+      this.hourly.delete(hk);
+      this.writeDigest(h);
+    }
+  }
+
+  writeLogs(list: { account: string; fileRegion: string; time: number; rec: Rec }[]): void {
     list.sort((a, b) => a.time - b.time || cmp(a.rec.eventID as string, b.rec.eventID as string));
     const files = new Map<string, { account: string; region: string; window: number; recs: Rec[]; times: number[] }>();
     for (const e of list) {
@@ -528,7 +561,7 @@ class Story {
       f.recs.push(e.rec);
       f.times.push(e.time);
     }
-    const hourly = new Map<string, { account: string; region: string; hour: number; logs: Rec[]; oldest: number; newest: number }>();
+    const hourly = this.hourly;
     for (const k of [...files.keys()].sort()) {
       const f = files.get(k)!;
       const deliver = (f.window + 1) * this.windowMs + this.rng.int(0, 299) * 1000;
@@ -545,10 +578,9 @@ class Story {
       h.oldest = Math.min(h.oldest, oldest);
       h.newest = Math.max(h.newest, newest);
     }
-    for (const hk of [...hourly.keys()].sort()) this.writeDigest(hourly.get(hk)!);
   }
 
-  writeDigest(h: { account: string; region: string; hour: number; logs: Rec[]; oldest: number; newest: number }): void {
+  writeDigest(h: HourDigest): void {
     const end = (h.hour + 1) * 3_600_000 + 1_500_000;
     const key = `${this.trailPrefix(h.account)}/CloudTrail-Digest/${h.region}/${ymd(end, true)}/${h.account}_CloudTrail-Digest_${h.region}_organization-trail_${this.regions[0]}_${compact(end)}.json.gz`;
     const prev = this.previousDigest.get(`${h.account}|${h.region}`);
@@ -706,6 +738,7 @@ export async function generateExport(options: GenerateOptions): Promise<GroundTr
   }
   story.flushDay(to / DAY_MS);
   story.flushDay(to / DAY_MS + 1);
+  story.flushDigests();
   story.writeConfig([from + 5 * 60_000]);
   story.credentialReports(to + DAY_MS);
 

@@ -72,6 +72,35 @@ describe('sample generator', () => {
     for (const e of entries) expect(hashes.get(e.s3Object)).toBe(e.hashValue);
   });
 
+  it('digests each hour once, its log files of both days when the hour follows midnight', async () => {
+    // Dense enough that the last delivery window of a day and the first of the next both have files:
+    // both are delivered in the next day's first hour, whose one digest must list them all.
+    const dir = tempDir('gen-dense');
+    await generateExport({ seed: 3, outDir: dir, from: '2026-07-01', to: '2026-07-03', accounts: 1, regions: ['us-east-1'], targetEvents: 20_000 });
+    const root = join(dir, 'export');
+    const logs = new Map<string, string>();
+    const listed: string[] = [];
+    const windows: string[] = [];
+    let acrossMidnight = 0;
+    for (const f of walk(root)) {
+      const key = relative(root, f);
+      const raw = readFileSync(f);
+      if (key.includes('/CloudTrail/')) logs.set(key, createHash('sha256').update(raw).digest('hex'));
+      else if (key.includes('/CloudTrail-Digest/')) {
+        const d = JSON.parse(gunzipSync(raw).toString('utf8')) as { digestEndTime: string; logFiles: { s3Object: string; hashValue: string; oldestEventTime: string }[] };
+        windows.push(d.digestEndTime);
+        for (const e of d.logFiles) {
+          expect(e.hashValue).toBe(logs.get(e.s3Object));
+          listed.push(e.s3Object);
+        }
+        if (new Set(d.logFiles.map((e) => e.oldestEventTime.slice(0, 10))).size > 1) acrossMidnight++;
+      }
+    }
+    expect(acrossMidnight).toBeGreaterThan(0);
+    expect(new Set(windows).size).toBe(windows.length);
+    expect(listed.sort()).toEqual([...logs.keys()].sort());
+  });
+
   it('ground truth: each change names one successful CloudTrail record', () => {
     expect(truth.changes.length).toBeGreaterThan(5);
     const records = walk(join(dirA, 'export'))
