@@ -40,7 +40,15 @@ export interface GroundTruthChange {
   chain: string[];
 }
 
+/**
+ * Changes whenever the same options stop giving the same files (2: one digest per hour): caches of
+ * generated exports (the benchmark's) are made anew when theirs differs.
+ */
+export const GENERATOR_VERSION = 2;
+
 export interface GroundTruth {
+  /** GENERATOR_VERSION of the generator that wrote the export. */
+  generator: number;
   seed: number;
   from: string;
   to: string;
@@ -743,6 +751,7 @@ export async function generateExport(options: GenerateOptions): Promise<GroundTr
   story.credentialReports(to + DAY_MS);
 
   const truth: GroundTruth = {
+    generator: GENERATOR_VERSION,
     seed: options.seed,
     from: options.from,
     to: options.to,
