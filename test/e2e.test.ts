@@ -7,6 +7,7 @@ import * as tar from 'tar-stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Change, Report } from '../src/model/types.js';
 import { generateExport, type GroundTruth } from '../samples/generator.js';
+import { LISTED_PER_FILE } from '../src/parse/index.js';
 import { chromiumAvailable, CLI, hasCommand, readReport, ROOT, runCli, SHARED_DATA, tempDir } from './helpers/cli.js';
 
 const FROM = '2026-07-01';
@@ -159,6 +160,32 @@ describe('bad input never crashes and never vanishes', () => {
     // Nothing was written outside --out.
     expect(readdirSync(work).sort()).toEqual([...new Set([...before, 'out-bad'])].sort());
     expect(readdirSync(join(work, 'out-bad'))).toEqual(['report']);
+  });
+
+  it('a flood of bad records neither crashes nor fills memory, read or replayed from the workspace', () => {
+    // Thirty files each one bad record past what a file lists one by one (300,030 listed in all,
+    // which a spread push(...) cannot take), and a file of a million bad records.
+    const flood = join(work, 'flood');
+    mkdirSync(flood);
+    const bad = (n: number) => JSON.stringify({ Records: new Array<number>(n).fill(1) });
+    for (let i = 0; i < 30; i++) writeFileSync(join(flood, `f${i}.json`), bad(LISTED_PER_FILE + 1));
+    writeFileSync(join(flood, 'million.json'), bad(1_000_000));
+    const space = join(work, 'flood-space');
+    const run = (name: string) => {
+      const r = spawnSync(process.execPath, [CLI, 'report', flood, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, name), '--workspace', space, '--json'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return JSON.parse(r.stdout) as { workspace: { replayed: boolean } };
+    };
+    expect(run('flood-1').workspace.replayed).toBe(false);
+    expect(run('flood-2').workspace.replayed).toBe(true);
+    const report = readReport(join(work, 'flood-1'));
+    expect(report.counts.records).toEqual({ read: 30 * (LISTED_PER_FILE + 1) + 1_000_000, used: 0, rejected: 30 * (LISTED_PER_FILE + 1) + 1_000_000 });
+    expect(report.rejected).toHaveLength(31 * (LISTED_PER_FILE + 1));
+    expect(report.rejected.filter((r) => r.path.endsWith('million.json')).at(-1)!.reason).toBe(
+      `record is number, not a CloudTrail event object (and ${(1_000_000 - LISTED_PER_FILE - 1).toLocaleString('en-US')} more records for this reason, up to #999999, not listed one by one)`,
+    );
+    expect(readFileSync(join(work, 'flood-2', 'report.json'), 'utf8')).toBe(readFileSync(join(work, 'flood-1', 'report.json'), 'utf8'));
   });
 
   it('--strict turns a rejection into exit code 3', () => {

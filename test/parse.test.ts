@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { ParsedFile } from '../src/model/types.js';
-import { parseFile } from '../src/parse/index.js';
+import { LISTED_PER_FILE, parseFile } from '../src/parse/index.js';
 import { SHARED_DATA } from './helpers/cli.js';
 import { cloudTrailEvent as event } from './helpers/records.js';
 
@@ -212,6 +212,24 @@ describe('bad input', () => {
       [4, 'CloudTrail record has a userIdentity that is not an object'],
     ]);
     expect(p.input.records).toBe(p.events.length + p.input.rejected);
+  });
+
+  it('lists a file\'s first LISTED_PER_FILE bad records one by one, and the rest a line per reason with their number', () => {
+    const n = LISTED_PER_FILE + 2_500;
+    // Bad records of two kinds, alternating, around one good record.
+    const records: unknown[] = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 7 : 'x'));
+    records.splice(3, 0, event());
+    const p = parse('flood.json', JSON.stringify({ Records: records }));
+    expect(p.events).toHaveLength(1);
+    expect(p.input.records).toBe(n + 1);
+    expect(p.input.rejected).toBe(n);
+    expect(p.rejected).toHaveLength(LISTED_PER_FILE + 2);
+    expect(p.rejected.slice(0, 4).map((r) => r.record)).toEqual([0, 1, 2, 4]);
+    // Listed records 0..10000 (the good one at 3 aside): the rest start at 10001.
+    expect(p.rejected.slice(-2)).toEqual([
+      { path: '/in/flood.json', record: 10_001, reason: 'record is number, not a CloudTrail event object (and 1,249 more records for this reason, up to #12499, not listed one by one)' },
+      { path: '/in/flood.json', record: 10_002, reason: 'record is string, not a CloudTrail event object (and 1,249 more records for this reason, up to #12500, not listed one by one)' },
+    ]);
   });
 
   it('rejects: configuration items without identity, keeping the others', () => {

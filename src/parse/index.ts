@@ -52,8 +52,10 @@ export function parseFile(source: SourceFile, opts: ParseOptions, sha256?: strin
   if (file.container) out.input.container = file.container;
   if (opts.keep) keepRule = opts.keep;
   else keepRule = undefined;
+  beyond.clear();
   try {
     parseInto(out, file, opts);
+    listSummaries(out);
   } catch (err) {
     // Defensive: a parser bug must not lose the file silently.
     reject(out, `internal parse error: ${shortReason(err instanceof Error ? err.message : String(err))}`);
@@ -106,6 +108,7 @@ function outputChunk(gz: Buffer, max: number): number {
 }
 
 function reject(out: ParsedFile, reason: string): void {
+  beyond.clear();
   out.events = [];
   out.items = [];
   delete out.digest;
@@ -219,9 +222,36 @@ function parseNdjson(out: ParsedFile, content: string): boolean {
   return true;
 }
 
+/**
+ * Bad records of one file listed one by one; past these, the rest are listed by reason, a line each
+ * with how many there were (listSummaries): a file can hold millions of bad records, and every one
+ * would cross threads and stay in memory, in report.json and in the summary. The counts hold them all.
+ */
+export const LISTED_PER_FILE = 10_000;
+
+/** A file's bad records past LISTED_PER_FILE, by reason: the first and last index, and how many. */
+const beyond = new Map<string, { first: number; last: number; count: number }>();
+
 function recordRejected(out: ParsedFile, record: number, reason: string): void {
-  out.rejected.push({ path: out.input.path, record, reason });
   out.input.rejected++;
+  if (out.rejected.length < LISTED_PER_FILE) {
+    out.rejected.push({ path: out.input.path, record, reason });
+    return;
+  }
+  const b = beyond.get(reason);
+  if (b) {
+    b.last = record;
+    b.count++;
+  } else beyond.set(reason, { first: record, last: record, count: 1 });
+}
+
+/** A line per reason for the bad records recordRejected did not list, at the first of them. */
+function listSummaries(out: ParsedFile): void {
+  for (const [reason, b] of beyond) {
+    const more = b.count === 1 ? '' : ` (and ${(b.count - 1).toLocaleString('en-US')} more records for this reason, up to #${b.last}, not listed one by one)`;
+    out.rejected.push({ path: out.input.path, record: b.first, reason: `${reason}${more}` });
+  }
+  beyond.clear();
 }
 
 /** Set for the duration of one parseFile call (parsing is synchronous). */

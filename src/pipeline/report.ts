@@ -213,7 +213,10 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
           },
         );
       }, () => heap.exceeded());
-      if (heap.exceeded()) failure ??= heap.error(`${store.keptEvents.toLocaleString('en-US')} events kept from ${progress.files.toLocaleString('en-US')} files`);
+      if (heap.exceeded()) {
+        const rejected = store.rejections > 0 ? ` and ${store.rejections.toLocaleString('en-US')} rejections listed` : '';
+        failure ??= heap.error(`${store.keptEvents.toLocaleString('en-US')} events kept${rejected} from ${progress.files.toLocaleString('en-US')} files`);
+      }
       if (failure) {
         recorder?.discard();
         throw failure;

@@ -23,6 +23,7 @@ import { keepRule, keepsEvent, type KeepRule } from './keep.js';
 import type { HeapWatch } from './memory.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
+import { append } from '../util/append.js';
 
 
 export { SESSION_ISSUING_EVENTS } from './keep.js';
@@ -65,6 +66,8 @@ export class EvidenceStore {
   private readonly keptEventIds = new Set<string>();
   /** Shared copies of repeated values of kept events (see shared()). */
   private readonly strings = new Map<string, string>();
+  /** Shared copies of the reasons records are rejected for. */
+  private readonly reasons = new Map<string, string>();
   private readonly identities = new Map<string, UserIdentity>();
   private readonly counts: Counts = {
     files: { read: 0, used: 0, rejected: 0, skipped: 0 },
@@ -109,7 +112,13 @@ export class EvidenceStore {
     // A file that could not even be read has no hash to list; its rejection says why.
     this.inOrder.put(seq, file.input.sha256 ? file.input : undefined);
     if (file.input.kind === 'cloudtrail-log' && file.input.sha256) this.integrity.addLog(file.input);
-    this.rejected.push(...file.rejected);
+    // A file of bad records can hold millions, each crossing threads with its own copy of the path
+    // and the reason: held, they share them.
+    for (const r of file.rejected) {
+      if (r.path === file.input.path) r.path = file.input.path;
+      r.reason = intern(this.reasons, r.reason, 10_000);
+      this.rejected.push(r);
+    }
     this.counts.files.read++;
     this.counts.records.read += file.input.records;
     this.counts.records.rejected += file.input.rejected;
@@ -169,6 +178,11 @@ export class EvidenceStore {
     return this.events.length;
   }
 
+  /** The rejections listed so far (files and records). */
+  get rejections(): number {
+    return this.rejected.length;
+  }
+
   /** The input list as received so far, in read order. */
   get inputList(): InputList {
     return this.inputs;
@@ -181,9 +195,9 @@ export class EvidenceStore {
     this.counts.events.read += meta.dropped.read;
     this.counts.events.readOnly += meta.dropped.readOnly;
     this.counts.events.failed += meta.dropped.failed;
-    this.rejected.push(...meta.rejected);
-    this.skipped.push(...meta.skipped);
-    this.credentialReports.push(...meta.credentialReports);
+    append(this.rejected, meta.rejected);
+    append(this.skipped, meta.skipped);
+    append(this.credentialReports, meta.credentialReports);
     const laidOut = join(dir, LAID_OUT_FILE);
     this.inputs = InputList.fromFile(join(dir, 'inputs.ndjson'), meta.inputs, existsSync(laidOut) ? laidOut : undefined);
     for (const i of readJsonLines<ConfigItem>(join(dir, 'items.ndjson'))) this.addItem(i);
@@ -228,12 +242,7 @@ export class EvidenceStore {
    * the store's memory; these are most of it.
    */
   private shared(e: CloudTrailEvent, shareIdentity: boolean): CloudTrailEvent {
-    const str = (v: string): string => {
-      const had = this.strings.get(v);
-      if (had !== undefined) return had;
-      if (this.strings.size < 1_000_000) this.strings.set(v, v);
-      return v;
-    };
+    const str = (v: string): string => intern(this.strings, v, 1_000_000);
     e.eventSource = str(e.eventSource);
     e.eventName = str(e.eventName);
     e.awsRegion = str(e.awsRegion);
@@ -285,6 +294,14 @@ export class EvidenceStore {
       credentialReports: [...this.credentialReports].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.path, b.path)),
     };
   }
+}
+
+/** The string `seen` holds equal to `v`, else `v` (remembered while `seen` holds fewer than `max`). */
+function intern(seen: Map<string, string>, v: string, max: number): string {
+  const had = seen.get(v);
+  if (had !== undefined) return had;
+  if (seen.size < max) seen.set(v, v);
+  return v;
 }
 
 export function resourceKey(item: Pick<ConfigItem, 'accountId' | 'region' | 'resourceType' | 'resourceId'>): string {
