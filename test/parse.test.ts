@@ -232,6 +232,17 @@ describe('bad input', () => {
     ]);
   });
 
+  it('summarises at most a hundred reasons of a file apart, and the records of any other together', () => {
+    // Every broken line has a reason of its own (it names the line).
+    const lines = [JSON.stringify(event()), ...Array.from({ length: LISTED_PER_FILE + 300 }, () => '{broken')];
+    const p = parse('lines.log', lines.join('\n'));
+    expect(p.input.rejected).toBe(LISTED_PER_FILE + 300);
+    expect(p.rejected).toHaveLength(LISTED_PER_FILE + 100 + 1);
+    const other = p.rejected.at(-1)!;
+    expect(other.record).toBe(LISTED_PER_FILE + 101);
+    expect(other.reason).toMatch(/^invalid JSON on line 10102: .* \(and 199 more records for other reasons, up to #10300, not listed one by one\)$/);
+  });
+
   it('rejects: configuration items without identity, keeping the others', () => {
     const doc = { fileVersion: '1.0', configurationItems: [deliveredItem(), deliveredItem({ resourceId: '' }), deliveredItem({ configurationItemCaptureTime: 'soon' })] };
     const p = parse('h.json', JSON.stringify(doc));

@@ -229,8 +229,14 @@ function parseNdjson(out: ParsedFile, content: string): boolean {
  */
 export const LISTED_PER_FILE = 10_000;
 
-/** A file's bad records past LISTED_PER_FILE, by reason: the first and last index, and how many. */
-const beyond = new Map<string, { first: number; last: number; count: number }>();
+/**
+ * A file's bad records past LISTED_PER_FILE, by reason: the first one's index and reason, the last
+ * one's index, and how many. At most SUMMARISED_REASONS reasons are kept apart (many name the
+ * record's own line or value); the records of any other reason are counted together (OTHER).
+ */
+const beyond = new Map<string, { first: number; reason: string; last: number; count: number }>();
+const SUMMARISED_REASONS = 100;
+const OTHER = '';
 
 function recordRejected(out: ParsedFile, record: number, reason: string): void {
   out.input.rejected++;
@@ -238,18 +244,20 @@ function recordRejected(out: ParsedFile, record: number, reason: string): void {
     out.rejected.push({ path: out.input.path, record, reason });
     return;
   }
-  const b = beyond.get(reason);
+  const key = beyond.has(reason) || beyond.size < SUMMARISED_REASONS ? reason : OTHER;
+  const b = beyond.get(key);
   if (b) {
     b.last = record;
     b.count++;
-  } else beyond.set(reason, { first: record, last: record, count: 1 });
+  } else beyond.set(key, { first: record, reason, last: record, count: 1 });
 }
 
 /** A line per reason for the bad records recordRejected did not list, at the first of them. */
 function listSummaries(out: ParsedFile): void {
-  for (const [reason, b] of beyond) {
-    const more = b.count === 1 ? '' : ` (and ${(b.count - 1).toLocaleString('en-US')} more records for this reason, up to #${b.last}, not listed one by one)`;
-    out.rejected.push({ path: out.input.path, record: b.first, reason: `${reason}${more}` });
+  for (const [key, b] of beyond) {
+    const what = key === OTHER ? 'for other reasons' : 'for this reason';
+    const more = b.count === 1 ? '' : ` (and ${(b.count - 1).toLocaleString('en-US')} more records ${what}, up to #${b.last}, not listed one by one)`;
+    out.rejected.push({ path: out.input.path, record: b.first, reason: `${b.reason}${more}` });
   }
   beyond.clear();
 }
