@@ -305,7 +305,8 @@ describe('CLI contract', () => {
     }
     const args = [CLI, 'report', join(work, 'evidence-heavy'), '--quarter', '2026-Q3', '--format', 'json', '--out', join(work, 'out-heavy'), '--quiet', '--no-workspace'];
     const small = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=24' } });
-    expect(small.status).toBe(1);
+    // What ended the run, should it end otherwise (a crash has status null and says why on stderr).
+    expect(small.status, `${small.signal ?? ''} ${small.stderr.slice(0, 400)}`).toBe(1);
     expect(small.stderr.trim().split('\n')).toHaveLength(1);
     expect(small.stderr).toMatch(/^configtrail: error: the evidence does not fit in memory: [\d,]+ events kept from [\d,]+ files .*--max-old-space-size=\d+/);
     expect(existsSync(join(work, 'out-heavy', 'report.json'))).toBe(false);
@@ -317,7 +318,7 @@ describe('CLI contract', () => {
     expect(readReport(join(work, 'out-heavy')).counts.events).toMatchObject({ read: 200_000, kept: 20_000 });
     // ...whose replay in the small heap stops the same way.
     const replay = spawnSync(process.execPath, [...args.slice(0, -1), '--workspace', ws], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=24' } });
-    expect(replay.status).toBe(1);
+    expect(replay.status, `${replay.signal ?? ''} ${replay.stderr.slice(0, 400)}`).toBe(1);
     expect(replay.stderr).toMatch(/^configtrail: error: the evidence does not fit in memory: [\d,]+ events kept from a saved ingest /);
   });
 

@@ -195,6 +195,9 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
         recorder?.planPart({ type: 'file', file });
         return pool.parse(file).then(
           (parsed) => {
+            // The read has stopped, the heap nearly full, and the run ends in that error: what was
+            // still in flight is let go rather than kept on the way to V8's out-of-memory crash.
+            if (heap.stopped) return;
             if (parsed.fromCache) stats.reused++;
             else stats.decoded++;
             order?.put(seq, parsed.batchKey ?? NO_KEY);

@@ -61,6 +61,11 @@ export class HeapWatch {
     return this.used !== undefined;
   }
 
+  /** Whether exceeded() has said the read must stop (without looking at the heap again). */
+  get stopped(): boolean {
+    return this.used !== undefined;
+  }
+
   /** The one-line error for a run stopped because the evidence did not fit; `kept` says how much was kept. */
   error(kept: string): ConfigtrailError {
     const limit = oldGenerationLimit();
