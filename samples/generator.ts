@@ -558,6 +558,7 @@ class Story {
     }
   }
 
+  /** Writes records as log files, one per account, region and delivery window, each noted in its hour's digest. */
   writeLogs(list: { account: string; fileRegion: string; time: number; rec: Rec }[]): void {
     list.sort((a, b) => a.time - b.time || cmp(a.rec.eventID as string, b.rec.eventID as string));
     const files = new Map<string, { account: string; region: string; window: number; recs: Rec[]; times: number[] }>();
@@ -569,7 +570,6 @@ class Story {
       f.recs.push(e.rec);
       f.times.push(e.time);
     }
-    const hourly = this.hourly;
     for (const k of [...files.keys()].sort()) {
       const f = files.get(k)!;
       const deliver = (f.window + 1) * this.windowMs + this.rng.int(0, 299) * 1000;
@@ -578,8 +578,8 @@ class Story {
       this.events += f.recs.length;
       const hour = Math.floor(deliver / 3_600_000);
       const hk = `${f.account}|${f.region}|${String(hour).padStart(10, '0')}`;
-      let h = hourly.get(hk);
-      if (!h) hourly.set(hk, (h = { account: f.account, region: f.region, hour, logs: [], oldest: Infinity, newest: 0 }));
+      let h = this.hourly.get(hk);
+      if (!h) this.hourly.set(hk, (h = { account: f.account, region: f.region, hour, logs: [], oldest: Infinity, newest: 0 }));
       const oldest = Math.min(...f.times);
       const newest = Math.max(...f.times);
       h.logs.push({ s3Bucket: this.logBucket, s3Object: key, hashValue: createHash('sha256').update(body).digest('hex'), hashAlgorithm: 'SHA-256', newestEventTime: isoSec(newest), oldestEventTime: isoSec(oldest) });
