@@ -2,8 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { statKeyIn } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
 import type { BatchRequest, BatchResponse, WireFile } from './pool.js';
-
-const EMPTY = Buffer.alloc(0);
+import { NO_BYTES } from '../util/no-bytes.js';
 
 /** A parse worker: batches of files in, their ParsedFiles out. Parsing is pure, so it runs the same here as inline. */
 parentPort?.on('message', (msg: BatchRequest) => {
@@ -12,7 +11,7 @@ parentPort?.on('message', (msg: BatchRequest) => {
     const res: BatchResponse = { id: msg.id, parsed: [], batchKeys };
     return parentPort!.postMessage(res);
   }
-  const files = msg.files.map((f: WireFile) => ({ ...f, bytes: f.bytes ? Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) : EMPTY }));
+  const files = msg.files.map((f: WireFile) => ({ ...f, bytes: f.bytes ? Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength) : NO_BYTES }));
   const res: BatchResponse = { id: msg.id, ...parseBatch(files, msg.opts, msg.workspace) };
   parentPort!.postMessage(res);
 });

@@ -5,6 +5,7 @@ import type { InputRecord, Period, SourceEvent, SourceOptions } from '../model/t
 import { cmp } from '../store/index.js';
 import { oneLine } from '../util/errors.js';
 import { archiveFormat, openArchive, type ArchiveFormat } from './archive.js';
+import { NO_BYTES } from '../util/no-bytes.js';
 import { TRAIL_TWINS } from './layout.js';
 import { fetchObject, isS3Url, listForPeriod, makeClient, ordered, parseS3Url, type S3Object, type S3Options } from './s3.js';
 
@@ -92,7 +93,7 @@ async function* readLocal(path: string, opts: ReadOptions): AsyncGenerator<Sourc
       let group: SourceEvent[] = [];
       for (const t of dir) {
         if ('event' in t) group.push(t.event);
-        else if (!archiveFormat(t.file)) group.push({ type: 'file', file: { path: t.file, key: t.key, bytes: EMPTY, fsPath: t.file } });
+        else if (!archiveFormat(t.file)) group.push({ type: 'file', file: { path: t.file, key: t.key, bytes: NO_BYTES, fsPath: t.file } });
         else {
           if (group.length > 0) yield group;
           group = [];
@@ -119,8 +120,6 @@ function expand(loaded: Loaded, opts: SourceOptions): AsyncGenerator<SourceEvent
 function* flatten<T>(batches: Iterable<T[]>): Generator<T> {
   for (const b of batches) yield* b;
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /** Files read ahead of the one being parsed. */
 const READ_AHEAD = 16;
@@ -206,7 +205,7 @@ async function load(task: Task, opts: SourceOptions): Promise<Loaded> {
   const path = task.file;
   const reject = (reason: string): Loaded => ({ events: [{ type: 'rejected', rejection: { path, reason } }] });
   // The parse stage stats and reads it on a worker thread; archives are still opened here.
-  if (opts.deferReads && !archiveFormat(path)) return { events: [{ type: 'file', file: { path, key: task.key, bytes: EMPTY, fsPath: path } }] };
+  if (opts.deferReads && !archiveFormat(path)) return { events: [{ type: 'file', file: { path, key: task.key, bytes: NO_BYTES, fsPath: path } }] };
   let st;
   try {
     st = await lstat(path);

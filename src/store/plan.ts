@@ -5,8 +5,8 @@ import { folderSignaturesNative } from '../parse/native.js';
 import { BatchCutter } from '../parse/pool.js';
 import { PendingRunKey } from './runkey.js';
 import { fileLines, LineWriter } from './ndjson.js';
+import { NO_BYTES } from '../util/no-bytes.js';
 
-const EMPTY = Buffer.alloc(0);
 
 /**
  * What a saved ingest was read from, so that a later run can check it without walking the folders
@@ -80,7 +80,7 @@ export class PlanRecorder {
       this.usable = false;
       return;
     }
-    const f = { path, key: '', bytes: EMPTY };
+    const f = { path, key: '', bytes: NO_BYTES };
     if (this.cutter.before(f)) this.batch++;
     const cut = path.lastIndexOf('/') + 1;
     const prefix = path.slice(0, cut);

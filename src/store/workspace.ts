@@ -5,6 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import type { KeepRule } from './keep.js';
 import { statLinesNative } from '../parse/native.js';
+import { NO_BYTES } from '../util/no-bytes.js';
 
 /**
  * The workspace: what was ingested from the inputs, so a later report over the same inputs
@@ -77,8 +78,6 @@ function statKeyOf(files: SourceFile[], maxFileBytes: number): string | undefine
   }
   return sha256Of(lines.join('\n'));
 }
-
-const NO_BYTES = Buffer.alloc(0);
 
 /** Local files of one folder, each read where it is listed (local path = display path). */
 export function filesIn(folder: string, names: string[]): SourceFile[] {
