@@ -5,7 +5,7 @@
 //   - baseline-duckdb: DuckDB's read_json_objects counting the records (all cores)
 //   - configtrail:     a full JSON report (`report --format json`)
 // Each runs in its own process; peak RSS is that process's maxRSS (threads included). Each is
-// measured in BENCH_RUNS rounds (default 5 below a million events, 3 above) and the medians are printed.
+// measured in BENCH_RUNS rounds (default 9 below a million events, 3 above) and the medians are printed.
 // BENCH_SIZES=500000,2000000 picks other sizes. Prints a table and writes .bench/results.json. The
 // measured runs go without NODE_EXTRA_CA_CERTS (see runEnv), and the start-up it costs is printed.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,11 +20,12 @@ const { GENERATOR_VERSION } = await import(join(root, 'dist/samples/generator.js
 const benchDir = join(root, '.bench');
 const sizes = (process.env.BENCH_SIZES ?? '500000,2000000,8000000').split(',').map(Number).filter((n) => n > 0);
 /**
- * Rounds of measurement per size (BENCH_RUNS, else 5 below a million events and 3 above): each
+ * Rounds of measurement per size (BENCH_RUNS, else 9 below a million events and 3 above): each
  * figure printed is the median of its rounds. The small export's runs take about a second, where
- * the host's noise weighs most, and its rounds cost little.
+ * the host's noise weighs most (single runs there vary by 10-30%), and its rounds cost little: a
+ * minute for nine.
  */
-const roundsFor = (size) => Math.max(1, Number(process.env.BENCH_RUNS) || (size < 1_000_000 ? 5 : 3));
+const roundsFor = (size) => Math.max(1, Number(process.env.BENCH_RUNS) || (size < 1_000_000 ? 9 : 3));
 const FROM = '2026-07-01';
 const TO = '2026-09-30';
 mkdirSync(benchDir, { recursive: true });
