@@ -58,7 +58,7 @@ export class HeapWatch {
       const used = oldGenerationUsed();
       if (used > this.share * oldGenerationLimit()) this.used = used;
     }
-    return this.used !== undefined;
+    return this.stopped;
   }
 
   /** Whether exceeded() has said the read must stop (without looking at the heap again). */

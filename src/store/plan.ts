@@ -7,7 +7,6 @@ import { PendingRunKey } from './runkey.js';
 import { fileLines, LineWriter } from './ndjson.js';
 import { NO_BYTES } from '../util/no-bytes.js';
 
-
 /**
  * What a saved ingest was read from, so that a later run can check it without walking the folders
  * again: every folder listed (its identity and times, taken before it was listed) and, in the
