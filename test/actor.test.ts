@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveActor } from '../src/correlate/actor.js';
 import { buildSessionIndex } from '../src/correlate/sessions.js';
 import type { CloudTrailEvent, UserIdentity } from '../src/model/types.js';
 import { parseFile } from '../src/parse/index.js';
-import { SHARED_DATA } from './helpers/cli.js';
+import { ELASTIC_DATA as ELASTIC, noElasticData } from './helpers/cli.js';
 import { event } from './helpers/evidence.js';
 
 const A = '111111111111';
@@ -116,8 +116,7 @@ describe('resolveActor', () => {
   });
 });
 
-const ELASTIC = join(SHARED_DATA, 'elastic-cloudtrail');
-describe.skipIf(!existsSync(ELASTIC))('real samples (elastic/integrations)', () => {
+describe.skipIf(noElasticData)('real samples (elastic/integrations)', () => {
   const load = (f: string) => parseFile({ path: f, key: f, bytes: readFileSync(join(ELASTIC, f)) }, { maxFileBytes: 1 << 24 }).events;
 
   it('a later call with the key issued to an IAM Identity Center session resolves to the SSO user', () => {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Change, Report } from '../src/model/types.js';
 import { generateExport, type GroundTruth } from '../samples/generator.js';
 import { LISTED_PER_FILE } from '../src/parse/index.js';
-import { chromiumAvailable, CLI, hasCommand, readReport, ROOT, runCli, SHARED_DATA, tempDir } from './helpers/cli.js';
+import { chromiumAvailable, CLI, hasCommand, readReport, ROOT, runCli, ELASTIC_DATA, noElasticData, tempDir } from './helpers/cli.js';
 
 const FROM = '2026-07-01';
 const TO = '2026-07-31';
@@ -322,10 +322,10 @@ describe('CLI contract', () => {
     expect(replay.stderr).toMatch(/^configtrail: error: the evidence does not fit in memory: [\d,]+ events kept from a saved ingest /);
   });
 
-  it.skipIf(!existsSync(join(SHARED_DATA, 'elastic-cloudtrail')))('reads the real CloudTrail samples from ../shared/data', () => {
+  it.skipIf(noElasticData)('reads the real CloudTrail samples from ../shared/data', () => {
     const dir = join(work, 'shared');
     mkdirSync(dir);
-    for (const f of readdirSync(join(SHARED_DATA, 'elastic-cloudtrail'))) copyFileSync(join(SHARED_DATA, 'elastic-cloudtrail', f), join(dir, f));
+    for (const f of readdirSync(ELASTIC_DATA)) copyFileSync(join(ELASTIC_DATA, f), join(dir, f));
     const out = join(work, 'out-shared');
     const r = runCli(['report', dir, '--from', '2014-01-01', '--to', '2024-12-31', '--format', 'json', '--out', out, '--quiet']);
     expect(r.status).toBe(0);

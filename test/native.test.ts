@@ -8,7 +8,7 @@ import { folderSignaturesNative, nativeReader, readFileNative, scanTrail, statLi
 import { folderSignature } from '../src/store/plan.js';
 import { keepRule, type KeepRule } from '../src/store/keep.js';
 import { ANY_PERIOD, statKey } from '../src/store/workspace.js';
-import { ROOT, SHARED_DATA, tempDir } from './helpers/cli.js';
+import { ELASTIC_DATA, noElasticData, REAL_DATA, ROOT, tempDir } from './helpers/cli.js';
 import { cloudTrailEvent } from './helpers/records.js';
 
 const MB = 1 << 20;
@@ -199,8 +199,8 @@ describe('native CloudTrail reader', () => {
     expect(dropped).toBeGreaterThan(0);
   });
 
-  it.skipIf(skipWithout)('gives the same on the real CloudTrail samples of ../shared/data', () => {
-    const dir = join(SHARED_DATA, 'elastic-cloudtrail');
+  it.skipIf(skipWithout || noElasticData)('gives the same on the real CloudTrail samples of ../shared/data', () => {
+    const dir = ELASTIC_DATA;
     const records = readdirSync(dir)
       .filter((n) => !n.includes('digest'))
       .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n').filter((l) => l.trim()))
@@ -291,7 +291,7 @@ describe('native CloudTrail reader', () => {
         .join('\n');
     expect(statLinesNative(dir, names)).toBe(js(dir, names));
     // The real exports' folders, as a walk lists them.
-    for (const root of [join(ROOT, 'samples/demo/export'), SHARED_DATA]) {
+    for (const root of [join(ROOT, 'samples/demo/export'), REAL_DATA]) {
       const folders = new Map<string, string[]>();
       for (const rel of readdirSync(root, { recursive: true }).map(String)) {
         const full = join(root, rel);

@@ -1,14 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { ParsedFile } from '../src/model/types.js';
 import { LISTED_PER_FILE, parseFile } from '../src/parse/index.js';
-import { SHARED_DATA } from './helpers/cli.js';
+import { ELASTIC_DATA as ELASTIC, noElasticData } from './helpers/cli.js';
 import { cloudTrailEvent as event } from './helpers/records.js';
 
 const MB = 1 << 20;
-const ELASTIC = join(SHARED_DATA, 'elastic-cloudtrail');
 
 function parse(key: string, content: string | Buffer, maxFileBytes = 16 * MB): ParsedFile {
   return parseFile({ path: `/in/${key}`, key, bytes: Buffer.isBuffer(content) ? content : Buffer.from(content) }, { maxFileBytes });
@@ -37,8 +36,8 @@ function deliveredItem(overrides: Record<string, unknown> = {}): Record<string, 
   };
 }
 
-describe.skipIf(!existsSync(ELASTIC))('real CloudTrail samples (elastic/integrations)', () => {
-  const files = existsSync(ELASTIC) ? readdirSync(ELASTIC).sort() : [];
+describe.skipIf(noElasticData)('real CloudTrail samples (elastic/integrations)', () => {
+  const files = noElasticData ? [] : readdirSync(ELASTIC).sort();
   const parsed = new Map(files.map((f) => [f, parse(f, readFileSync(join(ELASTIC, f)))]));
 
   it('loads every sample file without rejections', () => {

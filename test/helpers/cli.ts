@@ -8,6 +8,16 @@ import type { Report } from '../../src/model/types.js';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(ROOT, 'dist/src/cli/main.js');
 export const SHARED_DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+/** Real AWS samples copied from ../shared/data/real with their attribution (test/fixtures/real/SOURCES.md). */
+export const REAL_DATA = join(ROOT, 'test/fixtures/real');
+
+/**
+ * elastic/integrations' CloudTrail samples (Elastic License 2.0) are read from ../shared only, never
+ * copied: a clone without it skips the tests that need them, saying why once per test file.
+ */
+export const ELASTIC_DATA = join(SHARED_DATA, 'elastic-cloudtrail');
+export const noElasticData = !existsSync(ELASTIC_DATA);
+if (noElasticData) process.stderr.write(`skipped: tests of elastic/integrations' CloudTrail samples (Elastic License 2.0, read only from ${ELASTIC_DATA}, which is absent)\n`);
 
 export interface CliResult {
   status: number | null;
