@@ -38,13 +38,37 @@ export interface GroundTruthChange {
   origin: string;
   originType: string;
   chain: string[];
+  /**
+   * Security groups only: the ingress rules open to 0.0.0.0/0 that reach SSH or RDP, before and
+   * after the change (`tcp 22`, …): which change introduced the world-open state a finding cites.
+   */
+  worldAdmin?: { before: string[]; after: string[] };
+}
+
+/** A change the story makes on purpose instead of drawing one: a security group rule opened, revoked, or a tag. */
+export interface ScriptedRule {
+  op: 'authorize' | 'revoke' | 'tags';
+  port: number;
+  cidr: string;
+}
+
+/** A security group's ingress rules open to 0.0.0.0/0 on port 22 or 3389, as the generator writes them. */
+export function worldAdminRules(conf: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const p of (conf.ipPermissions as Record<string, unknown>[] | undefined) ?? []) {
+    if (!((p.ipRanges as string[] | undefined) ?? []).includes('0.0.0.0/0')) continue;
+    const from = p.fromPort as number;
+    const to = p.toPort as number;
+    if (p.ipProtocol === '-1' || [22, 3389].some((port) => from <= port && port <= to)) out.push(`${String(p.ipProtocol)} ${from === to ? from : `${from}-${to}`}`);
+  }
+  return out.sort();
 }
 
 /**
  * Changes whenever the same options stop giving the same files (2: one digest per hour): caches of
  * generated exports (the benchmark's) are made anew when theirs differs.
  */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export interface GroundTruth {
   /** GENERATOR_VERSION of the generator that wrote the export. */
@@ -342,16 +366,21 @@ class Story {
   // ─────────────── changes ───────────────
 
   /** The API call that changes `res`, applied to its configuration. */
-  mutation(res: Resource): { source: string; name: string; req: Rec; resp?: Rec; apply: () => void; changeType: 'update' | 'delete' } | undefined {
+  mutation(res: Resource, scripted?: ScriptedRule): { source: string; name: string; req: Rec; resp?: Rec; apply: () => void; changeType: 'update' | 'delete' } | undefined {
     const rng = this.rng;
     const c = res.conf;
     switch (res.type) {
       case 'AWS::EC2::SecurityGroup': {
         const perms = c.ipPermissions as Rec[];
-        const choice = rng.weighted([['authorize', 5], ['revoke', perms.length > 0 ? 3 : 0], ['tags', 2]] as const);
+        const choice = scripted?.op ?? rng.weighted([['authorize', 5], ['revoke', perms.length > 0 ? 3 : 0], ['tags', 2]] as const);
+        if (choice === 'revoke' && scripted) {
+          const i = perms.findIndex((x) => JSON.stringify(x) === JSON.stringify(permission(scripted.port, scripted.cidr)));
+          if (i < 0) return undefined;
+          return { source: 'ec2.amazonaws.com', name: 'RevokeSecurityGroupIngress', changeType: 'update', req: { groupId: res.id, ipPermissions: { items: [perms[i]!] } }, resp: { _return: true }, apply: () => perms.splice(i, 1) };
+        }
         if (choice === 'authorize') {
-          const port = rng.pick([22, 443, 3389, 5432, 8443]);
-          const cidr = rng.pick(['0.0.0.0/0', '10.20.0.0/16', `198.51.100.${rng.int(1, 254)}/32`]);
+          const port = scripted?.port ?? rng.pick([22, 443, 3389, 5432, 8443]);
+          const cidr = scripted?.cidr ?? rng.pick(['0.0.0.0/0', '10.20.0.0/16', `198.51.100.${rng.int(1, 254)}/32`]);
           const p = permission(port, cidr);
           if (perms.some((x) => JSON.stringify(x) === JSON.stringify(p))) return undefined;
           return {
@@ -425,9 +454,9 @@ class Story {
    * One change: the actor's session calls (if any), the successful write at `t`, the Config item
    * captured 1–10 minutes later. Returns the capture time, or undefined when nothing applied.
    */
-  change(res: Resource, t: number, kind: string, o: { failedFirst?: boolean; captureAfter?: number; issuedAt?: number; inPeriod: boolean }): number | undefined {
+  change(res: Resource, t: number, kind: string, o: { failedFirst?: boolean; captureAfter?: number; issuedAt?: number; inPeriod: boolean; scripted?: ScriptedRule }): number | undefined {
     const acct = this.accounts.find((a) => a.id === res.account)!;
-    const op = this.mutation(res);
+    const op = this.mutation(res, o.scripted);
     if (!op) return undefined;
     const actor = this.actor(acct, kind === 'service' && res.type !== 'AWS::EC2::SecurityGroup' ? 'iam-user' : kind, t, o.issuedAt);
     for (const i of actor.issuing) this.emit(i.time, i.account, i.region, i.rec);
@@ -441,6 +470,7 @@ class Story {
       const denied = this.record({ time: t + 20_000, account: res.account, region: callRegion, source: op.source, name: op.name, ui: intern, req: op.req, readOnly: false, error: ['AccessDenied', `User: ${intern.arn as string} is not authorized to perform: ${op.source.split('.')[0]}:${op.name} on resource: ${res.arn} because no identity-based policy allows the action`] });
       this.emit(t + 20_000, res.account, callRegion, denied);
     }
+    const worldBefore = res.type === 'AWS::EC2::SecurityGroup' ? worldAdminRules(res.conf) : undefined;
     op.apply();
     const capture = Math.max(t + this.rng.int(60, 600) * 1000 + this.rng.int(0, 999), (o.captureAfter ?? 0) + 1000 + this.rng.int(0, 999));
     const item = this.capture(res, capture, op.changeType === 'delete' ? 'ResourceDeleted' : 'OK');
@@ -448,9 +478,30 @@ class Story {
       this.truth.push({
         accountId: res.account, region: res.region, resourceType: res.type, resourceId: res.id, captureTime: item.configurationItemCaptureTime as string,
         changeType: op.changeType, eventId: rec.eventID as string, eventName: op.name, origin: actor.origin, originType: actor.originType, chain: actor.chain,
+        ...(worldBefore ? { worldAdmin: { before: worldBefore, after: worldAdminRules(res.conf) } } : {}),
       });
     }
     return capture;
+  }
+
+  /**
+   * Two stories an auditor must read right, on the period's first day: SSH opened to the world on one
+   * group and a tag added to it half an hour later by someone else (the finding must cite the opening,
+   * not the tag); RDP opened to the world on another group and revoked two days later (a closed
+   * deviation), when the period is long enough.
+   */
+  debugWindows(dayStart: number, periodEnd: number): void {
+    const groups = this.changeable().filter((r) => r.type === 'AWS::EC2::SecurityGroup' && !r.name?.startsWith('temp-') && worldAdminRules(r.conf).length === 0);
+    const [kept, fixed] = [groups[0], groups[1]];
+    const at = dayStart + 9 * 3_600_000;
+    if (kept) {
+      const opened = this.change(kept, at, 'iam-user', { inPeriod: true, scripted: { op: 'authorize', port: 22, cidr: '0.0.0.0/0' } });
+      if (opened !== undefined) this.change(kept, opened + 30 * 60_000, 'sso', { inPeriod: true, scripted: { op: 'tags', port: 0, cidr: '' } });
+    }
+    if (fixed && periodEnd - dayStart > 3 * DAY_MS) {
+      const opened = this.change(fixed, at + 3_600_000, 'sso', { inPeriod: true, scripted: { op: 'authorize', port: 3389, cidr: '0.0.0.0/0' } });
+      if (opened !== undefined) this.change(fixed, opened + 2 * DAY_MS, 'iam-user', { inPeriod: true, scripted: { op: 'revoke', port: 3389, cidr: '0.0.0.0/0' } });
+    }
   }
 
   /** Security groups are also created and deleted, by IAM users and pipelines. */
@@ -717,6 +768,7 @@ export async function generateExport(options: GenerateOptions): Promise<GroundTr
       const res = story.changeable().find((r) => r.type === 'AWS::EC2::SecurityGroup' && r.account !== story.accounts[0]!.id) ?? story.changeable()[0]!;
       story.change(res, dayStart + 20 * 60_000, 'chain', { issuedAt: dayStart - 40 * 60_000, inPeriod: true });
       story.ruleResults(dayStart + 6 * 3_600_000);
+      story.debugWindows(dayStart, to);
     }
     changeCredit += inPeriod ? changesPerDay : 1;
     let n = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../src/correlate/index.js';
-import type { CloudTrailEvent, ConfigItem, Evidence } from '../src/model/types.js';
-import { ALICE, PERIOD, event, item } from './helpers/evidence.js';
+import type { CloudTrailEvent, ConfigItem } from '../src/model/types.js';
+import { ALICE, event, item, storeEvidence } from './helpers/evidence.js';
 
 const sgConf = (cidrs: string[]) => ({ groupId: 'sg-1', ipPermissions: cidrs.map((c) => ({ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipv4Ranges: [{ cidrIp: c }] })) });
 const sg = (id: string, captureTime: string, cidrs: string[], o: Partial<ConfigItem> = {}) =>
@@ -9,18 +9,7 @@ const sg = (id: string, captureTime: string, cidrs: string[], o: Partial<ConfigI
 const authorize = (groupId: string, time: string, o: { errorCode?: string; id?: string; region?: string; accountId?: string } = {}) =>
   event('AuthorizeSecurityGroupIngress', { time, requestParameters: { groupId }, readOnly: false, ...o });
 
-function evidence(items: ConfigItem[], events: CloudTrailEvent[]): Evidence {
-  return {
-    period: PERIOD,
-    inputs: [],
-    rejected: [],
-    skipped: [],
-    counts: { files: { read: 0, used: 0, rejected: 0, skipped: 0 }, records: { read: 0, used: 0, rejected: 0 }, events: { read: 0, kept: 0, readOnly: 0, failed: 0 }, configurationItems: { read: 0, kept: 0 } },
-    items: [...items].sort((a, b) => a.captureTimeMs - b.captureTimeMs),
-    events: [...events].sort((a, b) => a.eventTimeMs - b.eventTimeMs),
-    integrity: { verified: 0, mismatched: [], uncovered: 0, missing: 0 },
-  };
-}
+const evidence = storeEvidence;
 const run = (items: ConfigItem[], events: CloudTrailEvent[], windowMs = 3_600_000) => correlate(evidence(items, events), { windowMs });
 
 describe('changes', () => {

@@ -34,6 +34,34 @@ function changeKey(c: { accountId: string; region: string; resourceType: string;
 }
 
 /**
+ * Checks each world-open security-group finding against the generator's record of the group's
+ * world-open admin rules, change by change: the cited change must be the one after which the rules
+ * were as they are at the end (or none, "since before the period", when they already were).
+ * `touchedLater` counts findings whose group changed again afterwards: the case a "latest change"
+ * rule gets wrong.
+ */
+function causesAgainstTruth(report: Report, truth: GroundTruth): { wrong: string[]; findings: number; touchedLater: number } {
+  const findings = report.controls.flatMap((c) => c.findings).filter((f) => f.check === 'security-group-no-admin-ports-open-ipv4');
+  const byId = new Map(report.changes.map((c) => [c.id, c]));
+  let touchedLater = 0;
+  const wrong: string[] = [];
+  for (const f of new Map(findings.map((x) => [x.resourceId, x])).values()) {
+    const history = truth.changes.filter((t) => t.resourceId === f.resourceId && t.worldAdmin).sort((a, b) => a.captureTime.localeCompare(b.captureTime));
+    const final = JSON.stringify(history.at(-1)?.worldAdmin?.after);
+    const cause = [...history].reverse().find((t) => JSON.stringify(t.worldAdmin!.before) !== final);
+    const expected = cause && JSON.stringify(cause.worldAdmin!.after) === final ? cause : undefined;
+    if (expected && history.indexOf(expected) < history.length - 1) touchedLater++;
+    const cited = f.changeId ? byId.get(f.changeId) : undefined;
+    if (!expected) {
+      if (!f.sinceBeforePeriod || f.changeId) wrong.push(`${f.resourceId}: open before the period, but cites ${cited?.attribution.eventName ?? f.time}`);
+    } else if (cited?.captureTime !== expected.captureTime || f.eventId !== expected.eventId || f.actor?.origin !== expected.origin) {
+      wrong.push(`${f.resourceId}: cites ${cited?.attribution.eventName}@${cited?.captureTime}, introduced by ${expected.eventName}@${expected.captureTime}`);
+    }
+  }
+  return { wrong, findings: new Set(findings.map((f) => f.resourceId)).size, touchedLater };
+}
+
+/**
  * Runs the CLI with a TMPDIR of its own and sends it SIGINT once `ready()` holds; `reached` says
  * whether it did before the run ended.
  */
@@ -54,13 +82,39 @@ async function interruptWhen(args: string[], tmp: string, ready: () => boolean):
 
 describe('report on generated ground truth', () => {
   let changes: Change[];
+  let report: Report;
 
   beforeAll(() => {
     const out = join(work, 'out-truth');
     const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json,csv', '--out', out, '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    changes = readReport(out).changes;
+    report = readReport(out);
+    changes = report.changes;
+  });
+
+  it('lists every security group opened to the world and closed again inside the period as a closed deviation', () => {
+    // The generator's record: a stretch opens when a change leaves world-open admin rules where there
+    // were none, and closes when a change (or the group's deletion) leaves none.
+    const expected: string[] = [];
+    const bySg = new Map<string, GroundTruth['changes']>();
+    for (const t of truth.changes.filter((c) => c.resourceType === 'AWS::EC2::SecurityGroup')) bySg.set(t.resourceId, [...(bySg.get(t.resourceId) ?? []), t]);
+    for (const [id, history] of bySg) {
+      let opened: string | undefined;
+      for (const t of history.sort((a, b) => a.captureTime.localeCompare(b.captureTime))) {
+        const before = t.worldAdmin ? t.worldAdmin.before.length > 0 : opened !== undefined;
+        const after = t.changeType === 'delete' ? false : t.worldAdmin ? t.worldAdmin.after.length > 0 : before;
+        if (!before && after) opened = t.eventId;
+        if (before && !after) expected.push(`${id} ${opened ?? 'before the period'} → ${t.eventId}`);
+        if (!after) opened = undefined;
+      }
+    }
+    const control = report.controls.find((c) => c.checks?.some((k) => k.check === 'security-group-no-admin-ports-open-ipv4'))!;
+    const listed = (control.deviations ?? [])
+      .filter((d) => d.check === 'security-group-no-admin-ports-open-ipv4')
+      .map((d) => `${d.resourceId} ${d.openedBeforePeriod ? 'before the period' : d.openedEventId} → ${d.closedEventId}`);
+    expect(listed.sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(0);
   });
 
   it('finds exactly the changes the generator made in the period', () => {
@@ -395,7 +449,7 @@ describe('governance controls end to end', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     for (const fw of ALL) expect(html).toContain(fw);
     const findings = readFileSync(join(out, 'findings.csv'), 'utf8');
-    expect(findings.split('\n')[0]).toBe('framework,controlId,title,controlStatus,check,resourceType,resourceId,findingStatus,detail,time,actorOrigin,waiver');
+    expect(findings.split('\n')[0]).toBe('framework,controlId,title,controlStatus,check,severity,resourceType,resourceId,findingStatus,detail,since,sinceBeforePeriod,changeId,eventId,actorOrigin,waiver');
   });
 
   it('names the line of a malformed framework or waiver file, in one line with exit code 2', () => {
@@ -626,6 +680,46 @@ describe('a saved ingest with an unreadable file in a batch', () => {
   });
 });
 
+describe('missing data shows', () => {
+  it('ten days, a region and an account removed from an export are coverage gaps, and nothing they could hold passes', () => {
+    const dir = join(tempDir('coverage'), 'export');
+    cpSync(join(ROOT, 'samples/demo/export'), dir, { recursive: true });
+    const [a, b] = ['648615268428', '731566048050'];
+    for (let d = 1; d <= 10; d++) rmSync(join(dir, `AWSLogs/${a}/CloudTrail/us-east-1/2026/08/${String(d).padStart(2, '0')}`), { recursive: true });
+    rmSync(join(dir, `AWSLogs/${a}/CloudTrail/eu-west-1`), { recursive: true });
+    rmSync(join(dir, `AWSLogs/${b}`), { recursive: true });
+    const args = ['report', dir, '--quarter', '2026-Q3', '--framework', 'cis-aws-v6.0', '--format', 'json', '--no-workspace', '--quiet'];
+
+    // Undeclared, the scope is what the data shows: the account is gone without a trace, the days and the region are not.
+    const quiet = runCli([...args, '--out', join(dir, '..', 'out-undeclared')]);
+    expect(quiet.status).toBe(0);
+    const seen = readReport(join(dir, '..', 'out-undeclared')).coverage;
+    expect(seen.declared).toEqual({ accounts: false, regions: false });
+    expect(seen.expected.accounts).toEqual([a]);
+
+    const r = runCli([...args, '--accounts', `${a},${b}`, '--regions', 'us-east-1,eu-west-1', '--out', join(dir, '..', 'out')]);
+    expect(r.status).toBe(0);
+    const report = readReport(join(dir, '..', 'out'));
+    expect(report.coverage.declared).toEqual({ accounts: true, regions: true });
+    expect(report.coverage.gaps.map((g) => `${g.source} ${g.accountId} ${g.region} ${g.from}..${g.to}`)).toEqual([
+      `cloudtrail ${a} eu-west-1 2026-07-01..2026-09-30`,
+      `cloudtrail ${a} us-east-1 2026-08-01..2026-08-10`,
+      `cloudtrail ${b} eu-west-1 2026-07-01..2026-09-30`,
+      `config ${b} eu-west-1 2026-07-01..2026-09-30`,
+      `cloudtrail ${b} us-east-1 2026-07-01..2026-09-30`,
+      `config ${b} us-east-1 2026-07-01..2026-09-30`,
+    ]);
+    const status = (id: string) => report.controls.find((c) => c.id === id)!;
+    // CloudTrail enabled in all regions, log file validation: not a pass with a whole account and ten days missing.
+    for (const id of ['4.1', '4.2']) expect(status(id).status, `${id}: ${status(id).reason}`).not.toBe('PASS');
+    expect(status('4.1').reason).toMatch(/coverage gap/);
+    // No requirement decided by a check that reads CloudTrail or AWS Config passes.
+    const passing = report.controls.filter((c) => c.status === 'PASS' || c.status === 'NOT_APPLICABLE');
+    expect(passing.map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
+    expect(report.controls.filter((c) => c.status === 'INSUFFICIENT_DATA').length).toBeGreaterThan(5);
+  });
+});
+
 describe('golden report of the bundled sample', () => {
   it('is unchanged (after an intended change: npm run golden, and review the diff)', () => {
     const out = join(work, 'golden');
@@ -642,6 +736,12 @@ describe('golden report of the bundled sample', () => {
       expect(Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(g[k]))).toEqual([]);
     }
     expect(actual).toBe(golden);
+    // Later changes touch failing groups in the demo's quarter; each finding still cites its cause.
+    const demoTruth = JSON.parse(readFileSync(join(ROOT, 'samples/demo/ground-truth.json'), 'utf8')) as GroundTruth;
+    const causes = causesAgainstTruth(JSON.parse(actual) as Report, demoTruth);
+    expect(causes.wrong).toEqual([]);
+    expect(causes.findings).toBeGreaterThan(2);
+    expect(causes.touchedLater).toBeGreaterThan(0);
   });
 });
 

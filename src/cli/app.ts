@@ -7,6 +7,7 @@ import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFramewo
 import { runReport } from '../pipeline/report.js';
 import { prestartWorkers } from '../parse/prestart.js';
 import { isS3Url } from '../sources/s3.js';
+import { loadExpectedScope } from '../store/coverage.js';
 import { savedIngests } from '../store/ingest.js';
 import type { QueryFormat } from '../store/query.js';
 import type { OutputFormat } from '../render/index.js';
@@ -40,6 +41,8 @@ interface ReportArgs {
   frameworkFile: string[];
   waivers?: string;
   authorizedPrincipals: string[];
+  accounts?: string[];
+  regions?: string[];
   format: string;
   out: string;
   strict: boolean;
@@ -93,6 +96,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const frameworks = selectFrameworks(args.framework, args.frameworkFile);
   const waivers = args.waivers ? loadWaivers(args.waivers) : [];
   const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
+  const expected = loadExpectedScope(args);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   if (workspace && existsSync(workspace) && !statSync(workspace).isDirectory()) throw new UsageError(`--workspace ${workspace} is not a folder`);
   const stats = { decoded: 0, reused: 0, replayed: false };
@@ -106,6 +110,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
       frameworks,
       waivers,
       authorizedPrincipals,
+      expected,
       formats,
       outDir,
       maxFileBytes: Math.floor(args.maxFileSize * MIB),
@@ -174,6 +179,16 @@ function runOptions<T>(y: Argv<T>) {
       default: [] as string[],
       describe: 'principals allowed to change resources (ARN, SSO user, subject; * suffix = prefix), or a file of them (repeatable)',
     })
+    .option('accounts', {
+      type: 'string',
+      array: true,
+      describe: 'accounts the report answers for: ids (comma-separated), a file of ids, or the JSON of `aws organizations list-accounts`; a missing one is a coverage gap (default: the accounts the data shows)',
+    })
+    .option('regions', {
+      type: 'string',
+      array: true,
+      describe: 'regions the report answers for: names (comma-separated), a file of names, or the JSON of `aws ec2 describe-regions` (default: the regions the data shows)',
+    })
     .option('out', { type: 'string', default: 'reports/configtrail', describe: 'output folder' })
     .option('strict', { type: 'boolean', default: false, describe: `exit ${EXIT.strictRejections} when any input was rejected` })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
@@ -220,6 +235,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
   const frameworks = [...selectFrameworks(builtin, []), ...fromFiles];
   const waivers = args.waivers ? loadWaivers(args.waivers) : [];
   const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
+  const expected = loadExpectedScope(args);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   let run;
   try {
@@ -230,6 +246,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
       frameworks,
       waivers,
       authorizedPrincipals,
+      expected,
       controls: args.control,
       zip: args.zip,
       now: new Date(),

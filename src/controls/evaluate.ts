@@ -1,4 +1,4 @@
-import type { CheckOutcome, ControlResult, ControlStatus, Finding } from '../model/types.js';
+import type { CheckOutcome, ControlResult, ControlStatus, CoverageGap, Finding } from '../model/types.js';
 import { cmp } from '../store/index.js';
 import { oneLine } from '../util/errors.js';
 import type { Framework } from './frameworks.js';
@@ -14,13 +14,37 @@ export function worstStatus(statuses: ControlStatus[]): ControlStatus {
   return SEVERITY_ORDER[best]!;
 }
 
+/** The coverage gaps that leave a check's evidence incomplete: those of the sources it reads. */
+function gapsFor(check: Check, ev: ControlEvidence): CoverageGap[] {
+  const sources = new Set<CoverageGap['source']>();
+  if (check.meta.needs.includes('cloudtrail')) sources.add('cloudtrail').add('digest');
+  if (check.meta.needs.includes('config') || check.meta.needs.includes('config-rules')) sources.add('config');
+  return ev.coverage.gaps.filter((g) => sources.has(g.source));
+}
+
+/**
+ * A PASS or NOT_APPLICABLE drawn from evidence with holes is not a conclusion: what is missing could
+ * hold the failure. Such a result becomes INSUFFICIENT_DATA, naming the first hole; FAIL stands.
+ */
+function withinCoverage(check: Check, ev: ControlEvidence, r: CheckResult): CheckResult {
+  if (r.status !== 'PASS' && r.status !== 'NOT_APPLICABLE') return r;
+  const gaps = gapsFor(check, ev);
+  if (gaps.length === 0) return r;
+  const g = gaps[0]!;
+  const first = `${g.accountId}/${g.region} ${g.from === g.to ? g.from : `${g.from} to ${g.to}`}: ${g.reason}`;
+  return { ...r, status: 'INSUFFICIENT_DATA', reason: `would be ${r.status === 'PASS' ? 'PASS' : 'NOT APPLICABLE'} on the data present (${r.reason}), but the evidence has ${gaps.length} coverage gap${gaps.length === 1 ? '' : 's'} (${first}${gaps.length > 1 ? '; …' : ''})` };
+}
+
 /** Runs one check; a check that throws becomes an ERROR result, never a silent gap. */
 export function runCheck(check: Check, ev: ControlEvidence): CheckResult {
   try {
-    const r = check.evaluate(ev);
+    const r = withinCoverage(check, ev, check.evaluate(ev));
+    const mine = { check: check.meta.id, severity: check.meta.severity };
     // Object.assign, not a spread: V8 gives each object spread here a hidden class of its own, and a
     // report can hold tens of thousands of findings.
-    return { ...r, findings: r.findings.map((f) => Object.assign({}, f, { check: check.meta.id })) };
+    const out: CheckResult = { ...r, findings: r.findings.map((f) => Object.assign({}, f, mine)) };
+    if (r.deviations) out.deviations = r.deviations.map((d) => Object.assign({}, mine, d));
+    return out;
   } catch (err) {
     return { status: 'ERROR', findings: [], reason: `check failed: ${oneLine(err)}` };
   }
@@ -80,7 +104,8 @@ export function evaluateFrameworks(
       let status = worstStatus(statuses);
       if (req.manual && status !== 'FAIL') status = worstStatus([status, 'MANUAL']);
       const reason = status === 'MANUAL' && req.manual ? req.manual : reasonFor(status, outcomes, waived);
-      out.push({ ...base, status, findings: sortFindings(applied), reason, checks: outcomes, ...(waived > 0 ? { waived } : {}) });
+      const deviations = req.checks.flatMap((id) => resultOf(id).deviations ?? []);
+      out.push({ ...base, status, findings: sortFindings(applied), reason, checks: outcomes, ...(waived > 0 ? { waived } : {}), ...(deviations.length > 0 ? { deviations } : {}) });
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import type { Change, ConfigItem, Correlation, Evidence } from '../model/types.js';
+import type { Change, ConfigItem, Correlation, Coverage, Evidence } from '../model/types.js';
 import { configRuleResults } from '../report/build.js';
 import { cmp, resourceKey } from '../store/index.js';
 import type { ActivityEvent, ControlEvidence } from './model.js';
@@ -8,6 +8,8 @@ const GONE = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded', 'Resource
 export interface ControlEvidenceOptions {
   activity: ActivityEvent[];
   authorizedPrincipals?: string[];
+  /** Where the evidence has holes; none when not given. */
+  coverage?: Coverage;
 }
 
 /** Prepares, once, the read-only view of the evidence that every check evaluates against. */
@@ -22,8 +24,12 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     else timelines.set(key, [item]);
   }
   const byType = new Map<string, ConfigItem[]>();
+  const timelinesByType = new Map<string, ConfigItem[][]>();
   for (const [, list] of [...timelines].sort((a, b) => cmp(a[0], b[0]))) {
     const last = list[list.length - 1]!;
+    const t = timelinesByType.get(last.resourceType);
+    if (t) t.push(list);
+    else timelinesByType.set(last.resourceType, [list]);
     if (GONE.has(last.status)) continue;
     const l = byType.get(last.resourceType);
     if (l) l.push(last);
@@ -47,6 +53,7 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     trailRegions,
     trailAccounts,
     endState: (type) => byType.get(type) ?? [],
+    timelines: (type) => timelinesByType.get(type) ?? [],
     timeline: (item) => timelines.get(resourceKey(item)) ?? [],
     changeFor: (item) => changeByState.get(`${resourceKey(item)}|${item.captureTime}`),
     changes: correlation.changes,
@@ -54,5 +61,6 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     credentialReports: evidence.credentialReports ?? [],
     configRuleResults: configRuleResults(evidence),
     authorizedPrincipals: opts.authorizedPrincipals ?? [],
+    coverage: opts.coverage ?? { expected: { accounts, regions: [] }, declared: { accounts: false, regions: false }, cells: [], gaps: [] },
   };
 }

@@ -1,4 +1,4 @@
-import type { Actor, Change, CloudTrailEvent, ConfigItem, ControlStatus, CredentialReport, Finding, Period } from '../model/types.js';
+import type { Actor, Change, CloudTrailEvent, ConfigItem, ControlStatus, Coverage, CredentialReport, Deviation, Finding, Period, Severity } from '../model/types.js';
 
 /**
  * The controls stage's own types. A check is a small unit with metadata and a pure evaluation over
@@ -6,7 +6,7 @@ import type { Actor, Change, CloudTrailEvent, ConfigItem, ControlStatus, Credent
  * framework, and adding a framework never touches a check (cdk-nag's rules and packs).
  */
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'informational';
+export type { Severity };
 
 /** What a check reads: AWS Config state, CloudTrail activity, the IAM credential report. */
 export type EvidenceNeed = 'config' | 'cloudtrail' | 'credential-report' | 'config-rules';
@@ -28,6 +28,8 @@ export interface CheckResult {
   findings: Finding[];
   /** Why this status, one sentence (e.g. what evidence was missing for INSUFFICIENT_DATA). */
   reason: string;
+  /** Failing facts that held during the period and were closed before its end (perResource). */
+  deviations?: Deviation[];
 }
 
 export interface Check {
@@ -58,6 +60,8 @@ export interface ControlEvidence {
   trailAccounts: Set<string>;
   /** State of every resource at the end of the period (deleted resources excluded), by resource type. */
   endState(resourceType: string): ConfigItem[];
+  /** The timelines of every resource of a type, deleted ones included, in resource order. */
+  timelines(resourceType: string): ConfigItem[][];
   /** Every recorded state of one resource up to the end of the period, oldest first. */
   timeline(item: Pick<ConfigItem, 'accountId' | 'region' | 'resourceType' | 'resourceId'>): ConfigItem[];
   /** The in-period change that produced this item, if any. */
@@ -70,6 +74,8 @@ export interface ControlEvidence {
   configRuleResults: { accountId: string; region: string; ruleName: string; resourceType: string; resourceId: string; complianceType: string; captureTime: string }[];
   /** Principals allowed to change resources (`--authorized-principals`); empty when not given. */
   authorizedPrincipals: string[];
+  /** The expected scope and the holes in the evidence (store/coverage.ts). */
+  coverage: Coverage;
 }
 
 export type { CredentialReport, Finding };

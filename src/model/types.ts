@@ -389,14 +389,57 @@ export interface Finding {
   resourceId: string;
   resourceType: string;
   status: ControlStatus;
+  /** The severity of the check that produced the finding. */
+  severity?: Severity;
   detail: string;
+  /**
+   * For a state: since when the failing fact held (the capture of the state that introduced it, or
+   * its first recorded state when it held before the period). For an event: its time.
+   */
   time?: string;
+  /** The fact already held when the period began; `time` is then when it was first seen. */
+  sinceBeforePeriod?: boolean;
+  /** The in-period change that introduced the failing fact (`changes[].id`). */
   changeId?: string;
+  /** The CloudTrail event behind the finding: the call that caused `changeId`, or the event itself. */
+  eventId?: string;
   actor?: Actor;
   /** The check that produced the finding. */
   check?: string;
   /** Set when a waiver matched this finding (applied, or expired and therefore not applied). */
   waiver?: AppliedWaiver;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'informational';
+
+/**
+ * A closed deviation: a failing fact that held inside the period and ended before its end (fixed,
+ * or the resource deleted). A Type II reviewer reads these as exposure during the period, even
+ * where the end-of-period status passes.
+ */
+export interface Deviation {
+  /** The check that found it (set by the controls stage). */
+  check?: string;
+  severity?: Severity;
+  accountId: string;
+  region: string;
+  resourceType: string;
+  resourceId: string;
+  fact: string;
+  /** When the fact began to hold (its first recorded state when that was before the period). */
+  opened: string;
+  openedBeforePeriod?: boolean;
+  openedChangeId?: string;
+  openedEventId?: string;
+  /** The originating actor of the change that opened it. */
+  openedActor?: string;
+  closed: string;
+  closedBy: 'fixed' | 'deleted';
+  closedChangeId?: string;
+  closedEventId?: string;
+  closedActor?: string;
+  /** closed − opened, in milliseconds. */
+  durationMs: number;
 }
 
 /** The verdict of one check, as used by a requirement. */
@@ -423,6 +466,8 @@ export interface ControlResult {
   waived?: number;
   /** What the checks do not cover, for a requirement only partly decidable from the export. */
   note?: string;
+  /** Failing facts that held during the period and were closed before its end. */
+  deviations?: Deviation[];
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -453,6 +498,35 @@ export interface IntegrityResult {
   missing: number;
 }
 
+/** A hole in the evidence: where expected data is absent (see store/coverage.ts). */
+export interface CoverageGap {
+  source: 'cloudtrail' | 'config' | 'digest';
+  accountId: string;
+  region: string;
+  /** First and last day of the hole, YYYY-MM-DD, inclusive (UTC). */
+  from: string;
+  to: string;
+  reason: string;
+}
+
+/** One account and region of the expected scope: what the data holds there. */
+export interface CoverageCell {
+  accountId: string;
+  region: string;
+  /** Days of the period with at least one delivered CloudTrail log file. */
+  cloudtrailDays: number;
+  /** AWS Config items bearing on the period. */
+  configItems: number;
+}
+
+export interface Coverage {
+  /** The scope the report answers for: declared (`--accounts`, `--regions`), else what the data shows. */
+  expected: { accounts: string[]; regions: string[] };
+  declared: { accounts: boolean; regions: boolean };
+  cells: CoverageCell[];
+  gaps: CoverageGap[];
+}
+
 /** report.json, schemaVersion 1. Documented in README.md. */
 export interface Report {
   schemaVersion: 1;
@@ -467,6 +541,7 @@ export interface Report {
   failedCalls: EventRef[];
   configRuleResults: ConfigRuleResult[];
   integrity: IntegrityResult;
+  coverage: Coverage;
   summary: {
     byChangeType: CountRow[];
     byResourceType: CountRow[];

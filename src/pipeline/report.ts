@@ -7,6 +7,7 @@ import { basename, resolve as resolvePath } from 'node:path';
 import type { Period, Report, SourceEvent, SourceFile } from '../model/types.js';
 import { unreadable } from '../parse/index.js';
 import { BATCH_FILES, BatchCutter, ParsePool } from '../parse/pool.js';
+import { coverageOf, type ExpectedScope } from '../store/coverage.js';
 import { writeQueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
@@ -41,6 +42,8 @@ export interface ReportRunOptions {
   frameworks: Framework[];
   waivers: Waiver[];
   authorizedPrincipals: string[];
+  /** The accounts and regions the report must answer for (`--accounts`, `--regions`). */
+  expected?: ExpectedScope;
   formats: Set<OutputFormat>;
   outDir: string;
   /** Largest decompressed file or archive entry accepted (gzip-bomb guard). */
@@ -239,17 +242,20 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
 
   progress.stage = 'correlate';
   tell();
+  const coverage = coverageOf(evidence, opts.expected ?? {});
   const correlation = correlate(evidence, { windowMs: opts.windowMs });
   const activity = activityOf(evidence);
   const controlEvidence = buildControlEvidence(evidence, correlation, {
     activity,
     authorizedPrincipals: opts.authorizedPrincipals,
+    coverage,
   });
   const controls = evaluateControls(opts.frameworks, controlEvidence, opts.waivers);
   const report = buildReport(evidence, correlation, {
     generator: generatorInfo(),
     frameworks: opts.frameworks.map((f) => f.id),
     controls,
+    coverage,
   });
   if (opts.workspace) {
     // The tables but findings follow from the ingest, the period and the window alone.

@@ -25,9 +25,9 @@ function diffSummary(d: Report['changes'][number]['diff']): string {
 
 export function changesCsv(report: Report): string {
   return csv(
-    ['captureTime', 'accountId', 'region', 'resourceType', 'resourceId', 'resourceName', 'changeType', 'method', 'confidence', 'eventName', 'eventTime', 'eventId', 'actorType', 'actorArn', 'origin', 'originType', 'chain', 'diff'],
+    ['id', 'captureTime', 'accountId', 'region', 'resourceType', 'resourceId', 'resourceName', 'changeType', 'method', 'confidence', 'eventName', 'eventTime', 'eventId', 'actorType', 'actorArn', 'origin', 'originType', 'chain', 'diff'],
     report.changes.map((c) => [
-      c.captureTime, c.accountId, c.region, c.resourceType, c.resourceId, c.resourceName ?? '', c.changeType,
+      c.id, c.captureTime, c.accountId, c.region, c.resourceType, c.resourceId, c.resourceName ?? '', c.changeType,
       c.attribution.method, c.attribution.confidence, c.attribution.eventName ?? '', c.attribution.eventTime ?? '', c.attribution.eventId ?? '',
       c.actor?.type ?? '', c.actor?.arn ?? '', c.actor?.origin ?? '', c.actor?.originType ?? '',
       (c.actor?.chain ?? []).map((s) => s.name).join(' → '), diffSummary(c.diff),
@@ -35,18 +35,41 @@ export function changesCsv(report: Report): string {
   );
 }
 
+/** findings.csv: one row per finding (or per requirement without any), joinable to changes.csv by `changeId`. */
 export function findingsCsv(report: Report): string {
   const rows: unknown[][] = [];
   for (const c of report.controls) {
     if (c.findings.length === 0) {
-      rows.push([c.framework, c.id, c.title, c.status, '', '', '', '', c.reason ?? '', '', '', '']);
+      rows.push([c.framework, c.id, c.title, c.status, '', '', '', '', '', c.reason ?? '', '', '', '', '', '', '']);
       continue;
     }
     for (const f of c.findings) {
-      rows.push([c.framework, c.id, c.title, c.status, f.check ?? '', f.resourceType, f.resourceId, f.status, f.detail, f.time ?? '', f.actor?.origin ?? '', f.waiver ? `${f.waiver.expired ? 'expired: ' : ''}${f.waiver.reason}` : '']);
+      rows.push([
+        c.framework, c.id, c.title, c.status, f.check ?? '', f.severity ?? '', f.resourceType, f.resourceId, f.status, f.detail,
+        f.time ?? '', f.sinceBeforePeriod ? 'yes' : '', f.changeId ?? '', f.eventId ?? '', f.actor?.origin ?? '',
+        f.waiver ? `${f.waiver.expired ? 'expired: ' : ''}${f.waiver.reason}` : '',
+      ]);
     }
   }
-  return csv(['framework', 'controlId', 'title', 'controlStatus', 'check', 'resourceType', 'resourceId', 'findingStatus', 'detail', 'time', 'actorOrigin', 'waiver'], rows);
+  return csv(['framework', 'controlId', 'title', 'controlStatus', 'check', 'severity', 'resourceType', 'resourceId', 'findingStatus', 'detail', 'since', 'sinceBeforePeriod', 'changeId', 'eventId', 'actorOrigin', 'waiver'], rows);
+}
+
+/** deviations.csv: failing facts opened and closed inside the period, per requirement. */
+export function deviationsCsv(report: Report): string {
+  const rows: unknown[][] = [];
+  for (const c of report.controls) {
+    for (const d of c.deviations ?? []) {
+      rows.push([
+        c.framework, c.id, d.check ?? '', d.severity ?? '', d.accountId, d.region, d.resourceType, d.resourceId, d.fact,
+        d.opened, d.openedBeforePeriod ? 'yes' : '', d.openedChangeId ?? '', d.openedEventId ?? '', d.openedActor ?? '',
+        d.closed, d.closedBy, d.closedChangeId ?? '', d.closedEventId ?? '', d.closedActor ?? '', Math.round(d.durationMs / 1000),
+      ]);
+    }
+  }
+  return csv(
+    ['framework', 'controlId', 'check', 'severity', 'accountId', 'region', 'resourceType', 'resourceId', 'fact', 'opened', 'openedBeforePeriod', 'openedChangeId', 'openedEventId', 'openedBy', 'closed', 'closedBy', 'closedChangeId', 'closedEventId', 'closedByActor', 'durationSeconds'],
+    rows,
+  );
 }
 
 export function rejectedCsv(report: Report): string {

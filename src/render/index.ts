@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { writeFresh } from '../util/fresh-file.js';
 import { join } from 'node:path';
 import type { Report } from '../model/types.js';
-import { changesCsv, findingsCsv, rejectedCsv, writeInputsCsv } from './csv.js';
+import { changesCsv, deviationsCsv, findingsCsv, rejectedCsv, writeInputsCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { writeReportJson } from './json.js';
 import type { RenderOptions } from './view.js';
@@ -29,6 +29,7 @@ export async function writeOutputs(report: Report, outDir: string, formats: Set<
   if (formats.has('csv')) {
     write('changes.csv', changesCsv(report));
     write('findings.csv', findingsCsv(report));
+    write('deviations.csv', deviationsCsv(report));
     write('rejected.csv', rejectedCsv(report));
     const p = join(outDir, 'inputs.csv');
     writeInputsCsv(report, p);

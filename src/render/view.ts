@@ -1,4 +1,4 @@
-import type { Actor, Change, ControlResult, ControlStatus, CountRow, InputRecord, Report } from '../model/types.js';
+import type { Actor, Change, ControlResult, ControlStatus, CountRow, Deviation, InputRecord, Report } from '../model/types.js';
 
 /**
  * The view model: everything the templates show, already grouped, numbered, sorted, truncated and
@@ -114,6 +114,19 @@ export function weeklyChart(byWeek: CountRow[]): Chart {
   return { width, height, baseline: height - bottom, bars, max: niceMax, gridLines };
 }
 
+function deviationView(d: Deviation, anchored: Set<string>) {
+  const hours = d.durationMs / 3_600_000;
+  return {
+    ...d,
+    severity: d.severity ?? '',
+    openedActor: d.openedActor ?? '',
+    closedActor: d.closedActor ?? '',
+    openedChangeListed: d.openedChangeId !== undefined && anchored.has(d.openedChangeId),
+    closedChangeListed: d.closedChangeId !== undefined && anchored.has(d.closedChangeId),
+    duration: hours < 48 ? `${Math.round(hours * 10) / 10} h` : `${Math.round((hours / 24) * 10) / 10} days`,
+  };
+}
+
 function changeView(c: Change) {
   return {
     id: c.id,
@@ -143,14 +156,20 @@ function changeView(c: Change) {
 
 export type ChangeView = ReturnType<typeof changeView>;
 
-function findingView(f: ControlResult['findings'][number]) {
+function findingView(f: ControlResult['findings'][number], anchored: Set<string>) {
   return {
     status: f.status,
     statusClass: STATUS_CLASS[f.status],
+    severity: f.severity ?? '',
     resourceType: f.resourceType,
     resourceId: f.resourceId,
     detail: f.detail,
     time: f.time ?? '',
+    sinceBeforePeriod: f.sinceBeforePeriod === true,
+    changeId: f.changeId ?? '',
+    /** Whether the change is listed in this document (the change log may be cut), so a link would land. */
+    changeListed: f.changeId !== undefined && anchored.has(f.changeId),
+    eventId: f.eventId ?? '',
     origin: f.actor?.origin ?? '',
     waiver: f.waiver
       ? { reason: f.waiver.reason, approver: f.waiver.approver ?? '', ticket: f.waiver.ticket ?? '', expires: f.waiver.expires ?? '', expired: f.waiver.expired }
@@ -171,6 +190,8 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
   };
 
   const changes = report.changes;
+  // The change log lists the first `maxChanges` changes; only those carry an anchor to link to.
+  const anchored = new Set(changes.slice(0, maxChanges).map((c) => c.id));
   const attributed = changes.filter((c) => c.attribution.method !== 'none').length;
   const resolved = changes.filter((c) => c.actor?.resolved).length;
 
@@ -202,7 +223,7 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
       segments,
       controls: results.map((r, ri) => ({
         id: `ctl-${fi + 1}-${ri + 1}`,
-        brief: (r.status === 'MANUAL' || r.status === 'NOT_APPLICABLE') && r.findings.length === 0,
+        brief: (r.status === 'MANUAL' || r.status === 'NOT_APPLICABLE') && r.findings.length === 0 && (r.deviations ?? []).length === 0,
         requirement: r.id,
         title: r.title,
         section: r.section ?? '',
@@ -212,8 +233,11 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
         note: r.note ?? '',
         waived: r.waived ?? 0,
         checks: (r.checks ?? []).map((c) => ({ check: c.check, status: c.status, statusClass: STATUS_CLASS[c.status], reason: c.reason })),
-        findings: r.findings.slice(0, maxFindings).map(findingView),
+        findings: r.findings.slice(0, maxFindings).map((f) => findingView(f, anchored)),
         moreFindings: Math.max(0, r.findings.length - maxFindings),
+        deviations: (r.deviations ?? []).slice(0, maxFindings).map((d) => deviationView(d, anchored)),
+        moreDeviations: Math.max(0, (r.deviations ?? []).length - maxFindings),
+        deviationHeading: `${(r.deviations ?? []).length.toLocaleString('en-US')} closed deviation${(r.deviations ?? []).length === 1 ? '' : 's'} during the period`,
       })),
     };
   });

@@ -4,6 +4,7 @@ import type {
   ConfigRuleResult,
   ControlResult,
   Correlation,
+  Coverage,
   CountRow,
   Evidence,
   Period,
@@ -16,6 +17,7 @@ export interface BuildOptions {
   generator: { name: string; version: string };
   frameworks: string[];
   controls: ControlResult[];
+  coverage: Coverage;
 }
 
 /**
@@ -42,6 +44,7 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     failedCalls: correlation.failedCalls,
     configRuleResults: configRuleResults(evidence),
     integrity: evidence.integrity,
+    coverage: opts.coverage,
     summary: summarise(changes, evidence.period),
     controls: opts.controls,
   };

@@ -1,4 +1,4 @@
-import type { Actor, Change, CloudTrailEvent, ConfigItem, Period, UserIdentity } from '../../src/model/types.js';
+import type { Actor, Change, CloudTrailEvent, ConfigItem, Evidence, Period, UserIdentity } from '../../src/model/types.js';
 import { buildControlEvidence } from '../../src/controls/evidence.js';
 import type { ControlEvidence, CredentialReport } from '../../src/controls/model.js';
 import { resolvePeriod } from '../../src/util/period.js';
@@ -124,4 +124,18 @@ export function evidenceOf(f: EvidenceFixture): ControlEvidence {
       authorizedPrincipals: f.authorizedPrincipals ?? [],
     },
   );
+}
+
+/** The store's output for a period of items and events (sorted as the store sorts them), with no inputs. */
+export function storeEvidence(items: ConfigItem[], events: CloudTrailEvent[]): Evidence {
+  return {
+    period: PERIOD,
+    inputs: [],
+    rejected: [],
+    skipped: [],
+    counts: { files: { read: 0, used: 0, rejected: 0, skipped: 0 }, records: { read: 0, used: 0, rejected: 0 }, events: { read: 0, kept: 0, readOnly: 0, failed: 0 }, configurationItems: { read: 0, kept: 0 } },
+    items: [...items].sort((a, b) => a.captureTimeMs - b.captureTimeMs),
+    events: [...events].sort((a, b) => a.eventTimeMs - b.eventTimeMs),
+    integrity: { verified: 0, mismatched: [], uncovered: 0, missing: 0 },
+  };
 }

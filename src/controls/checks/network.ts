@@ -54,10 +54,11 @@ export function describeRule(rule: OpenRule): string {
   return `${proto}${ports} open to ${rule.cidr}`;
 }
 
-/** The first world-open rule reaching one of the ports, described; undefined when none. */
+/**
+ * Every world-open rule reaching one of the ports, described and sorted (the fact a finding states,
+ * so that a change adding or removing one such rule is a change of the fact); undefined when none.
+ */
 export function openToWorldOn(configuration: unknown, world: string, ports: number[]): string | undefined {
-  for (const rule of worldIngress(configuration, world)) {
-    if (ports.some((p) => admitsPort(rule, p))) return describeRule(rule);
-  }
-  return undefined;
+  const open = worldIngress(configuration, world).filter((rule) => ports.some((p) => admitsPort(rule, p)));
+  return open.length > 0 ? [...new Set(open.map(describeRule))].sort().join('; ') : undefined;
 }

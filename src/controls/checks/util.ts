@@ -1,4 +1,4 @@
-import type { Actor, ConfigItem, ControlStatus, Finding } from '../../model/types.js';
+import type { Actor, ConfigItem, ControlStatus, Deviation, Finding } from '../../model/types.js';
 import type { ActivityEvent, CheckResult, ControlEvidence } from '../model.js';
 
 /**
@@ -82,25 +82,108 @@ export function describeActor(actor: Actor | null | undefined): string | undefin
   return `${actor.origin}${via}`;
 }
 
+/** A verdict over one recorded state of a resource: the failing fact, or undefined when it complies. */
+export type Verdict = (item: ConfigItem) => string | undefined;
+
+const GONE = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded']);
+
+/** What a verdict says of one resource's timeline (see walkTimeline). */
+export interface TimelineVerdict {
+  /** The failing fact at the end of the period, with the state that introduced it. */
+  open?: { fact: string; since: ConfigItem };
+  /** Failing stretches that ended inside the period: fixed, or the resource deleted. */
+  closed: { fact: string; opened: ConfigItem; closed: ConfigItem }[];
+}
+
 /**
- * A finding about a resource's end-of-period state. When the failing state was produced by a change
- * in the period, the finding names the time, the change and the actor ("… at … by … via …").
+ * Walks one resource's recorded states, oldest first, with a verdict. The cause of the failing fact
+ * at the end is the earliest state after which that same fact held without interruption: a later
+ * change that leaves it as it was (a tag, another rule) is not its cause. A failing stretch that
+ * ends inside the period is a closed deviation. A deleted resource holds no fact; an oversized item
+ * (no configuration body) cannot clear one, since its state is unknown.
  */
-export function resourceFinding(ev: ControlEvidence, item: ConfigItem, status: ControlStatus, fact: string): Finding {
+export function walkTimeline(ev: ControlEvidence, timeline: ConfigItem[], verdict: Verdict): TimelineVerdict {
+  const closed: TimelineVerdict['closed'] = [];
+  let failing: { fact: string; opened: ConfigItem } | undefined;
+  let open: TimelineVerdict['open'];
+  for (const item of timeline) {
+    const fact = GONE.has(item.status) ? undefined : verdict(item);
+    if (fact === undefined) {
+      if (item.oversized && !GONE.has(item.status)) continue;
+      if (failing && item.captureTimeMs >= ev.period.startMs) closed.push({ ...failing, closed: item });
+      failing = undefined;
+      open = undefined;
+      continue;
+    }
+    if (!failing) failing = { fact, opened: item };
+    if (open?.fact !== fact) open = { fact, since: item };
+  }
+  return { open, closed };
+}
+
+/** The in-period change that produced a state, and who made it; undefined for a state from before the period. */
+function causeOf(ev: ControlEvidence, item: ConfigItem): Pick<Finding, 'changeId' | 'eventId' | 'actor'> & { text: string } {
+  if (item.captureTimeMs < ev.period.startMs) return { text: `since before the period; first seen ${item.captureTime}` };
   const change = ev.changeFor(item);
-  const detail = [label(item), ' in ', item.accountId, '/', item.region, ': ', fact];
+  if (!change) return { text: `since ${item.captureTime}; no recorded change` };
+  const who = describeActor(change.actor);
+  const out: Pick<Finding, 'changeId' | 'eventId' | 'actor'> & { text: string } = {
+    changeId: change.id,
+    text: ['since ', change.captureTime, ', ', ...(who ? [change.attribution.eventName ?? change.changeType, ' by ', who] : [change.changeType, ', actor not attributed'])].join(''),
+  };
+  if (change.attribution.eventId) out.eventId = change.attribution.eventId;
+  if (change.actor) out.actor = change.actor;
+  return out;
+}
+
+/**
+ * A finding about a resource's end-of-period state. Given `since`, the state that introduced the
+ * fact (walkTimeline), it names that change, its time and its actor, or says the fact held before
+ * the period; without it, the finding speaks only of the state as recorded.
+ */
+export function resourceFinding(ev: ControlEvidence, item: ConfigItem, status: ControlStatus, fact: string, since?: ConfigItem): Finding {
   const f: Finding = { resourceId: item.resourceId, resourceType: item.resourceType, status, detail: '' };
-  if (change) {
-    f.time = change.captureTime;
-    f.changeId = change.id;
-    const who = describeActor(change.actor);
-    detail.push(' (since ', change.captureTime, ', ', ...(who ? [change.attribution.eventName ?? change.changeType, ' by ', who] : ['actor not attributed']), ')');
-    if (change.actor) f.actor = change.actor;
+  const where = [label(item), ' in ', item.accountId, '/', item.region, ': ', fact];
+  if (since) {
+    const cause = causeOf(ev, since);
+    f.time = since.captureTime;
+    if (since.captureTimeMs < ev.period.startMs) f.sinceBeforePeriod = true;
+    if (cause.changeId) f.changeId = cause.changeId;
+    if (cause.eventId) f.eventId = cause.eventId;
+    if (cause.actor) f.actor = cause.actor;
+    f.detail = [...where, ' (', cause.text, ')'].join('');
   } else {
     f.time = item.captureTime;
+    f.detail = [...where, ' (as recorded at ', item.captureTime, ')'].join('');
   }
-  f.detail = detail.join('');
   return f;
+}
+
+/** A closed deviation: a failing fact that held for a while inside the period and then ended. */
+export function deviationOf(ev: ControlEvidence, item: ConfigItem, d: TimelineVerdict['closed'][number]): Deviation {
+  const opened = causeOf(ev, d.opened);
+  const closedChange = ev.changeFor(d.closed);
+  const out: Deviation = {
+    accountId: item.accountId,
+    region: item.region,
+    resourceType: item.resourceType,
+    resourceId: item.resourceId,
+    fact: d.fact,
+    opened: d.opened.captureTime,
+    closed: d.closed.captureTime,
+    durationMs: d.closed.captureTimeMs - d.opened.captureTimeMs,
+    closedBy: GONE.has(d.closed.status) ? 'deleted' : 'fixed',
+  };
+  if (d.opened.captureTimeMs < ev.period.startMs) out.openedBeforePeriod = true;
+  if (opened.changeId) out.openedChangeId = opened.changeId;
+  if (opened.eventId) out.openedEventId = opened.eventId;
+  if (opened.actor) out.openedActor = opened.actor.origin;
+  if (closedChange) {
+    out.closedChangeId = closedChange.id;
+    if (closedChange.attribution.eventId) out.closedEventId = closedChange.attribution.eventId;
+    if (closedChange.actor) out.closedActor = closedChange.actor.origin;
+  }
+  return out;
 }
 
 /**
@@ -121,23 +204,33 @@ export function activityFinding(a: ActivityEvent, status: ControlStatus, what: s
 }
 
 /**
- * Evaluates a per-resource predicate over the end-of-period state of the given types:
- * NOT_APPLICABLE when there is no such resource, FAIL when any fails, else PASS.
- * `verdict` returns undefined for compliant resources, or the failing fact.
+ * Evaluates a per-resource verdict over every recorded state of the given types: NOT_APPLICABLE when
+ * no such resource exists at the end of the period, FAIL when any fails then, else PASS. Each
+ * failing finding cites the change that introduced its fact; failing stretches fixed (or deleted)
+ * inside the period are returned as closed deviations whatever the end status.
  */
-export function perResource(ev: ControlEvidence, resourceTypes: string[], verdict: (item: ConfigItem) => string | undefined, what: string): CheckResult {
-  const items = resourceTypes.flatMap((t) => ev.endState(t));
-  if (items.length === 0) {
-    if (ev.configRegions.size === 0) return insufficient('no AWS Config data in the input');
-    return { status: 'NOT_APPLICABLE', findings: [], reason: `no ${resourceTypes.join(' or ')} recorded` };
-  }
+export function perResource(ev: ControlEvidence, resourceTypes: string[], verdict: Verdict, what: string): CheckResult {
   const findings: Finding[] = [];
-  for (const item of items) {
-    const fact = verdict(item);
-    if (fact !== undefined) findings.push(resourceFinding(ev, item, 'FAIL', fact));
+  const deviations: Deviation[] = [];
+  let present = 0;
+  for (const type of resourceTypes) {
+    for (const timeline of ev.timelines(type)) {
+      const last = timeline[timeline.length - 1]!;
+      const walk = walkTimeline(ev, timeline, verdict);
+      for (const d of walk.closed) deviations.push(deviationOf(ev, last, d));
+      if (GONE.has(last.status)) continue;
+      present++;
+      if (walk.open) findings.push(resourceFinding(ev, last, 'FAIL', walk.open.fact, walk.open.since));
+    }
   }
-  if (findings.length > 0) return { status: 'FAIL', findings, reason: `${findings.length} of ${items.length} ${what} fail` };
-  return { status: 'PASS', findings: [], reason: `all ${items.length} ${what} pass` };
+  const closedText = deviations.length > 0 ? `; ${deviations.length} deviation${deviations.length === 1 ? '' : 's'} opened and closed during the period` : '';
+  const withDeviations = deviations.length > 0 ? { deviations } : {};
+  if (present === 0) {
+    if (ev.configRegions.size === 0) return insufficient('no AWS Config data in the input');
+    return { status: 'NOT_APPLICABLE', findings: [], reason: `no ${resourceTypes.join(' or ')} recorded at the end of the period${closedText}`, ...withDeviations };
+  }
+  if (findings.length > 0) return { status: 'FAIL', findings, reason: `${findings.length} of ${present} ${what} fail at the end of the period${closedText}`, ...withDeviations };
+  return { status: 'PASS', findings: [], reason: `all ${present} ${what} pass at the end of the period${closedText}`, ...withDeviations };
 }
 
 export function insufficient(reason: string): CheckResult {

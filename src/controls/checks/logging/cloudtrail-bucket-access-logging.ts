@@ -1,6 +1,7 @@
 import type { Finding } from '../../../model/types.js';
 import type { Check } from '../../model.js';
-import { get, insufficient, resourceFinding } from '../util.js';
+import type { ConfigItem } from '../../../model/types.js';
+import { get, insufficient, resourceFinding, walkTimeline } from '../util.js';
 import { field, TRAIL } from './_shared.js';
 
 export const cloudtrailBucketAccessLogging: Check = {
@@ -25,12 +26,17 @@ export const cloudtrailBucketAccessLogging: Check = {
         unknown.push(name || t.resourceId);
         continue;
       }
-      const logging = bucket.supplementaryConfiguration.BucketLoggingConfiguration;
-      const dest = get(typeof logging === 'string' ? (JSON.parse(logging) as unknown) : logging, 'destinationBucketName');
-      if (!dest) findings.push(resourceFinding(ev, bucket, 'FAIL', `bucket of trail ${t.resourceName ?? t.resourceId} has no server access logging`));
+      const fact = `bucket of trail ${t.resourceName ?? t.resourceId} has no server access logging`;
+      const walk = walkTimeline(ev, ev.timeline(bucket), (b) => (loggingDestination(b) ? undefined : fact));
+      if (walk.open) findings.push(resourceFinding(ev, bucket, 'FAIL', walk.open.fact, walk.open.since));
     }
     if (findings.length > 0) return { status: 'FAIL', findings, reason: `${findings.length} trail bucket(s) without access logging` };
     if (unknown.length > 0) return insufficient(`the trail bucket(s) ${unknown.join(', ')} are not in the AWS Config data`);
     return { status: 'PASS', findings: [], reason: `all ${trails.length} trail buckets log access` };
   },
 };
+
+function loggingDestination(bucket: ConfigItem): unknown {
+  const logging = bucket.supplementaryConfiguration.BucketLoggingConfiguration;
+  return get(typeof logging === 'string' ? (JSON.parse(logging) as unknown) : logging, 'destinationBucketName');
+}

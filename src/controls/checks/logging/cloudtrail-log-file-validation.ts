@@ -8,7 +8,7 @@ export const cloudtrailLogFileValidation: Check = {
     title: 'CloudTrail log file validation is enabled',
     severity: 'medium',
     resourceTypes: [TRAIL],
-    needs: ['config'],
+    needs: ['config', 'cloudtrail'],
     description: 'Fails trails whose logFileValidationEnabled is not true (without it, digest files are not written).',
   },
   evaluate: (ev) => perResource(ev, [TRAIL], (t) => (trailFlag(t, 'logFileValidationEnabled', 'LogFileValidationEnabled', 'EnableLogFileValidation') ? undefined : 'log file validation is off'), 'trails'),

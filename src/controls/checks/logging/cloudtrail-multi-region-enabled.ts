@@ -9,7 +9,7 @@ export const cloudtrailMultiRegionEnabled: Check = {
     title: 'A multi-region CloudTrail trail is logging in every account',
     severity: 'high',
     resourceTypes: [TRAIL],
-    needs: ['config'],
+    needs: ['config', 'cloudtrail'],
     description: 'Per account seen in the evidence, passes when an AWS::CloudTrail::Trail recorded in that account (or an organization trail) is multi-region and logging.',
   },
   evaluate: (ev) => {
