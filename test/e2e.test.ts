@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Change, Report } from '../src/model/types.js';
 import { generateExport, type GroundTruth } from '../samples/generator.js';
 import { LISTED_PER_FILE } from '../src/parse/index.js';
-import { chromiumAvailable, CLI, hasCommand, readReport, ROOT, runCli, ELASTIC_DATA, noElasticData, tempDir } from './helpers/cli.js';
+import { chromiumAvailable, CLI, hasCommand, readReport, REAL_DATA, ROOT, runCli, ELASTIC_DATA, noElasticData, tempDir } from './helpers/cli.js';
 
 const FROM = '2026-07-01';
 const TO = '2026-07-31';
@@ -758,3 +758,39 @@ describe.skipIf(!hasCommand('script'))('progress on a terminal', () => {
   });
 });
 
+
+describe('real inputs of other shapes', () => {
+  it('attributes changes to 2014 calls that carry no eventID, by their synthetic ids, and rejects nothing', () => {
+    const input = join(tempDir('e2e-2014'), 'export');
+    const trail = join(input, 'AWSLogs/123456789012/CloudTrail/us-east-2/2014/03/06');
+    mkdirSync(trail, { recursive: true });
+    // AWS's 2014 log file examples (no eventID), delivered as CloudTrail writes them.
+    for (const n of [2, 3, 4]) {
+      const body = readFileSync(join(REAL_DATA, `awsdocs-cloudtrail/cloudtrail-log-file-examples-0${n}.json`));
+      writeFileSync(join(trail, `123456789012_CloudTrail_us-east-2_20140306T2100Z_example0${n}.json.gz`), gzipSync(body));
+    }
+    // Hand-made: the instance those calls stop and start, as Config's API writes it (no awsRegion, microsecond offsets).
+    const instance = (time: string, state: string) => ({
+      configurationItemCaptureTime: time,
+      accountId: '123456789012',
+      arn: 'arn:aws:ec2:us-east-2:123456789012:instance/i-ebeaf9e2',
+      resourceType: 'AWS::EC2::Instance',
+      resourceId: 'i-ebeaf9e2',
+      configurationItemStatus: 'OK',
+      configuration: JSON.stringify({ instanceId: 'i-ebeaf9e2', state: { name: state } }),
+    });
+    writeFileSync(join(input, 'history.json'), JSON.stringify({ configurationItems: [instance('2014-03-06T21:25:00.500000+00:00', 'running'), instance('2014-03-06T21:05:00.000000+00:00', 'stopped')] }));
+    const out = join(input, '..', 'report');
+    const r = runCli(['report', input, '--from', '2014-03-01', '--to', '2014-03-31', '--format', 'json', '--out', out, '--no-workspace', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const report = readReport(out);
+    expect(report.rejected).toEqual([]);
+    expect(report.counts.records).toEqual({ read: 5, used: 5, rejected: 0 });
+    const changes = report.changes.map((c) => [c.captureTime, c.region, c.attribution.eventName, c.attribution.eventTime, c.attribution.eventId?.slice(0, 7), c.actor?.arn]);
+    expect(changes).toEqual([
+      ['2014-03-06T21:05:00.000Z', 'us-east-2', 'StopInstances', '2014-03-06T21:01:59.000Z', 'sha256:', 'arn:aws:iam::123456789012:user/Alice'],
+      ['2014-03-06T21:25:00.500Z', 'us-east-2', 'StartInstances', '2014-03-06T21:22:54.000Z', 'sha256:', 'arn:aws:iam::123456789012:user/Alice'],
+    ]);
+  });
+});

@@ -209,6 +209,32 @@ describe('native CloudTrail reader', () => {
     for (const [, rule] of RULES) expectSame(trail(records), rule);
   });
 
+  it.skipIf(skipWithout)('gives the same on Insights records, records without eventID and EventBridge events of the real samples', () => {
+    const real = (rel: string) => JSON.parse(readFileSync(join(REAL_DATA, rel), 'utf8')) as Record<string, unknown>;
+    const records = (rel: string) => real(rel).Records as unknown[];
+    const insights = records('awsdocs-cloudtrail/cloudtrail-log-file-examples-09.json');
+    const old = [2, 3, 4, 5, 6].flatMap((n) => records(`awsdocs-cloudtrail/cloudtrail-log-file-examples-0${n}.json`));
+    const envelopes = ['custodian/cwe/event-cloud-trail-s3.json', 'custodian/cwe/sqs-discover.json', 'custodian/cwe/ec2-duty-event.json'].map(real);
+    // Periods around the 2014 records and the Insights records too, so that either could be dropped.
+    const rules: KeepRule[] = [...RULES.map(([, r]) => r), keepRule({ startMs: Date.UTC(2014, 2, 1), endMs: Date.UTC(2014, 3, 1), from: '2014-03-01', to: '2014-03-31', label: '2014-03' }, 3_600_000)];
+    const files: [string, Buffer, (p: ParsedFile) => void][] = [
+      ['an Insights log file', gzipSync(JSON.stringify({ Records: insights })), (p) => expect(p.skipped?.reason).toMatch(/^CloudTrail Insights events/)],
+      ['Insights records among calls', trail([insights[0], event(), ...old, insights[1]]), (p) => expect(p.input.rejected).toBe(0)],
+      ['2014 records without eventID', trail(old), (p) => expect(p.events.every((e) => e.eventId.startsWith('sha256:'))).toBe(true)],
+      ['EventBridge events as Firehose writes them', gzipSync(envelopes.map((e) => JSON.stringify(e)).join('')), (p) => expect(p.input.kind).toBe('eventbridge')],
+    ];
+    for (const [what, bytes, check] of files) {
+      for (const rule of rules) {
+        const [native, ts] = both(bytes, rule);
+        expect(native, what).toEqual(ts);
+        expect(JSON.stringify(native), what).toBe(JSON.stringify(ts));
+        check(native);
+      }
+    }
+    // The 2014 records, read-only or not, are built in both (no eventID: never settled natively).
+    expect(both(trail(old), rules.at(-1)!)[0].events).toHaveLength(old.length);
+  });
+
   it.skipIf(skipWithout)('hands back whole every file it cannot settle, which then reads as before', () => {
     const good = JSON.stringify({ Records: [event()] });
     const gz = (s: string | Buffer): Buffer => gzipSync(s);

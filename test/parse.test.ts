@@ -201,12 +201,12 @@ describe('bad input', () => {
   });
 
   it('rejects: records of the wrong shape, keeping the others (records = used + rejected)', () => {
-    const doc = { Records: [event(), 42, event({ eventID: undefined }), event({ eventID: 'e-3', eventTime: 'yesterday' }), event({ eventID: 'e-4', userIdentity: 'x' })] };
+    const doc = { Records: [event(), 42, event({ eventID: 'e-2', awsRegion: undefined }), event({ eventID: 'e-3', eventTime: 'yesterday' }), event({ eventID: 'e-4', userIdentity: 'x' })] };
     const p = parse('w.json', JSON.stringify(doc));
     expect(p.events.map((e) => e.eventId)).toEqual(['e-1']);
     expect(p.rejected.map((r) => [r.record, r.reason])).toEqual([
       [1, 'record is number, not a CloudTrail event object'],
-      [2, 'CloudTrail record has no eventID'],
+      [2, 'CloudTrail record has no awsRegion'],
       [3, 'CloudTrail record has no valid eventTime ("yesterday")'],
       [4, 'CloudTrail record has a userIdentity that is not an object'],
     ]);

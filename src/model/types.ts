@@ -46,11 +46,13 @@ export type InputKind =
   | 'cloudtrail-lookup' // `aws cloudtrail lookup-events` output
   | 'cloudtrail-ndjson' // one CloudTrail record per line
   | 'cloudtrail-digest' // CloudTrail-Digest file
+  | 'eventbridge' // EventBridge events (CloudTrail records, Config item changes) as Firehose delivers them
   | 'config-snapshot'
   | 'config-history'
   | 'config-notification' // ConfigurationItemChangeNotification / Oversized…
   | 'config-api-history' // `aws configservice get-resource-config-history`
   | 'config-api-batch' // `aws configservice batch-get-resource-config`
+  | 'config-api-select' // `aws configservice select-resource-config` rows that are whole items
   | 'iam-credential-report' // `aws iam get-credential-report` CSV (or its JSON envelope)
   | 'unknown';
 
@@ -136,8 +138,9 @@ export interface UserIdentity {
 
 /** A normalised CloudTrail event. Fields keep CloudTrail's names and values. */
 export interface CloudTrailEvent {
+  /** The record's eventID; for a record without one, `sha256:` and a hash of its content (parse/cloudtrail.ts syntheticEventId). */
   eventId: string;
-  eventTime: string; // ISO 8601, as in the record
+  eventTime: string; // YYYY-MM-DDTHH:mm:ss.sssZ, whatever form the record wrote (parse/values.ts isoTime)
   eventTimeMs: number;
   eventSource: string;
   eventName: string;
@@ -179,7 +182,7 @@ export interface ConfigItem {
   resourceName?: string;
   arn?: string;
   availabilityZone?: string;
-  captureTime: string; // ISO 8601 (normalised from epoch seconds for API output)
+  captureTime: string; // YYYY-MM-DDTHH:mm:ss.sssZ, whatever form the input wrote (parse/values.ts isoTime)
   captureTimeMs: number;
   status: ConfigItemStatus;
   stateId?: string;

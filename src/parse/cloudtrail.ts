@@ -1,9 +1,50 @@
+import { hash } from 'node:crypto';
 import type { CloudTrailEvent, SessionIssuer, UserIdentity } from '../model/types.js';
-import { bool, isObj, parseTime, str, text, type Obj } from './values.js';
+import { bool, isObj, isoTime, str, text, type Obj } from './values.js';
 
 /** A record is a CloudTrail event when it carries these (used to recognise NDJSON and single records). */
 export function looksLikeEvent(v: unknown): boolean {
   return isObj(v) && typeof v.eventName === 'string' && (typeof v.eventSource === 'string' || typeof v.eventVersion === 'string');
+}
+
+/**
+ * A CloudTrail Insights record (`eventType: AwsCloudTrailInsight`, `eventCategory: Insight`): a
+ * summary of unusual API activity, not an API call, and so no evidence of a change. It has no
+ * eventName of its own (the call it is about is in insightDetails); a record that names one is read
+ * as an event, whatever its category says.
+ */
+export function looksLikeInsight(v: unknown): boolean {
+  return isObj(v) && v.eventName === undefined && (v.eventType === 'AwsCloudTrailInsight' || v.eventCategory === 'Insight');
+}
+
+/** Where a synthetic event id starts: never the form of an id CloudTrail writes (a UUID). */
+export const SYNTHETIC_ID_PREFIX = 'sha256:';
+
+/** A JSON value written with every object's keys sorted: the same record gives the same text. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isObj(v)) {
+    // Written as text, never built as an object: a "__proto__" key stays a key.
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * The id of a record that has none (eventVersion 1.0 and 1.01, 2014's records, carried no eventID):
+ * `sha256:` and the SHA-256 of the record written canonically, so it depends on the record's content
+ * alone (its values as JSON reads them, not how the file spaced or ordered them), and its prefix
+ * tells it from an id AWS wrote. Undefined for a record nested too deep to write.
+ */
+export function syntheticEventId(raw: Obj): string | undefined {
+  try {
+    return SYNTHETIC_ID_PREFIX + hash('sha256', canonical(raw), 'hex');
+  } catch {
+    return undefined;
+  }
 }
 
 function sessionIssuer(v: unknown): SessionIssuer | undefined {
@@ -48,25 +89,27 @@ export function userIdentity(v: Obj): UserIdentity {
 
 /**
  * Normalises one CloudTrail record, or returns why it cannot be used. The record's own values are
- * kept (times as recorded, names as recorded); only types are enforced.
+ * kept (names as recorded; eventTime in the one form of every time, see isoTime); only types are
+ * enforced. A record without eventID gets a synthetic one (syntheticEventId).
  */
 export function normaliseEvent(raw: unknown, path: string, index: number): CloudTrailEvent | string {
   if (!isObj(raw)) return `record is ${Array.isArray(raw) ? 'an array' : typeof raw}, not a CloudTrail event object`;
-  const eventId = text(raw.eventID);
-  if (!eventId) return 'CloudTrail record has no eventID';
   const eventName = text(raw.eventName);
   if (!eventName) return 'CloudTrail record has no eventName';
   const eventSource = text(raw.eventSource);
   if (!eventSource) return 'CloudTrail record has no eventSource';
-  const eventTime = str(raw.eventTime);
-  const eventTimeMs = parseTime(eventTime);
-  if (eventTime === undefined || eventTimeMs === undefined) return `CloudTrail record has no valid eventTime (${JSON.stringify(raw.eventTime ?? null).slice(0, 40)})`;
+  const time = isoTime(raw.eventTime);
+  if (time === undefined) return `CloudTrail record has no valid eventTime (${JSON.stringify(raw.eventTime ?? null).slice(0, 40)})`;
+  const { iso: eventTime, ms: eventTimeMs } = time;
   if (raw.userIdentity !== undefined && !isObj(raw.userIdentity)) return 'CloudTrail record has a userIdentity that is not an object';
   const ui = userIdentity(isObj(raw.userIdentity) ? raw.userIdentity : {});
   const accountId = text(raw.recipientAccountId) ?? ui.accountId;
   if (!accountId) return 'CloudTrail record has no account id (recipientAccountId or userIdentity.accountId)';
   const awsRegion = text(raw.awsRegion);
   if (!awsRegion) return 'CloudTrail record has no awsRegion';
+  // Hashed only for a record that is otherwise whole.
+  const eventId = text(raw.eventID) ?? syntheticEventId(raw);
+  if (!eventId) return 'CloudTrail record has no eventID, and is nested too deep to identify';
 
   const ev: CloudTrailEvent = {
     eventId,

@@ -1,14 +1,37 @@
 import type { ConfigItem, DigestFile } from '../model/types.js';
 import { clean } from './cloudtrail.js';
-import { isObj, maybeJson, parseTime, str, stringMap, text } from './values.js';
+import { isObj, isoTime, maybeJson, str, stringMap, text } from './values.js';
 
 type Origin = ConfigItem['origin'];
+
+/** A region's name: `us-east-1`, `us-gov-west-1`, `cn-northwest-1`, `eu-isoe-west-1`. */
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** An Availability Zone or Local Zone name and the region in it: `us-west-2b`, `us-west-2-lax-1a`. */
+const ZONE = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})(?:[a-z]|-[a-z]+-\d+[a-z])$/;
+
+function regionIn(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (REGION.test(v)) return v;
+  return ZONE.exec(v)?.[1];
+}
+
+/**
+ * The region an item without `awsRegion` names elsewhere: its ARN's region (AWS's 2014 examples
+ * write a zone there, `arn:aws:ec2:us-west-2b:…`, or in the service's place, `arn:aws:us-west-2b:…`),
+ * else its Availability Zone (which those examples spell `availibilityZone`).
+ */
+export function regionOfItem(raw: Record<string, unknown>): string | undefined {
+  const arn = text(raw.ARN) ?? text(raw.arn);
+  const parts = arn?.startsWith('arn:') ? arn.split(':', 5) : [];
+  return regionIn(parts[3]) ?? regionIn(parts[2]) ?? regionIn(text(raw.availabilityZone)) ?? regionIn(text(raw.availibilityZone));
+}
 
 /**
  * Normalises one configuration item, whatever its dialect: delivered files and SNS notifications
  * (`awsAccountId`, `ARN`, ISO capture time, configuration as an object) and the Config API's
- * output (`accountId`, `arn`, epoch-seconds times, configuration as a JSON string).
- * Returns why the item cannot be used when it lacks what identifies it.
+ * output (`accountId`, `arn`, epoch-seconds times, configuration as a JSON string). Times are
+ * written in one form (see isoTime); a missing `awsRegion` is taken from the ARN or zone
+ * (regionOfItem). Returns why the item cannot be used when it lacks what identifies it.
  */
 export function normaliseItem(raw: unknown, origin: Origin, path: string, index: number, oversized = false): ConfigItem | string {
   if (!isObj(raw)) return `configuration item is ${Array.isArray(raw) ? 'an array' : typeof raw}, not an object`;
@@ -18,20 +41,17 @@ export function normaliseItem(raw: unknown, origin: Origin, path: string, index:
   if (!resourceId) return 'configuration item has no resourceId';
   const accountId = text(raw.awsAccountId) ?? text(raw.accountId);
   if (!accountId) return 'configuration item has no account id (awsAccountId/accountId)';
-  const region = text(raw.awsRegion);
-  if (!region) return 'configuration item has no awsRegion';
+  const region = text(raw.awsRegion) ?? regionOfItem(raw);
+  if (!region) return 'configuration item has no awsRegion, and neither its ARN nor its availabilityZone names one';
   const rawTime = raw.configurationItemCaptureTime;
-  const captureTimeMs = parseTime(rawTime);
-  if (captureTimeMs === undefined) return `configuration item has no valid configurationItemCaptureTime (${JSON.stringify(rawTime ?? null).slice(0, 40)})`;
-  // Delivered ISO strings are kept as written; API epoch seconds become ISO with milliseconds.
-  const captureTime = typeof rawTime === 'string' && !/^\d+(\.\d+)?$/.test(rawTime) ? rawTime : new Date(captureTimeMs).toISOString();
+  const capture = isoTime(rawTime);
+  if (capture === undefined) return `configuration item has no valid configurationItemCaptureTime (${JSON.stringify(rawTime ?? null).slice(0, 40)})`;
+  const { iso: captureTime, ms: captureTimeMs } = capture;
 
   const supplementary: Record<string, unknown> = {};
   if (isObj(raw.supplementaryConfiguration)) {
     for (const k of Object.keys(raw.supplementaryConfiguration).sort()) supplementary[k] = maybeJson(raw.supplementaryConfiguration[k]);
   }
-  const created = raw.resourceCreationTime;
-  const createdMs = parseTime(created);
   const item: ConfigItem = {
     accountId,
     region,
@@ -55,8 +75,7 @@ export function normaliseItem(raw: unknown, origin: Origin, path: string, index:
       arn: text(raw.ARN) ?? text(raw.arn),
       availabilityZone: text(raw.availabilityZone),
       stateId: str(raw.configurationStateId),
-      resourceCreationTime:
-        typeof created === 'string' && !/^\d+(\.\d+)?$/.test(created) ? created : createdMs !== undefined ? new Date(createdMs).toISOString() : undefined,
+      resourceCreationTime: isoTime(raw.resourceCreationTime)?.iso,
       oversized: oversized || undefined,
     }),
   );

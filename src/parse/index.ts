@@ -3,12 +3,26 @@ import { hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '../model/types.js';
-import { looksLikeEvent, normaliseEvent } from './cloudtrail.js';
+import { looksLikeEvent, looksLikeInsight, normaliseEvent } from './cloudtrail.js';
 import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
 import { keepsEvent, type KeepRule } from '../store/keep.js';
 import { readFileNative, scanTrail, type TrailScan } from './native.js';
 import { bool, isObj, parseTime, shortReason, str, text, type Obj } from './values.js';
+import {
+  configNotice,
+  detailKind,
+  isEnvelope,
+  isLookupRequest,
+  isRuleInvocation,
+  isSelectOutput,
+  knownReply,
+  itemOfEnvelope,
+  quoted,
+  recordOfEnvelope,
+  rowIsItem,
+  selectFields,
+} from './wrappers.js';
 
 export interface ParseOptions {
   /** Largest decompressed size accepted (gzip-bomb guard). */
@@ -53,8 +67,10 @@ export function parseFile(source: SourceFile, opts: ParseOptions, sha256?: strin
   if (opts.keep) keepRule = opts.keep;
   else keepRule = undefined;
   beyond.clear();
+  unused.clear();
   try {
     parseInto(out, file, opts);
+    skipIfNothingUsed(out);
     listSummaries(out);
   } catch (err) {
     // Defensive: a parser bug must not lose the file silently.
@@ -109,6 +125,7 @@ function outputChunk(gz: Buffer, max: number): number {
 
 function reject(out: ParsedFile, reason: string): void {
   beyond.clear();
+  unused.clear();
   out.events = [];
   out.items = [];
   delete out.digest;
@@ -176,8 +193,9 @@ function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void 
   try {
     doc = JSON.parse(textContent);
   } catch (err) {
-    // One JSON record per line (CloudTrail records as streamed by log shippers) fails as a whole.
-    if (parseNdjson(out, textContent)) return;
+    // One JSON record per line (CloudTrail records as streamed by log shippers) fails as a whole,
+    // and so do records written one after another (EventBridge events as Firehose delivers them).
+    if (parseNdjson(out, textContent) || parseConcatenated(out, textContent)) return;
     return reject(out, `invalid JSON: ${shortReason((err as Error).message)}`);
   }
   readDocument(out, doc, 0);
@@ -200,11 +218,11 @@ function parseNdjson(out: ParsedFile, content: string): boolean {
     return false;
   }
   if (!isObj(first) || lines.filter((l) => l.trim()).length < 2) return false;
-  if (!looksLikeEvent(first)) {
+  if (!isRecord(first)) {
     skip(out, `not a CloudTrail or AWS Config file: JSON lines with keys ${shortReason(Object.keys(first).slice(0, 5).join(', '), 80)}`);
     return true;
   }
-  out.input.kind = 'cloudtrail-ndjson';
+  out.input.kind = isEnvelope(first) ? 'eventbridge' : 'cloudtrail-ndjson';
   let index = 0;
   for (const line of lines) {
     if (!line.trim()) continue;
@@ -216,9 +234,66 @@ function parseNdjson(out: ParsedFile, content: string): boolean {
       recordRejected(out, i, `invalid JSON on line ${i + 1}: ${shortReason((err as Error).message)}`);
       continue;
     }
-    addEvent(out, rec, i);
+    addRecord(out, rec, i);
   }
   out.input.records = index;
+  return true;
+}
+
+/** What a stream of records may hold: CloudTrail records (Insights ones too), EventBridge events. */
+function isRecord(v: unknown): boolean {
+  return looksLikeEvent(v) || looksLikeInsight(v) || isEnvelope(v);
+}
+
+/**
+ * The bounds of JSON values written one after another with nothing or only white space between
+ * them (what Firehose writes to S3: `{…}{…}`); undefined when the text is not that.
+ */
+function concatenatedValues(content: string): [number, number][] | undefined {
+  const spans: [number, number][] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < content.length; i++) {
+    const c = content.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      if (depth === 0) return undefined;
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (depth++ === 0) start = i;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (depth === 0) return undefined;
+      if (--depth === 0) spans.push([start, i + 1]);
+    } else if (depth === 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return undefined;
+  }
+  return depth === 0 && spans.length >= 2 ? spans : undefined;
+}
+
+/** Returns false when the text is not concatenated JSON whose first value is a record (see isRecord). */
+function parseConcatenated(out: ParsedFile, content: string): boolean {
+  const spans = concatenatedValues(content);
+  if (!spans) return false;
+  let first: unknown;
+  try {
+    first = JSON.parse(content.slice(...spans[0]!));
+  } catch {
+    return false;
+  }
+  if (!isRecord(first)) return false;
+  out.input.kind = isEnvelope(first) ? 'eventbridge' : 'cloudtrail-ndjson';
+  out.input.records = spans.length;
+  spans.forEach((span, i) => {
+    let rec: unknown;
+    try {
+      rec = JSON.parse(content.slice(...span));
+    } catch (err) {
+      return recordRejected(out, i, `invalid JSON in value ${i + 1}: ${shortReason((err as Error).message)}`);
+    }
+    addRecord(out, rec, i);
+  });
   return true;
 }
 
@@ -266,6 +341,47 @@ function listSummaries(out: ParsedFile): void {
 let keepRule: KeepRule | undefined;
 
 /**
+ * A file's records that are read and valid but evidence of nothing configtrail reports: CloudTrail
+ * Insights records, EventBridge events of other detail-types. They count among the file's records
+ * and are not rejected; a file of nothing else is skipped, named for what it holds.
+ */
+class Unused {
+  insights = 0;
+  others = 0;
+  /** The first few detail-types of the others (a file may hold any number), for the reason. */
+  types: string[] = [];
+  moreTypes = false;
+
+  other(detailType: string): void {
+    this.others++;
+    if (this.types.includes(detailType)) return;
+    if (this.types.length < 3) this.types.push(detailType);
+    else this.moreTypes = true;
+  }
+
+  clear(): void {
+    this.insights = this.others = 0;
+    this.types = [];
+    this.moreTypes = false;
+  }
+}
+
+const unused = new Unused();
+
+function skipIfNothingUsed(out: ParsedFile): void {
+  const n = unused.insights + unused.others;
+  if (n === 0 || n !== out.input.records || out.skipped || out.rejected.length > 0) return;
+  const what: string[] = [];
+  const plural = (k: number, one: string, many: string) => (k === 1 ? one : many);
+  if (unused.insights > 0) what.push(`CloudTrail Insights ${plural(unused.insights, 'event', 'events')} (summaries of unusual API activity, not API calls)`);
+  if (unused.others > 0) {
+    const types = `${unused.types.map(quoted).join(', ')}${unused.moreTypes ? ' and others' : ''}`;
+    what.push(`EventBridge ${plural(unused.others, 'event', 'events')} of detail-type ${types} (not ${plural(unused.others, 'a CloudTrail or AWS Config record', 'CloudTrail or AWS Config records')})`);
+  }
+  skip(out, what.join('; '));
+}
+
+/**
  * A valid record that is not evidence, counted without building it. Returns false when the record
  * must go through full normalisation (kept, or invalid: then it is rejected with its reason).
  */
@@ -288,9 +404,40 @@ function dropIfNotEvidence(out: ParsedFile, raw: unknown, rule: KeepRule): boole
 
 function addEvent(out: ParsedFile, raw: unknown, index: number): void {
   if (keepRule && dropIfNotEvidence(out, raw, keepRule)) return;
+  if (looksLikeInsight(raw)) {
+    unused.insights++;
+    return;
+  }
   const ev = normaliseEvent(raw, out.input.path, index);
   if (typeof ev === 'string') recordRejected(out, index, ev);
   else out.events.push(ev);
+}
+
+/** One record of a stream: an EventBridge event, or a CloudTrail record as it is. */
+function addRecord(out: ParsedFile, raw: unknown, index: number): void {
+  if (isEnvelope(raw)) addEnvelope(out, raw as Obj, index);
+  else addEvent(out, raw, index);
+}
+
+/** An EventBridge event: its detail read as the CloudTrail record or Config item it is, by its detail-type. */
+function addEnvelope(out: ParsedFile, env: Obj, index: number): void {
+  const type = env['detail-type'] as string;
+  switch (detailKind(type)) {
+    case 'cloudtrail': {
+      const rec = recordOfEnvelope(env);
+      return rec ? addEvent(out, rec, index) : recordRejected(out, index, `EventBridge ${quoted(type)} event has no detail object`);
+    }
+    case 'insight':
+      unused.insights++;
+      return;
+    case 'config-item': {
+      const found = itemOfEnvelope(env);
+      if (!found) return recordRejected(out, index, `EventBridge ${quoted(type)} event has no configurationItem in its detail`);
+      return addItem(out, found.item, 'notification', index, found.oversized);
+    }
+    default:
+      unused.other(type);
+  }
 }
 
 function addItem(out: ParsedFile, raw: unknown, origin: ConfigItem['origin'], index: number, oversized = false): void {
@@ -307,10 +454,10 @@ function setKind(out: ParsedFile, kind: InputKind, records: number): void {
 /** Recognises a parsed JSON document by its shape and reads its records. */
 function readDocument(out: ParsedFile, doc: unknown, depth: number): void {
   if (!isObj(doc)) {
-    if (Array.isArray(doc) && doc.length > 0 && doc.every(looksLikeEvent)) {
-      // A bare array of CloudTrail records (what some tools export).
-      setKind(out, 'cloudtrail-ndjson', doc.length);
-      doc.forEach((r, i) => addEvent(out, r, i));
+    if (Array.isArray(doc) && doc.length > 0 && doc.every(isRecord)) {
+      // A bare array of CloudTrail records (what some tools export), or of EventBridge events.
+      setKind(out, doc.some(isEnvelope) ? 'eventbridge' : 'cloudtrail-ndjson', doc.length);
+      doc.forEach((r, i) => addRecord(out, r, i));
       return;
     }
     return skip(out, `not a CloudTrail or AWS Config file: top-level JSON ${Array.isArray(doc) ? 'array' : typeof doc}`);
@@ -322,10 +469,12 @@ function readDocument(out: ParsedFile, doc: unknown, depth: number): void {
     doc.Records.forEach((r, i) => addEvent(out, r, i));
     return;
   }
-  if (Array.isArray(doc.Events) && (doc.Events.length === 0 || doc.Events.some((e) => isObj(e) && 'CloudTrailEvent' in e))) {
+  if (Array.isArray(doc.Events) && (doc.Events.length === 0 || doc.Events.some((e) => (isObj(e) && 'CloudTrailEvent' in e) || isRecord(e)))) {
     setKind(out, 'cloudtrail-lookup', doc.Events.length);
     doc.Events.forEach((e, i) => {
       const body = isObj(e) ? e.CloudTrailEvent : undefined;
+      // The record itself in place of its JSON string (as AWS's documentation shows Insights events).
+      if (body === undefined && isRecord(e)) return addRecord(out, e, i);
       if (typeof body !== 'string') return recordRejected(out, i, 'lookup-events entry has no CloudTrailEvent string');
       let rec: unknown;
       try {
@@ -338,17 +487,24 @@ function readDocument(out: ParsedFile, doc: unknown, depth: number): void {
     return;
   }
   if (Array.isArray(doc.logFiles) && ('digestStartTime' in doc || 'digestEndTime' in doc)) return readDigest(out, doc);
-  if (doc.Type === 'Notification' && typeof doc.Message === 'string' && depth === 0) {
-    // An SNS envelope around a Config message.
+  if (doc.Type === 'Notification' && (typeof doc.Message === 'string' || isObj(doc.Message)) && depth === 0) {
+    // An SNS envelope around a Config message: as SNS delivers it (a string), or as a page shows it.
+    if (isObj(doc.Message)) return readDocument(out, doc.Message, depth + 1);
     let inner: unknown;
     try {
-      inner = JSON.parse(doc.Message);
+      inner = JSON.parse(doc.Message as string);
     } catch (err) {
       return reject(out, `SNS notification Message is not valid JSON: ${shortReason((err as Error).message)}`);
     }
     return readDocument(out, inner, depth + 1);
   }
+  if (isEnvelope(doc)) {
+    setKind(out, 'eventbridge', 1);
+    return addEnvelope(out, doc, 0);
+  }
   if (typeof doc.messageType === 'string') return readConfigMessage(out, doc);
+  if (isRuleInvocation(doc)) return readRuleInvocation(out, doc.invokingEvent as string);
+  if (isSelectOutput(doc)) return readSelect(out, doc);
   if (typeof doc.Content === 'string' && doc.ReportFormat === 'text/csv') {
     // `aws iam get-credential-report` JSON: the CSV is base64 in Content.
     const csv = Buffer.from(doc.Content, 'base64').toString('utf8');
@@ -372,28 +528,73 @@ function readDocument(out: ParsedFile, doc: unknown, depth: number): void {
     doc.baseConfigurationItems.forEach((r, i) => addItem(out, r, 'api', i));
     return;
   }
-  if (looksLikeEvent(doc)) {
-    // One CloudTrail record on its own (a one-line NDJSON file).
+  if (looksLikeEvent(doc) || looksLikeInsight(doc) || (typeof doc.eventVersion === 'string' && isObj(doc.userIdentity))) {
+    // One CloudTrail record on its own (a one-line NDJSON file); one too incomplete to use is
+    // rejected for what it lacks, as it would be among others.
     setKind(out, 'cloudtrail-ndjson', 1);
     addEvent(out, doc, 0);
     return;
   }
+  if (isLookupRequest(doc)) return skip(out, '`aws cloudtrail lookup-events` request parameters (a --cli-input-json file), not its output: no events');
+  const reply = knownReply(doc);
+  if (reply) return skip(out, reply);
   const keys = Object.keys(doc).slice(0, 5).join(', ');
   skip(out, `not a CloudTrail or AWS Config file: JSON object with keys ${shortReason(keys, 80) || '(none)'}`);
 }
 
-function readConfigMessage(out: ParsedFile, doc: Obj): void {
+/** An AWS Config message (bare, from SNS, or a rule invocation's invokingEvent: then `within` names that). */
+function readConfigMessage(out: ParsedFile, doc: Obj, within = ''): void {
   const type = String(doc.messageType);
   if (type === 'ConfigurationItemChangeNotification') {
-    setKind(out, 'config-notification', 1);
-    return addItem(out, doc.configurationItem, 'notification', 0);
+    // AWS's 2014 examples hold the item in a one-element array.
+    const items = Array.isArray(doc.configurationItem) ? doc.configurationItem : [doc.configurationItem];
+    setKind(out, 'config-notification', items.length);
+    return items.forEach((item, i) => addItem(out, item, 'notification', i));
   }
   if (type === 'OversizedConfigurationItemChangeNotification') {
     // Only a summary is delivered; the body must be fetched from the Config API.
     setKind(out, 'config-notification', 1);
     return addItem(out, doc.configurationItemSummary, 'notification', 0, true);
   }
-  skip(out, `AWS Config message of type ${shortReason(type, 80)} carries no configuration item`);
+  skip(out, `${within}${configNotice(type) ?? `AWS Config message of type ${shortReason(type, 80)} carries no configuration item`}`);
+}
+
+/** An AWS Config rule invocation event: its invokingEvent (a JSON string) is a Config message. */
+function readRuleInvocation(out: ParsedFile, invokingEvent: string): void {
+  const within = 'AWS Config rule invocation event: ';
+  let inner: unknown;
+  try {
+    inner = JSON.parse(invokingEvent);
+  } catch (err) {
+    return reject(out, `${within}invokingEvent is not valid JSON: ${shortReason((err as Error).message)}`);
+  }
+  if (isObj(inner) && typeof inner.messageType === 'string') return readConfigMessage(out, inner, within);
+  skip(out, `${within}its invokingEvent holds no AWS Config message`);
+}
+
+/**
+ * `aws configservice select-resource-config` output: rows (JSON strings) that hold whole items are
+ * read as items; a reply of narrower rows (a query for a few fields) is named and skipped.
+ */
+function readSelect(out: ParsedFile, doc: Obj & { Results: unknown[] }): void {
+  const rows = doc.Results.map((r) => {
+    if (typeof r !== 'string') return r;
+    try {
+      return JSON.parse(r) as unknown;
+    } catch {
+      return undefined;
+    }
+  });
+  if (rows.length === 0) return skip(out, '`aws configservice select-resource-config` output with no rows');
+  if (!rows.some(rowIsItem)) {
+    const fields = shortReason(selectFields(doc, rows).join(', '), 120) || '(none)';
+    return skip(
+      out,
+      `\`aws configservice select-resource-config\` output of the fields ${fields}: not configuration items (an item needs resourceType, resourceId, accountId, configurationItemCaptureTime and awsRegion or an ARN)`,
+    );
+  }
+  setKind(out, 'config-api-select', rows.length);
+  rows.forEach((row, i) => (row === undefined ? recordRejected(out, i, 'select-resource-config row is not valid JSON') : addItem(out, row, 'api', i)));
 }
 
 function readDigest(out: ParsedFile, doc: Obj): void {

@@ -38,47 +38,98 @@ function digits2(v: string, at: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
-/** `YYYY-MM-DDTHH:MM:SSZ` without Date.parse: the day from a cache, the time from its digits. */
-function fastIso(v: string): number | undefined {
-  if (v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return undefined;
-  const h = digits2(v, 11);
-  const m = digits2(v, 14);
-  const sec = digits2(v, 17);
-  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return undefined;
-  const day = v.slice(0, 10);
-  let dayMs = dayCache.get(day);
-  if (dayMs === undefined) {
-    const ms = Date.parse(`${day}T00:00:00Z`);
+/** Epoch ms of a `YYYY-MM-DD` day's midnight, or undefined when it is no real day. */
+function dayMs(day: string): number | undefined {
+  let ms = dayCache.get(day);
+  if (ms === undefined) {
+    ms = Date.parse(`${day}T00:00:00Z`);
     // Date.parse rolls 2026-02-30 over to March: only a day that reads back the same is a day.
     if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== day) return undefined;
     if (dayCache.size > 10_000) dayCache.clear();
-    dayCache.set(day, (dayMs = ms));
+    dayCache.set(day, ms);
   }
-  return dayMs + h * 3_600_000 + m * 60_000 + sec * 1000;
+  return ms;
+}
+
+/** `HH`, `MM`, `SS` as ms into the day; undefined when out of range. */
+function clockMs(h: number, m: number, sec: number): number | undefined {
+  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return undefined;
+  return h * 3_600_000 + m * 60_000 + sec * 1000;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` without a regular expression: the day from a cache, the time from its digits. */
+function fastIso(v: string): number | undefined {
+  if (v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return undefined;
+  const clock = clockMs(digits2(v, 11), digits2(v, 14), digits2(v, 17));
+  const day = clock === undefined ? undefined : dayMs(v.slice(0, 10));
+  return day === undefined ? undefined : day + clock!;
 }
 
 /**
- * Parses a timestamp: ISO 8601 strings, CloudTrail's compact `20131102T010628Z`, and epoch seconds
- * (the Config API's numbers). Returns epoch ms, or undefined when it is not a time.
+ * ISO 8601 as exports write it: `T` or a space, seconds and any fraction optional (botocore writes
+ * microseconds), `Z`, `±HH:MM` or `±HHMM`, or no zone (then UTC: never the machine's own zone).
+ */
+const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|([+-])(\d{2}):?(\d{2}))?$/;
+
+/** Epoch ms of the latest time `YYYY-MM-DDTHH:mm:ss.sssZ` can write (9999-12-31T23:59:59.999Z). */
+const LAST_MS = 253_402_300_799_999;
+
+/**
+ * An epoch number: seconds (the Config API), or milliseconds from 1e11 on (1973 in milliseconds,
+ * the year 5138 in seconds), as some exports write them. Undefined outside 1970–9999.
+ */
+function epochMs(v: number): number | undefined {
+  if (!Number.isFinite(v) || v <= 0) return undefined;
+  const ms = Math.round(v >= 1e11 ? v : v * 1000);
+  return ms <= LAST_MS ? ms : undefined;
+}
+
+/**
+ * Parses a timestamp: ISO 8601 strings (see ISO), CloudTrail's compact `20131102T010628Z`, and
+ * epoch numbers (see epochMs). Returns epoch ms, or undefined when it is not a time.
  */
 export function parseTime(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? Math.round(v * 1000) : undefined;
+  if (typeof v === 'number') return epochMs(v);
   if (typeof v !== 'string' || v.length === 0 || v.length > 40) return undefined;
   // The common case first: CloudTrail's `2026-07-03T10:15:42Z`.
   if (v.length === 20 && v.charCodeAt(10) === 84 && v.charCodeAt(19) === 90 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) {
     const ms = fastIso(v);
     if (ms !== undefined) return ms;
   }
-  if (/^\d+(\.\d+)?$/.test(v)) return parseTime(Number(v));
+  if (/^\d+(\.\d+)?$/.test(v)) return epochMs(Number(v));
   const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(v);
   if (compact) {
     const [, y, mo, d, h, mi, s] = compact;
-    return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+    const clock = clockMs(Number(h), Number(mi), Number(s));
+    const day = clock === undefined ? undefined : dayMs(`${y}-${mo}-${d}`);
+    return day === undefined ? undefined : day + clock!;
   }
-  // Only ISO-shaped strings: Date.parse alone accepts many locale forms.
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(v)) return undefined;
-  const ms = Date.parse(v);
-  return Number.isFinite(ms) ? ms : undefined;
+  const m = ISO.exec(v);
+  if (!m) return undefined;
+  const [, date, h, mi, s, frac, , sign, oh, om] = m;
+  const day = dayMs(date!);
+  const clock = clockMs(Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
+  if (day === undefined || clock === undefined) return undefined;
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  let offset = 0;
+  if (sign) {
+    if (Number(oh) > 23 || Number(om) > 59) return undefined;
+    offset = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+  }
+  const t = day + clock + ms - offset;
+  return t <= LAST_MS ? t : undefined;
+}
+
+/**
+ * A time in the one form every time is written in (`YYYY-MM-DDTHH:mm:ss.sssZ`, UTC), so that times
+ * sort as strings whatever form their input wrote them in. Undefined when it is not a time.
+ */
+export function isoTime(v: unknown): { iso: string; ms: number } | undefined {
+  const ms = parseTime(v);
+  if (ms === undefined) return undefined;
+  // CloudTrail's form needs only its milliseconds; the rest is written by Date.
+  if (typeof v === 'string' && v.length === 20 && v.charCodeAt(19) === 90 && v.charCodeAt(10) === 84) return { iso: `${v.slice(0, 19)}.000Z`, ms };
+  return { iso: new Date(ms).toISOString(), ms };
 }
 
 /** A string-keyed map whose values are strings (tags); other shapes give an empty map. */
