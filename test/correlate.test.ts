@@ -1,3 +1,4 @@
+import { emptyIntegrity } from '../src/store/integrity.js';
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../src/correlate/index.js';
 import type { CloudTrailEvent, ConfigItem, Evidence } from '../src/model/types.js';
@@ -18,7 +19,7 @@ function evidence(items: ConfigItem[], events: CloudTrailEvent[]): Evidence {
     counts: { files: { read: 0, used: 0, rejected: 0, skipped: 0 }, records: { read: 0, used: 0, rejected: 0 }, events: { read: 0, kept: 0, readOnly: 0, failed: 0 }, configurationItems: { read: 0, kept: 0 } },
     items: [...items].sort((a, b) => a.captureTimeMs - b.captureTimeMs),
     events: [...events].sort((a, b) => a.eventTimeMs - b.eventTimeMs),
-    integrity: { verified: 0, mismatched: [], uncovered: 0, missing: 0 },
+    integrity: emptyIntegrity(),
   };
 }
 const run = (items: ConfigItem[], events: CloudTrailEvent[], windowMs = 3_600_000) => correlate(evidence(items, events), { windowMs });

@@ -1,3 +1,4 @@
+import { emptyIntegrity } from '../../src/store/integrity.js';
 import type { Actor, Change, CloudTrailEvent, ConfigItem, Period, UserIdentity } from '../../src/model/types.js';
 import { buildControlEvidence } from '../../src/controls/evidence.js';
 import type { ControlEvidence, CredentialReport } from '../../src/controls/model.js';
@@ -115,7 +116,7 @@ export function evidenceOf(f: EvidenceFixture): ControlEvidence {
       },
       items,
       events,
-      integrity: { verified: 0, mismatched: [], uncovered: 0, missing: 0 },
+      integrity: emptyIntegrity(),
       credentialReports: f.credentialReports ?? [],
     },
     { changes: f.changes ?? [], failedCalls: [] },
