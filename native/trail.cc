@@ -8,6 +8,8 @@
 #include <node_api.h>
 #include <libdeflate.h>
 #include <simdjson.h>
+// Node's own OpenSSL (its headers ship with Node's, and its symbols are exported to addons).
+#include <openssl/evp.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -163,7 +165,8 @@ napi_value undefinedValue(napi_env env) {
 // scanTrail(gz: Uint8Array, maxBytes: number, rule: Float64Array[startMs, endMs, writeFromMs, sessionFromMs])
 //   → undefined (not settled here: read it in TypeScript)
 //   | string (inflated, not a log file settled here: TypeScript reads this text, as it would have decoded it)
-//   | [records, read, readOnly, failed, index, json, index, json, …] (the records left to TypeScript)
+//   | [records, read, readOnly, failed, sha256, index, json, index, json, …] (sha256: hex of the
+//     inflated bytes, what a CloudTrail digest lists; then the records left to TypeScript)
 napi_value ScanTrail(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -229,10 +232,22 @@ napi_value ScanTrail(napi_env env, napi_callback_info info) {
   }
   if (seen != 1) return asText();
 
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdLen = 0;
+  if (EVP_Digest(text.data(), got, md, &mdLen, EVP_sha256(), nullptr) != 1 || mdLen != 32) return undefinedValue(env);
+  char hex[65];
+  static const char digits[] = "0123456789abcdef";
+  for (unsigned int k = 0; k < 32; k++) {
+    hex[2 * k] = digits[md[k] >> 4];
+    hex[2 * k + 1] = digits[md[k] & 15];
+  }
   napi_value out;
   napi_create_array(env, &out);
+  napi_value sha;
+  napi_create_string_utf8(env, hex, 64, &sha);
+  napi_set_element(env, out, 4, sha);
   Counts c;
-  uint32_t index = 0, slot = 4;
+  uint32_t index = 0, slot = 5;
   std::string json;
   for (auto rec : records) {
     if (judge(rec, rule, c) == Verdict::NotMine) {

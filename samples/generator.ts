@@ -65,10 +65,12 @@ export function worldAdminRules(conf: Record<string, unknown>): string[] {
 }
 
 /**
- * Changes whenever the same options stop giving the same files (2: one digest per hour): caches of
- * generated exports (the benchmark's) are made anew when theirs differs.
+ * Changes whenever the same options stop giving the same files (2: one digest per hour; 3: digests
+ * hash the uncompressed files, as CloudTrail's do; 4: the period's first day opens security groups
+ * to the world on purpose, see debugWindows): caches of generated exports (the benchmark's) are
+ * made anew when theirs differs.
  */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export interface GroundTruth {
   /** GENERATOR_VERSION of the generator that wrote the export. */
@@ -625,7 +627,8 @@ class Story {
       const f = files.get(k)!;
       const deliver = (f.window + 1) * this.windowMs + this.rng.int(0, 299) * 1000;
       const key = `${this.trailPrefix(f.account)}/CloudTrail/${f.region}/${ymd(deliver, true)}/${f.account}_CloudTrail_${f.region}_${compact(deliver, false)}_${this.rng.alnum(16)}.json.gz`;
-      const body = this.write(key, gzipSync(JSON.stringify({ Records: f.recs }), { level: 1 }));
+      const json = JSON.stringify({ Records: f.recs });
+      this.write(key, gzipSync(json, { level: 1 }));
       this.events += f.recs.length;
       const hour = Math.floor(deliver / 3_600_000);
       const hk = `${f.account}|${f.region}|${String(hour).padStart(10, '0')}`;
@@ -633,7 +636,7 @@ class Story {
       if (!h) this.hourly.set(hk, (h = { account: f.account, region: f.region, hour, logs: [], oldest: Infinity, newest: 0 }));
       const oldest = Math.min(...f.times);
       const newest = Math.max(...f.times);
-      h.logs.push({ s3Bucket: this.logBucket, s3Object: key, hashValue: createHash('sha256').update(body).digest('hex'), hashAlgorithm: 'SHA-256', newestEventTime: isoSec(newest), oldestEventTime: isoSec(oldest) });
+      h.logs.push({ s3Bucket: this.logBucket, s3Object: key, hashValue: createHash('sha256').update(json).digest('hex'), hashAlgorithm: 'SHA-256', newestEventTime: isoSec(newest), oldestEventTime: isoSec(oldest) });
       h.oldest = Math.min(h.oldest, oldest);
       h.newest = Math.max(h.newest, newest);
     }
@@ -660,9 +663,11 @@ class Story {
       previousDigestSignature: prev?.sig ?? null,
       logFiles: h.logs,
     };
-    const body = this.write(key, gzipSync(JSON.stringify(digest), { level: 1 }));
-    // Signatures need the trail's private key; the export only carries them. A stable stand-in:
-    this.previousDigest.set(`${h.account}|${h.region}`, { key, hash: createHash('sha256').update(body).digest('hex'), sig: createHash('sha512').update(body).digest('hex') });
+    const json = JSON.stringify(digest);
+    this.write(key, gzipSync(json, { level: 1 }));
+    // CloudTrail hashes the digest uncompressed. Signatures need the trail's private key; the export
+    // only carries them. A stable stand-in:
+    this.previousDigest.set(`${h.account}|${h.region}`, { key, hash: createHash('sha256').update(json).digest('hex'), sig: createHash('sha512').update(json).digest('hex') });
   }
 
   /** Config history files (per account, region, type and 6-hour window) and snapshots. */

@@ -53,7 +53,7 @@ describe('sample generator', () => {
     expect(keys.some((k) => k.includes('/Config/') && /\/2026\/7\/\d{1,2}\//.test(k))).toBe(true);
   });
 
-  it('every file gunzips to JSON of its kind, and digests hold the SHA-256 of the delivered log files', () => {
+  it('every file gunzips to JSON of its kind, and digests hold the SHA-256 of the delivered log files uncompressed', () => {
     const root = join(dirA, 'export');
     const hashes = new Map<string, string>();
     const digests: { logFiles: { s3Object: string; hashValue: string }[] }[] = [];
@@ -63,7 +63,7 @@ describe('sample generator', () => {
       const doc = JSON.parse(gunzipSync(raw).toString('utf8')) as Record<string, unknown>;
       if (key.includes('/CloudTrail/')) {
         expect(Array.isArray(doc.Records)).toBe(true);
-        hashes.set(key, createHash('sha256').update(raw).digest('hex'));
+        hashes.set(key, createHash('sha256').update(gunzipSync(raw)).digest('hex'));
       } else if (key.includes('/CloudTrail-Digest/')) digests.push(doc as never);
       else expect(Array.isArray(doc.configurationItems)).toBe(true);
     }
@@ -85,7 +85,7 @@ describe('sample generator', () => {
     for (const f of walk(root)) {
       const key = relative(root, f);
       const raw = readFileSync(f);
-      if (key.includes('/CloudTrail/')) logs.set(key, createHash('sha256').update(raw).digest('hex'));
+      if (key.includes('/CloudTrail/')) logs.set(key, createHash('sha256').update(gunzipSync(raw)).digest('hex'));
       else if (key.includes('/CloudTrail-Digest/')) {
         const d = JSON.parse(gunzipSync(raw).toString('utf8')) as { digestEndTime: string; logFiles: { s3Object: string; hashValue: string; oldestEventTime: string }[] };
         windows.push(d.digestEndTime);

@@ -73,18 +73,25 @@ describe('integrity tracker', () => {
     const logs = [input(1), input(2), input(3)];
     const d = digest([[logs[0]!.path, logs[0]!.sha256], [logs[1]!.path, 'ff'.repeat(32)], ['AWSLogs/1/CloudTrail/r/gone.json.gz', 'aa'.repeat(32)]]);
     if (order === 'logs-first') {
-      logs.forEach((l) => t.addLog(l));
+      logs.forEach((l) => t.addLog(l.path, l.sha256));
       t.addDigest(d);
     } else {
       t.addDigest(d);
-      logs.forEach((l) => t.addLog(l));
+      logs.forEach((l) => t.addLog(l.path, l.sha256));
     }
     return t.finish();
   };
   it('matches log files and digest entries whichever arrives first', () => {
-    const want = { verified: 1, mismatched: [{ path: input(2).path, expected: 'ff'.repeat(32), actual: input(2).sha256 }], uncovered: 1, missing: 1 };
-    expect(run('logs-first')).toEqual(want);
-    expect(run('digests-first')).toEqual(want);
+    const want = {
+      verified: 1,
+      mismatched: [{ path: input(2).path, expected: 'ff'.repeat(32), actual: input(2).sha256 }],
+      uncovered: 1,
+      uncoveredFiles: [{ path: input(3).path }],
+      missing: 1,
+      missingFiles: [{ path: 'AWSLogs/1/CloudTrail/r/gone.json.gz', digest: 'd' }],
+    };
+    expect(run('logs-first')).toMatchObject(want);
+    expect(run('digests-first')).toMatchObject(want);
   });
 });
 

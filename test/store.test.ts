@@ -138,7 +138,12 @@ describe('report assembly', () => {
     const store = new EvidenceStore(period, { windowMs: HOUR });
     const logKey = 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/07/10/111122223333_CloudTrail_us-east-1_20260710T0000Z_a.json.gz';
     const badKey = logKey.replace('_a.json', '_b.json');
-    const log = (key: string, sha: string): ParsedFile => ({ ...parsed(`/x/${key}`, { events: [] }), input: { path: `/x/${key}`, sha256: sha, size: 1, kind: 'cloudtrail-log', records: 0, rejected: 0 } });
+    // A digest lists the SHA-256 of the log file uncompressed (contentSha256), not of the bytes as stored.
+    const log = (key: string, sha: string): ParsedFile => ({
+      ...parsed(`/x/${key}`, { events: [] }),
+      input: { path: `/x/${key}`, sha256: '0'.repeat(64), size: 1, kind: 'cloudtrail-log', records: 0, rejected: 0 },
+      contentSha256: sha,
+    });
     store.addParsed(log(logKey, 'a'.repeat(64)));
     store.addParsed(log(badKey, 'b'.repeat(64)));
     store.addParsed(log(logKey.replace('_a.json', '_c.json'), 'c'.repeat(64)));

@@ -9,6 +9,7 @@ import { prestartWorkers } from '../parse/prestart.js';
 import { isS3Url } from '../sources/s3.js';
 import { loadExpectedScope } from '../store/coverage.js';
 import { savedIngests } from '../store/ingest.js';
+import { loadPublicKeys } from '../store/keys.js';
 import type { QueryFormat } from '../store/query.js';
 import type { OutputFormat } from '../render/index.js';
 import { DEFAULT_MAX_CHANGES } from '../render/view.js';
@@ -59,6 +60,7 @@ interface ReportArgs {
   concurrency?: number;
   /** A folder, or false for --no-workspace. */
   workspace?: string | false;
+  publicKeys: string[];
 }
 
 function parseFormats(text: string): Set<OutputFormat> {
@@ -97,6 +99,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const waivers = args.waivers ? loadWaivers(args.waivers) : [];
   const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
   const expected = loadExpectedScope(args);
+  const publicKeys = loadPublicKeys(args.publicKeys);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   if (workspace && existsSync(workspace) && !statSync(workspace).isDirectory()) throw new UsageError(`--workspace ${workspace} is not a folder`);
   const stats = { decoded: 0, reused: 0, replayed: false };
@@ -117,6 +120,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
       documentRows: args.documentRows,
+      ...(publicKeys.length > 0 ? { publicKeys } : {}),
       s3: s3Options(args),
       ...(progress.enabled ? { onProgress: progress.update } : {}),
     });
@@ -205,7 +209,31 @@ function runOptions<T>(y: Argv<T>) {
     })
     .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' })
     .option('document-rows', { type: 'number', default: DEFAULT_MAX_CHANGES, describe: 'rows the HTML/PDF lists per long table (change log, failed calls, input files); all are in the CSV and JSON' })
-    .option('workspace', { type: 'string', describe: 'folder caching decoded inputs by hash, reused by later runs (report: default <out>/.workspace; --no-workspace: none)' });
+    .option('workspace', { type: 'string', describe: 'folder caching decoded inputs by hash, reused by later runs (report: default <out>/.workspace; --no-workspace: none)' })
+    .option('public-keys', publicKeysOption);
+}
+
+const publicKeysOption = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe: 'CloudTrail public keys to verify digest signatures: a file of `aws cloudtrail list-public-keys` output (repeatable; one per region)',
+} as const;
+
+type VerifyArgs = Pick<PullArgs, 'from' | 'to' | 'json' | 'maxFileSize' | 'profile' | 'region' | 'endpointUrl' | 'concurrency'> & {
+  inputs: string[];
+  publicKeys: string[];
+};
+
+async function verifyCommand(args: VerifyArgs): Promise<number> {
+  const period = args.from !== undefined || args.to !== undefined ? resolvePeriod(args) : undefined;
+  if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
+  const publicKeys = loadPublicKeys(args.publicKeys);
+  prestartWorkers();
+  const { runVerify, formatVerify, verified } = await import('../pipeline/verify.js');
+  const result = await runVerify({ inputs: args.inputs, ...(period ? { period } : {}), publicKeys, maxFileBytes: Math.floor(args.maxFileSize * MIB), s3: s3Options(args) });
+  process.stdout.write(args.json ? `${JSON.stringify(result.integrity, null, 2)}\n` : formatVerify(result));
+  return verified(result.integrity) ? EXIT.ok : EXIT.error;
 }
 
 /** S3 client settings from the shared options; only what was given. */
@@ -236,10 +264,12 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
   const waivers = args.waivers ? loadWaivers(args.waivers) : [];
   const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
   const expected = loadExpectedScope(args);
+  const publicKeys = loadPublicKeys(args.publicKeys);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   let run;
   try {
     run = await runEvidence({
+      ...(publicKeys.length > 0 ? { publicKeys } : {}),
       ...(args.workspace ? { workspace: resolve(args.workspace) } : {}),
       inputs: args.inputs,
       period,
@@ -327,6 +357,7 @@ const RUNNERS: Record<string, Runner> = {
   report: (args) => reportCommand(args as unknown as ReportArgs),
   evidence: (args) => evidenceCommand(args as unknown as EvidenceArgs),
   pull: (args) => pullCommand(args as unknown as PullArgs),
+  verify: (args) => verifyCommand(args as unknown as VerifyArgs),
   query: async (args) => {
     const { runQuery } = await import('../store/query.js');
     process.stdout.write(await runQuery(resolve(String(args.workspace)), String(args.sql), args.format as QueryFormat));
@@ -374,6 +405,15 @@ export async function main(argv: string[]): Promise<number> {
         .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
         .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary on stdout' })
         .option('max-file-size', { type: 'number', default: 256, describe: 'largest object accepted, in MiB' }),
+    )
+    .command('verify <inputs..>', 'check CloudTrail log files, digests and their chain offline, as `aws cloudtrail validate-logs` does online (exit 1 on tampering or a gap)', (y) =>
+      s3CliOptions(y)
+        .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'folders, archives or s3:// locations holding AWSLogs/ deliveries' })
+        .option('from', { type: 'string', describe: 'first day whose log files and digests must all be there, YYYY-MM-DD (default: the whole input)' })
+        .option('to', { type: 'string', describe: 'last such day, YYYY-MM-DD' })
+        .option('public-keys', publicKeysOption)
+        .option('json', { type: 'boolean', default: false, describe: 'print the integrity result (as in report.json) as JSON' })
+        .option('max-file-size', { type: 'number', default: 256, describe: 'largest decompressed file or archive entry accepted, in MiB' }),
     )
     .command('query <sql>', 'SQL (DuckDB) over the evidence of the last report run with this workspace: tables events, changes, findings, inputs', (y) =>
       y

@@ -27,8 +27,16 @@ export function formatSummary(report: Report, files: string[]): string {
   for (const [fw, counts] of Object.entries(controlCounts(report))) {
     lines.push(`controls: ${fw}: ${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')}`);
   }
-  if (report.integrity.mismatched.length > 0) {
-    lines.push(`integrity: ${report.integrity.mismatched.length} CloudTrail log file(s) do NOT match their digest`);
+  const i = report.integrity;
+  const problems = [
+    i.mismatchedTotal > 0 ? `${i.mismatchedTotal} log file(s) do NOT match their digest` : '',
+    i.missing > 0 ? `${i.missing} listed in a digest but not in the input` : '',
+    i.uncovered > 0 ? `${i.uncovered} listed in no digest` : '',
+    i.digests.signatureInvalidTotal > 0 ? `${i.digests.signatureInvalidTotal} digest(s) INVALID` : '',
+    i.chainBreaksTotal > 0 ? `${i.chainBreaksTotal} break(s) in digest chains` : '',
+  ].filter(Boolean);
+  if (i.digests.read > 0 || problems.length > 0) {
+    lines.push(`integrity: ${i.level} verified${problems.length > 0 ? `; ${problems.join(', ')} (configtrail verify lists them)` : ''}`);
   }
   if (report.rejected.length > 0) {
     lines.push(`rejected (${report.rejected.length}):`);
@@ -52,10 +60,15 @@ export function jsonSummary(report: Report, files: string[]) {
     attributed: report.changes.filter((ch) => ch.attribution.method !== 'none').length,
     failedCalls: report.failedCalls.length,
     integrity: {
+      level: report.integrity.level,
       verified: report.integrity.verified,
-      mismatched: report.integrity.mismatched.length,
+      mismatched: report.integrity.mismatchedTotal,
       uncovered: report.integrity.uncovered,
       missing: report.integrity.missing,
+      digests: report.integrity.digests.read,
+      digestsInvalid: report.integrity.digests.signatureInvalidTotal,
+      signaturesUnchecked: report.integrity.digests.signatureUnchecked,
+      chainBreaks: report.integrity.chainBreaksTotal,
     },
     controls: controlCounts(report),
     rejected: report.rejected,

@@ -88,6 +88,8 @@ export interface SourceFile {
   fsPath?: string;
   /** The archive this file came from, if any. */
   container?: string;
+  /** An S3 object's `x-amz-meta-signature` (a CloudTrail digest's signature, hex), when read from S3. */
+  signature?: string;
 }
 
 export type SourceEvent =
@@ -207,6 +209,18 @@ export interface DigestFile {
   digestEndTime: string;
   digestS3Bucket?: string;
   digestS3Object?: string;
+  /** `digestPublicKeyFingerprint`: which of the region's public keys signed it. */
+  fingerprint?: string;
+  /** `previousDigestS3Object`; null in a chain's starting digest. */
+  previousS3Object?: string | null;
+  /** `previousDigestHashValue`: SHA-256 (hex) of the previous digest file, uncompressed. */
+  previousHashValue?: string | null;
+  /** `previousDigestSignature`: the previous digest's signature (hex); null in a chain's starting digest. */
+  previousSignature?: string | null;
+  /** SHA-256 (hex) of this digest file's uncompressed bytes: what its signature and the next digest's hash cover. */
+  contentSha256?: string;
+  /** Its own signature (hex), from the S3 object metadata `x-amz-meta-signature`, when read from S3. */
+  signature?: string;
   logFiles: { s3Bucket?: string; s3Object: string; hashValue: string; hashAlgorithm?: string }[];
   source: { path: string };
 }
@@ -227,6 +241,11 @@ export interface ParsedFile {
   events: CloudTrailEvent[];
   items: ConfigItem[];
   digest?: DigestFile;
+  /**
+   * A CloudTrail log file's SHA-256 (hex) of its uncompressed content: what its digest entry holds
+   * (InputRecord.sha256 is of the bytes as stored).
+   */
+  contentSha256?: string;
   credentialReport?: CredentialReport;
   /**
    * CloudTrail records that were valid but are not evidence (read-only successes outside what the
@@ -490,15 +509,39 @@ export interface ConfigRuleResult {
   captureTime: string;
 }
 
+/**
+ * What the CloudTrail integrity check verified: `hash` (log files against their digest entries),
+ * `hash+chain` (also each digest against the next one's previousDigestHashValue, and the chain's
+ * links), `hash+chain+signature` (also digest signatures, with the public keys given).
+ */
+export type IntegrityLevel = 'hash' | 'hash+chain' | 'hash+chain+signature';
+
 export interface IntegrityResult {
+  level: IntegrityLevel;
   /** Log files whose SHA-256 matched a digest entry. */
   verified: number;
-  /** Log files whose SHA-256 differs from the digest: tampering or corruption. */
+  /** Log files whose SHA-256 differs from the digest: tampering or corruption (first LIST_LIMIT by path). */
   mismatched: { path: string; expected: string; actual: string }[];
-  /** Delivered log files no digest in the input covers. */
+  mismatchedTotal: number;
+  /** Delivered log files in the period that no digest in the input lists. */
   uncovered: number;
-  /** Digest entries whose log file is not among the inputs. */
+  uncoveredFiles: { path: string }[];
+  /** Digest entries, for log files delivered in the period, whose file is not among the inputs. */
   missing: number;
+  missingFiles: { path: string; digest: string }[];
+  digests: {
+    read: number;
+    signatureValid: number;
+    /** No public key given, or no signature to check (a chain's last digest read without S3 metadata). */
+    signatureUnchecked: number;
+    signatureInvalid: { path: string; reason: string }[];
+    signatureInvalidTotal: number;
+  };
+  /** Where a chain of digests is broken: `after` and `before` name the digest objects on either side. */
+  chainBreaks: { accountId: string; region: string; after: string; before: string; reason: string }[];
+  chainBreaksTotal: number;
+  /** Why digests were left unchecked, one line per cause (for the document and `verify`). */
+  notes: string[];
 }
 
 /** A hole in the evidence: where expected data is absent (see store/coverage.ts). */

@@ -129,6 +129,7 @@ function reject(out: ParsedFile, reason: string): void {
   out.events = [];
   out.items = [];
   delete out.digest;
+  delete out.contentSha256;
   delete out.dropped;
   out.input.records = 0;
   out.input.rejected = 0;
@@ -148,6 +149,8 @@ function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void 
   let bytes = file.bytes;
   if (bytes.length === 0) return skip(out, 'empty file');
   let textContent: string | undefined;
+  // The content a digest hashes: the file uncompressed (the native reader's text is its exact UTF-8).
+  const contentHash = () => out.contentSha256 ?? (textContent !== undefined && bytes === file.bytes && bytes[0] === 0x1f ? hash('sha256', textContent, 'hex') : hash('sha256', bytes, 'hex'));
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     // A delivered log file the native reader settles: only its evidence is built here. Another
     // gzip file it may hand back inflated and decoded.
@@ -199,6 +202,8 @@ function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void 
     return reject(out, `invalid JSON: ${shortReason((err as Error).message)}`);
   }
   readDocument(out, doc, 0);
+  if (out.input.kind === 'cloudtrail-log') out.contentSha256 = contentHash();
+  else if (out.digest) out.digest.contentSha256 = contentHash();
 }
 
 /** A CloudTrail log file as the native reader left it: its counts, and the records it did not settle. */
@@ -206,6 +211,8 @@ function readScan(out: ParsedFile, scan: TrailScan): void {
   setKind(out, 'cloudtrail-log', scan.records);
   if (scan.dropped.read > 0) out.dropped = scan.dropped;
   for (const { index, json } of scan.rest) addEvent(out, JSON.parse(json), index);
+  // Last, as the TypeScript reader sets it: both readers give the same ParsedFile, key order too.
+  out.contentSha256 = scan.sha256;
 }
 
 /** Returns false when the text is not NDJSON (its first line is not a JSON object). */
@@ -612,6 +619,18 @@ function readDigest(out: ParsedFile, doc: Obj): void {
   const object = str(doc.digestS3Object);
   if (bucket !== undefined) digest.digestS3Bucket = bucket;
   if (object !== undefined) digest.digestS3Object = object;
+  const fingerprint = str(doc.digestPublicKeyFingerprint);
+  if (fingerprint !== undefined) digest.fingerprint = fingerprint;
+  // The chain: null in a starting digest, kept as null (a signature then covers the word "null").
+  for (const [field, name] of [
+    ['previousS3Object', 'previousDigestS3Object'],
+    ['previousHashValue', 'previousDigestHashValue'],
+    ['previousSignature', 'previousDigestSignature'],
+  ] as const) {
+    const v = doc[name];
+    if (v === null) digest[field] = null;
+    else if (typeof v === 'string') digest[field] = v;
+  }
   logFiles.forEach((raw, i) => {
     const entry = normaliseDigestEntry(raw);
     if (typeof entry === 'string') recordRejected(out, i, entry);

@@ -50,6 +50,8 @@ export function useNativeReader(on: boolean): void {
 export interface TrailScan {
   records: number;
   dropped: { read: number; readOnly: number; failed: number };
+  /** SHA-256 (hex) of the inflated file: what a CloudTrail digest lists for it. */
+  sha256: string;
   /** The records it did not settle (evidence, or anything doubtful), by index, as JSON text. */
   rest: { index: number; json: string }[];
 }
@@ -69,8 +71,8 @@ export function scanTrail(gz: Uint8Array, maxBytes: number, rule: KeepRule): Tra
   const r = addon!.scanTrail(gz, maxBytes, bounds);
   if (r === undefined || typeof r === 'string') return r;
   const rest: TrailScan['rest'] = [];
-  for (let i = 4; i < r.length; i += 2) rest.push({ index: r[i] as number, json: r[i + 1] as string });
-  return { records: r[0] as number, dropped: { read: r[1] as number, readOnly: r[2] as number, failed: r[3] as number }, rest };
+  for (let i = 5; i < r.length; i += 2) rest.push({ index: r[i] as number, json: r[i + 1] as string });
+  return { records: r[0] as number, dropped: { read: r[1] as number, readOnly: r[2] as number, failed: r[3] as number }, sha256: r[4] as string, rest };
 }
 
 /**

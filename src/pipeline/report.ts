@@ -4,7 +4,7 @@ import type { Waiver } from '../controls/waivers.js';
 import { activityOf } from '../correlate/activity.js';
 import { correlate } from '../correlate/index.js';
 import { basename, resolve as resolvePath } from 'node:path';
-import type { Period, Report, SourceEvent, SourceFile } from '../model/types.js';
+import type { Evidence, Period, Report, SourceEvent, SourceFile } from '../model/types.js';
 import { unreadable } from '../parse/index.js';
 import { BATCH_FILES, BatchCutter, ParsePool } from '../parse/pool.js';
 import { coverageOf, type ExpectedScope } from '../store/coverage.js';
@@ -14,7 +14,8 @@ import { buildReport } from '../report/build.js';
 import { localInputBytes } from '../sources/estimate.js';
 import { readSourceGroups } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
-import { EvidenceStore } from '../store/index.js';
+import { EvidenceStore, type StoreOptions } from '../store/index.js';
+import type { DigestPublicKey } from '../store/keys.js';
 import { HEAP_SHARE, HeapWatch } from '../store/memory.js';
 import { IngestRecorder, readIngestMeta, savedIngest, savedIngests, touchIngest, type IngestMeta } from '../store/ingest.js';
 import { eventPart, PendingRunKey, RunKey } from '../store/runkey.js';
@@ -55,6 +56,8 @@ export interface ReportRunOptions {
   documentRows?: number;
   /** S3 inputs: credentials profile, region, endpoint, concurrency. */
   s3?: S3Options;
+  /** CloudTrail's public keys (`--public-keys`), to verify digest signatures. */
+  publicKeys?: DigestPublicKey[];
   /** Where decoded inputs are cached by hash for later runs (see src/store/workspace.ts). */
   workspace?: string;
   /** Filled in by the run: files decoded now and files reused from the workspace. */
@@ -77,6 +80,42 @@ export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
 
 /** Every stage but rendering: the inputs read, correlated and evaluated into a Report. */
 export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<Report> {
+  const { evidence, ingestKey, closed, tell } = await readEvidence(opts);
+  tell();
+  const coverage = coverageOf(evidence, opts.expected ?? {});
+  const correlation = correlate(evidence, { windowMs: opts.windowMs });
+  const activity = activityOf(evidence);
+  const controlEvidence = buildControlEvidence(evidence, correlation, {
+    activity,
+    authorizedPrincipals: opts.authorizedPrincipals,
+    coverage,
+  });
+  const controls = evaluateControls(opts.frameworks, controlEvidence, opts.waivers);
+  const report = buildReport(evidence, correlation, {
+    generator: generatorInfo(),
+    frameworks: opts.frameworks.map((f) => f.id),
+    controls,
+    coverage,
+  });
+  if (opts.workspace) {
+    // The tables but findings follow from the ingest, the period and the window alone.
+    const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });
+    writeQueryTables(opts.workspace, report, activity, evidenceKey);
+  }
+  await closed;
+  return report;
+}
+
+/** What readEvidence needs: the inputs and how to read them. */
+export type ReadOptions = Pick<ReportRunOptions, 'inputs' | 'period' | 'maxFileBytes' | 'windowMs' | 's3' | 'workspace' | 'stats' | 'onProgress' | 'publicKeys'> &
+  Pick<StoreOptions, 'integrityWindow'>;
+
+/**
+ * The sources, parse and store stages: the inputs read (or a saved ingest replayed) into the
+ * evidence for the period. `closed` settles once the parse workers have ended; `tell` reports the
+ * next stage (correlate) to the progress callback.
+ */
+export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evidence; ingestKey: string | undefined; closed: Promise<void>; tell: () => void }> {
   const progress: Progress = { stage: 'read', files: 0, bytes: 0, records: 0 };
   const tell = (detail?: string) => {
     if (opts.onProgress) opts.onProgress({ ...progress, detail });
@@ -89,7 +128,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   }
 
   // A replay that is dropped leaves the store to start again, empty.
-  const emptyStore = () => new EvidenceStore(opts.period, { windowMs: opts.windowMs });
+  const emptyStore = () =>
+    new EvidenceStore(opts.period, { windowMs: opts.windowMs, ...(opts.publicKeys ? { publicKeys: opts.publicKeys } : {}), ...(opts.integrityWindow ? { integrityWindow: opts.integrityWindow } : {}) });
   let store = emptyStore();
   const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep }, undefined, opts.workspace);
   const stats = opts.stats ?? { decoded: 0, reused: 0 };
@@ -206,6 +246,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
             order?.put(seq, parsed.batchKey ?? NO_KEY);
             delete parsed.fromCache;
             delete parsed.batchKey;
+            // Read from S3: a digest's signature from its object metadata (never cached with the parse).
+            if (file.signature !== undefined && parsed.digest) parsed.digest.signature = file.signature;
             store.addParsed(parsed, seq);
             progress.files++;
             progress.bytes += parsed.input.size;
@@ -239,31 +281,8 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   // The workers end while this thread correlates: waited for only before returning.
   const closed = pool.close();
   const evidence = store.finish();
-
   progress.stage = 'correlate';
-  tell();
-  const coverage = coverageOf(evidence, opts.expected ?? {});
-  const correlation = correlate(evidence, { windowMs: opts.windowMs });
-  const activity = activityOf(evidence);
-  const controlEvidence = buildControlEvidence(evidence, correlation, {
-    activity,
-    authorizedPrincipals: opts.authorizedPrincipals,
-    coverage,
-  });
-  const controls = evaluateControls(opts.frameworks, controlEvidence, opts.waivers);
-  const report = buildReport(evidence, correlation, {
-    generator: generatorInfo(),
-    frameworks: opts.frameworks.map((f) => f.id),
-    controls,
-    coverage,
-  });
-  if (opts.workspace) {
-    // The tables but findings follow from the ingest, the period and the window alone.
-    const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });
-    writeQueryTables(opts.workspace, report, activity, evidenceKey);
-  }
-  await closed;
-  return report;
+  return { evidence, ingestKey, closed, tell: () => tell() };
 }
 
 /** Bytes of the files read (archives count through their entries). */

@@ -1,4 +1,5 @@
-import type { Actor, Change, ControlResult, ControlStatus, CountRow, Deviation, InputRecord, Report } from '../model/types.js';
+import { integrityFailed, LIST_LIMIT } from '../store/integrity.js';
+import type { Actor, Change, ControlResult, ControlStatus, CountRow, Deviation, InputRecord, IntegrityResult, Report } from '../model/types.js';
 
 /**
  * The view model: everything the templates show, already grouped, numbered, sorted, truncated and
@@ -302,7 +303,8 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
     byResourceType: rows(report.summary.byResourceType, changes.length),
     chart: weeklyChart(report.summary.byWeek),
     integrity: report.integrity,
-    integrityOk: report.integrity.mismatched.length === 0,
+    integrityView: integrityView(report.integrity),
+    integrityOk: report.integrity.mismatchedTotal === 0,
     controlsSection,
     frameworks: frameworkViews,
     byTypeSection,
@@ -341,3 +343,38 @@ function firstInputs(report: Report, n: number): InputRecord[] {
 }
 
 export type ReportView = ReturnType<typeof buildView>;
+
+/** Findings of each kind the document names one by one; report.json holds up to LIST_LIMIT. */
+const INTEGRITY_ALERTS = 20;
+
+const LEVEL_TEXT: Record<IntegrityResult['level'], string> = {
+  hash: 'log file hashes against their digests only (no digest chain in the input)',
+  'hash+chain': 'log file hashes against their digests, and the chain of digests (each against the next one\'s hash of it)',
+  'hash+chain+signature': 'log file hashes against their digests, the chain of digests, and the digests\' signatures with CloudTrail\'s public keys',
+};
+
+/** What the document says about integrity: exactly what was verified, what was not, and every failure (the first of each kind). */
+export function integrityView(i: IntegrityResult) {
+  const alerts: string[] = [];
+  const more = (listed: number, total: number, what: string) => {
+    if (total > listed) alerts.push(`… and ${(total - listed).toLocaleString('en-US')} more ${what} (report.json lists the first ${LIST_LIMIT.toLocaleString('en-US')})`);
+  };
+  const first = <T>(list: T[]) => list.slice(0, INTEGRITY_ALERTS);
+  for (const x of first(i.digests.signatureInvalid)) alerts.push(`Digest invalid: ${x.path}: ${x.reason}`);
+  more(Math.min(i.digests.signatureInvalid.length, INTEGRITY_ALERTS), i.digests.signatureInvalidTotal, 'invalid digests');
+  for (const b of first(i.chainBreaks)) alerts.push(`Digest chain broken (${b.accountId} ${b.region}) between ${b.after} and ${b.before}: ${b.reason}`);
+  more(Math.min(i.chainBreaks.length, INTEGRITY_ALERTS), i.chainBreaksTotal, 'chain breaks');
+  for (const m of first(i.mismatched)) alerts.push(`Altered after delivery: ${m.path} (digest ${m.expected}, file ${m.actual})`);
+  more(Math.min(i.mismatched.length, INTEGRITY_ALERTS), i.mismatchedTotal, 'altered log files');
+  for (const m of first(i.missingFiles)) alerts.push(`Listed in ${m.digest} but not among the inputs: ${m.path}`);
+  more(Math.min(i.missingFiles.length, INTEGRITY_ALERTS), i.missing, 'missing log files');
+  for (const u of first(i.uncoveredFiles)) alerts.push(`Listed in no digest: ${u.path}`);
+  more(Math.min(i.uncoveredFiles.length, INTEGRITY_ALERTS), i.uncovered, 'log files listed in no digest');
+  return {
+    level: i.level,
+    levelText: LEVEL_TEXT[i.level],
+    notVerified: [...i.notes, 'AWS Config files carry no AWS integrity control: their SHA-256 is listed (Appendix B), but nothing AWS signed vouches for them'],
+    ok: !integrityFailed(i),
+    alerts,
+  };
+}

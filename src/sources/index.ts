@@ -7,7 +7,7 @@ import { oneLine } from '../util/errors.js';
 import { archiveFormat, openArchive, type ArchiveFormat } from './archive.js';
 import { NO_BYTES } from '../util/no-bytes.js';
 import { TRAIL_TWINS } from './layout.js';
-import { fetchObject, isS3Url, listForPeriod, makeClient, ordered, parseS3Url, type S3Object, type S3Options } from './s3.js';
+import { fetchObjectWithMetadata, isS3Url, listForPeriod, makeClient, ordered, parseS3Url, type S3Object, type S3Options } from './s3.js';
 
 /**
  * The sources stage: turns the inputs named on the command line (folders, files, archives, and —
@@ -58,13 +58,17 @@ async function* readS3(url: string, opts: ReadOptions): AsyncGenerator<SourceEve
     const path = `s3://${loc.bucket}/${item.key}`;
     if (item.size > opts.maxFileBytes) return [{ type: 'rejected', rejection: { path, reason: `object of ${item.size} bytes exceeds the ${opts.maxFileBytes}-byte limit` } }];
     let bytes: Buffer;
+    let signature: string | undefined;
     try {
-      bytes = await fetchObject(client, loc.bucket, item, opts.maxFileBytes, opts.s3?.attempts);
+      const got = await fetchObjectWithMetadata(client, loc.bucket, item, opts.maxFileBytes, opts.s3?.attempts);
+      bytes = got.bytes;
+      // A CloudTrail digest's own signature is only in its object metadata (x-amz-meta-signature).
+      signature = got.metadata.signature;
     } catch (err) {
       return [{ type: 'rejected', rejection: { path, reason: `download failed: ${oneLine(err)}` } }];
     }
     const format = archiveFormat(item.key);
-    if (!format) return [{ type: 'file', file: { path, key: item.key, bytes } }];
+    if (!format) return [{ type: 'file', file: { path, key: item.key, bytes, ...(signature !== undefined ? { signature } : {}) } }];
     const out: SourceEvent[] = [];
     for await (const ev of readArchive(path, bytes, format, 0, opts)) out.push(ev);
     return out;

@@ -259,6 +259,20 @@ function permanent(err: unknown): boolean {
  * throttle or a 5xx that outlasts the SDK's own retries is retried here with backoff.
  */
 export async function fetchObject(client: S3Client, bucket: string, obj: S3Object, maxBytes: number, attempts = 4): Promise<Buffer> {
+  return (await fetchObjectWithMetadata(client, bucket, obj, maxBytes, attempts)).bytes;
+}
+
+/**
+ * fetchObject, with the object's user metadata (`x-amz-meta-*`, by name without the prefix, in
+ * lower case): a CloudTrail digest's signature is only there.
+ */
+export async function fetchObjectWithMetadata(
+  client: S3Client,
+  bucket: string,
+  obj: S3Object,
+  maxBytes: number,
+  attempts = 4,
+): Promise<{ bytes: Buffer; metadata: Record<string, string> }> {
   let last: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
@@ -277,7 +291,9 @@ export async function fetchObject(client: S3Client, bucket: string, obj: S3Objec
       }
       const buf = Buffer.concat(chunks);
       if (obj.size > 0 && buf.length !== obj.size) throw new Error(`short read: ${buf.length} of ${obj.size} bytes`);
-      return buf;
+      const metadata: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.Metadata ?? {})) if (typeof v === 'string') metadata[k.toLowerCase()] = v;
+      return { bytes: buf, metadata };
     } catch (err) {
       last = err;
       if (permanent(err) || attempt === attempts) break;

@@ -5,7 +5,6 @@ import type {
   Counts,
   Evidence,
   InputRecord,
-  IntegrityResult,
   ParsedFile,
   Period,
   Rejection,
@@ -16,9 +15,10 @@ import type {
 import { hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAID_OUT_FILE, readSavedEvents, type IngestMeta, type IngestRecorder } from './ingest.js';
+import { LAID_OUT_FILE, readIntegrityLines, readSavedEvents, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
+import type { DigestPublicKey } from './keys.js';
 import { keepRule, keepsEvent, type KeepRule } from './keep.js';
 import type { HeapWatch } from './memory.js';
 import { readJsonLines } from './ndjson.js';
@@ -38,6 +38,13 @@ export interface StoreOptions {
    * federation tokens 36 h; a chain's root can be older than the call it explains, so keep 48 h.
    */
   sessionMarginMs?: number;
+  /** CloudTrail's public keys, to verify digest signatures (`--public-keys`). */
+  publicKeys?: readonly DigestPublicKey[];
+  /**
+   * Where log files and digests are judged missing or uncovered: the period by default, or 'all'
+   * the input (`configtrail verify` without --from/--to).
+   */
+  integrityWindow?: { startMs: number; endMs: number } | 'all';
 }
 
 /**
@@ -53,9 +60,7 @@ export class EvidenceStore {
   private inputs = new InputList();
   private readonly inOrder = new Reorder<InputRecord>((i) => this.inputs.push(i));
   private nextSeq = 0;
-  private readonly integrity = new IntegrityTracker();
-  /** Set when a saved ingest was replayed: its integrity result stands for the files not read. */
-  private replayedIntegrity: IntegrityResult | undefined;
+  private readonly integrity: IntegrityTracker;
   private recorder: IngestRecorder | undefined;
   private readonly rejected: Rejection[] = [];
   private readonly skipped: Skip[] = [];
@@ -83,6 +88,10 @@ export class EvidenceStore {
     opts: StoreOptions,
   ) {
     this.keep = keepRule(period, opts.windowMs, opts.sessionMarginMs);
+    this.integrity = new IntegrityTracker({
+      ...(opts.integrityWindow === 'all' ? {} : { window: opts.integrityWindow ?? { startMs: period.startMs, endMs: period.endMs } }),
+      ...(opts.publicKeys ? { publicKeys: opts.publicKeys } : {}),
+    });
   }
 
   /**
@@ -111,7 +120,10 @@ export class EvidenceStore {
   addParsed(file: ParsedFile, seq = this.nextSeq++): void {
     // A file that could not even be read has no hash to list; its rejection says why.
     this.inOrder.put(seq, file.input.sha256 ? file.input : undefined);
-    if (file.input.kind === 'cloudtrail-log' && file.input.sha256) this.integrity.addLog(file.input);
+    if (file.input.kind === 'cloudtrail-log' && file.contentSha256 !== undefined) {
+      this.integrity.addLog(file.input.path, file.contentSha256);
+      this.recorder?.integrityPart(['log', file.input.path, file.contentSha256]);
+    }
     // A file of bad records can hold millions, each crossing threads with its own copy of the path
     // and the reason: held, they share them.
     for (const r of file.rejected) {
@@ -140,7 +152,11 @@ export class EvidenceStore {
       this.counts.events.failed += file.dropped.failed;
       this.recorder?.droppedRecords(file.dropped);
     }
-    if (file.digest) this.integrity.addDigest(file.digest);
+    if (file.digest) {
+      file.digest.source.path = file.input.path;
+      this.integrity.addDigest(file.digest);
+      this.recorder?.integrityPart(['digest', file.digest]);
+    }
     if (file.credentialReport) this.credentialReports.push(file.credentialReport);
     // One path string per file, not a copy per record (results cross threads as copies).
     const path = file.input.path;
@@ -169,7 +185,6 @@ export class EvidenceStore {
       rejected: this.rejected,
       skipped: this.skipped,
       credentialReports: this.credentialReports,
-      integrity: this.integrity.finish(),
     };
   }
 
@@ -206,7 +221,10 @@ export class EvidenceStore {
       this.addEvent(e, false);
       if (heap?.exceeded()) throw heap.error(`${this.events.length.toLocaleString('en-US')} events kept from a saved ingest`);
     }
-    this.replayedIntegrity = meta.integrity;
+    for (const line of readIntegrityLines(dir)) {
+      if (line[0] === 'log') this.integrity.addLog(line[1], line[2]);
+      else this.integrity.addDigest(line[1]);
+    }
   }
 
   private addItem(item: ConfigItem): void {
@@ -290,7 +308,7 @@ export class EvidenceStore {
       counts: this.counts,
       items,
       events,
-      integrity: this.replayedIntegrity ?? this.integrity.finish(),
+      integrity: this.integrity.finish(),
       credentialReports: [...this.credentialReports].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.path, b.path)),
     };
   }

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, IntegrityResult, Rejection, Skip, SourceEvent } from '../model/types.js';
+import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, DigestFile, Rejection, Skip, SourceEvent } from '../model/types.js';
 import { LAID_OUT_INDENT, writeLaidOut, type InputList } from './inputs.js';
 import { cmp } from '../util/compare.js';
 import { INGEST_VERSION } from './runkey.js';
@@ -11,7 +11,7 @@ import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
 /**
  * A run's ingest, saved in the workspace: everything the store received from the inputs before it
  * applied a period (the events that can be evidence for any period, the configuration items, the
- * input list, integrity, rejections and counts). A later report over exactly the same local files
+ * input list, what the integrity check reads, rejections and counts). A later report over exactly the same local files
  * (the run key: every batch's stat key, in order, and every source-level event) replays it instead
  * of loading thousands of packs: that is what makes a second report over unchanged inputs cheap.
  */
@@ -30,7 +30,18 @@ export interface IngestMeta {
   rejected: Rejection[];
   skipped: Skip[];
   credentialReports: CredentialReport[];
-  integrity: IntegrityResult;
+}
+
+/**
+ * What the integrity check received, in the order it did (integrity.ndjson): its result depends on
+ * the period and the public keys, so a replay checks these again rather than keeping a result.
+ */
+export type IntegrityLine = ['log', string, string] | ['digest', DigestFile];
+
+export function* readIntegrityLines(dir: string): Generator<IntegrityLine> {
+  const file = join(dir, 'integrity.ndjson');
+  if (!existsSync(file)) return;
+  for (const line of fileLines(file)) yield JSON.parse(line) as IntegrityLine;
 }
 
 function runsDir(workspace: string): string {
@@ -70,6 +81,7 @@ export class IngestRecorder {
   private readonly tmp: string;
   private events: LineWriter | undefined;
   private items: LineWriter | undefined;
+  private integrity: LineWriter | undefined;
   private readonly dropped = { read: 0, readOnly: 0, failed: 0 };
   private readonly identities = new Map<string, number>();
   private readonly paths = new Map<string, number>();
@@ -88,6 +100,7 @@ export class IngestRecorder {
       removeAtExit(this.tmp);
       this.events = new LineWriter(join(this.tmp, 'events.ndjson'));
       this.items = new LineWriter(join(this.tmp, 'items.ndjson'));
+      this.integrity = new LineWriter(join(this.tmp, 'integrity.ndjson'));
       if (planHeader !== undefined) this.plan = new PlanRecorder(this.tmp, planHeader);
     });
   }
@@ -130,6 +143,11 @@ export class IngestRecorder {
     this.guard(() => this.items!.add(i));
   }
 
+  /** A log file or digest as the integrity check received it. */
+  integrityPart(line: IntegrityLine): void {
+    this.guard(() => this.integrity!.add(line));
+  }
+
   /** A folder about to be listed (see PlanRecorder). */
   planFolder(path: string): void {
     this.guard(() => this.plan?.folder(path));
@@ -154,6 +172,7 @@ export class IngestRecorder {
     this.guard(() => {
       this.events!.close();
       this.items!.close();
+      this.integrity!.close();
       // A plan that cannot stand for the run is not kept: a later run then walks the folders.
       if (this.plan && !this.plan.close()) for (const f of [FOLDERS_FILE, PARTS_FILE]) rmSync(join(this.tmp, f), { force: true });
     });

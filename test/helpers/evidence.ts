@@ -1,3 +1,4 @@
+import { emptyIntegrity } from '../../src/store/integrity.js';
 import type { Actor, Change, CloudTrailEvent, ConfigItem, Evidence, Period, UserIdentity } from '../../src/model/types.js';
 import { buildControlEvidence } from '../../src/controls/evidence.js';
 import type { ControlEvidence, CredentialReport } from '../../src/controls/model.js';
@@ -115,7 +116,7 @@ export function evidenceOf(f: EvidenceFixture): ControlEvidence {
       },
       items,
       events,
-      integrity: { verified: 0, mismatched: [], uncovered: 0, missing: 0 },
+      integrity: emptyIntegrity(),
       credentialReports: f.credentialReports ?? [],
     },
     { changes: f.changes ?? [], failedCalls: [] },
@@ -136,6 +137,6 @@ export function storeEvidence(items: ConfigItem[], events: CloudTrailEvent[]): E
     counts: { files: { read: 0, used: 0, rejected: 0, skipped: 0 }, records: { read: 0, used: 0, rejected: 0 }, events: { read: 0, kept: 0, readOnly: 0, failed: 0 }, configurationItems: { read: 0, kept: 0 } },
     items: [...items].sort((a, b) => a.captureTimeMs - b.captureTimeMs),
     events: [...events].sort((a, b) => a.eventTimeMs - b.eventTimeMs),
-    integrity: { verified: 0, mismatched: [], uncovered: 0, missing: 0 },
+    integrity: emptyIntegrity(),
   };
 }
