@@ -8,7 +8,7 @@ import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
 import { keepsEvent, type KeepRule } from '../store/keep.js';
 import { readFileNative, scanTrail, type TrailScan } from './native.js';
-import { bool, isObj, parseTime, shortReason, str, text, type Obj } from './values.js';
+import { MAX_DEPTH, bool, deeperThan, isObj, parseTime, shortReason, str, text, tooDeep, type Obj } from './values.js';
 
 export interface ParseOptions {
   /** Largest decompressed size accepted (gzip-bomb guard). */
@@ -18,6 +18,11 @@ export interface ParseOptions {
    * only counted (ParsedFile.dropped), not built: most of a trail is read-only noise.
    */
   keep?: KeepRule;
+  /**
+   * Levels of nesting a record or configuration item may have (default MAX_DEPTH, which the CLI
+   * always uses; a test raises it to reach what lies past it: the parse pool's failure handling).
+   */
+  maxDepth?: number;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -52,6 +57,7 @@ export function parseFile(source: SourceFile, opts: ParseOptions, sha256?: strin
   if (file.container) out.input.container = file.container;
   if (opts.keep) keepRule = opts.keep;
   else keepRule = undefined;
+  depthLimit = opts.maxDepth ?? MAX_DEPTH;
   beyond.clear();
   try {
     parseInto(out, file, opts);
@@ -134,7 +140,7 @@ function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void 
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     // A delivered log file the native reader settles: only its evidence is built here. Another
     // gzip file it may hand back inflated and decoded.
-    const scan = keepRule ? scanTrail(bytes, opts.maxFileBytes, keepRule) : undefined;
+    const scan = keepRule ? scanTrail(bytes, opts.maxFileBytes, keepRule, depthLimit) : undefined;
     if (typeof scan === 'string') textContent = scan;
     else if (scan) return readScan(out, scan);
     else {
@@ -264,6 +270,7 @@ function listSummaries(out: ParsedFile): void {
 
 /** Set for the duration of one parseFile call (parsing is synchronous). */
 let keepRule: KeepRule | undefined;
+let depthLimit = MAX_DEPTH;
 
 /**
  * A valid record that is not evidence, counted without building it. Returns false when the record
@@ -287,6 +294,9 @@ function dropIfNotEvidence(out: ParsedFile, raw: unknown, rule: KeepRule): boole
 }
 
 function addEvent(out: ParsedFile, raw: unknown, index: number): void {
+  // Before anything else, so that a record is rejected for it whether or not it would be evidence
+  // (the native reader hands back any file holding one: both readers give the same result).
+  if (deeperThan(raw, depthLimit)) return recordRejected(out, index, tooDeep('CloudTrail record', depthLimit));
   if (keepRule && dropIfNotEvidence(out, raw, keepRule)) return;
   const ev = normaliseEvent(raw, out.input.path, index);
   if (typeof ev === 'string') recordRejected(out, index, ev);
@@ -294,7 +304,7 @@ function addEvent(out: ParsedFile, raw: unknown, index: number): void {
 }
 
 function addItem(out: ParsedFile, raw: unknown, origin: ConfigItem['origin'], index: number, oversized = false): void {
-  const item = normaliseItem(raw, origin, out.input.path, index, oversized);
+  const item = normaliseItem(raw, origin, out.input.path, index, oversized, depthLimit);
   if (typeof item === 'string') recordRejected(out, index, item);
   else out.items.push(item);
 }

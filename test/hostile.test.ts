@@ -1,0 +1,119 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { parseFile } from '../src/parse/index.js';
+import { ParsePool } from '../src/parse/pool.js';
+import { MAX_DEPTH } from '../src/parse/values.js';
+import { readReport, runCli, tempDir } from './helpers/cli.js';
+import { cloudTrailEvent as event } from './helpers/records.js';
+
+const MB = 1 << 20;
+
+/** JSON text of objects nested `levels` deep: `{"a":{"a":…1…}}`. */
+function nested(levels: number): string {
+  return `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+}
+
+/** A log file of a good record and one whose requestParameters make it `levels` deep in all. */
+function deepTrail(levels: number): string {
+  const good = JSON.stringify(event({ eventID: 'good' }));
+  const deep = JSON.stringify(event({ eventID: 'deep', requestParameters: 0 })).replace('"requestParameters":0', `"requestParameters":${nested(levels - 1)}`);
+  return `{"Records":[${good},${deep}]}`;
+}
+
+/** A Config history file of one item whose configuration makes it `levels` deep in all. */
+function deepHistory(levels: number, asText = false): string {
+  const item = {
+    resourceType: 'AWS::S3::Bucket',
+    resourceId: 'b',
+    awsAccountId: '111111111111',
+    awsRegion: 'us-east-1',
+    configurationItemCaptureTime: '2026-07-02T10:00:00Z',
+    configuration: 0,
+  };
+  const configuration = asText ? JSON.stringify(nested(levels - 1)) : nested(levels - 1);
+  return `{"fileVersion":"1.0","configurationItems":[${JSON.stringify(item).replace('"configuration":0', `"configuration":${configuration}`)}]}`;
+}
+
+function parse(key: string, text: string | Buffer, maxDepth?: number) {
+  return parseFile({ path: `/in/${key}`, key, bytes: Buffer.from(text) }, { maxFileBytes: 16 * MB, ...(maxDepth ? { maxDepth } : {}) });
+}
+
+describe('deeply nested records', () => {
+  it('rejects a CloudTrail record nested past the limit, naming it, and keeps the file’s other records', () => {
+    for (const levels of [MAX_DEPTH + 1, 5_000, 100_000]) {
+      const p = parse('trail.json', deepTrail(levels));
+      expect(p.events.map((e) => e.eventId)).toEqual(['good']);
+      expect(p.rejected).toEqual([{ path: '/in/trail.json', record: 1, reason: `CloudTrail record is nested more than ${MAX_DEPTH} levels deep` }]);
+      expect(p.input.records).toBe(2);
+    }
+    // At the limit it is a record like any other.
+    expect(parse('trail.json', deepTrail(MAX_DEPTH)).events).toHaveLength(2);
+  });
+
+  it('rejects a configuration item nested past the limit, as an object or as the API’s JSON text', () => {
+    for (const asText of [false, true]) {
+      for (const levels of [MAX_DEPTH + 1, 4_500, 10_000]) {
+        const p = parse('history.json', deepHistory(levels, asText));
+        expect(p.items).toEqual([]);
+        expect(p.rejected.map((r) => r.reason)).toEqual([`configuration item is nested more than ${MAX_DEPTH} levels deep`]);
+      }
+      expect(parse('history.json', deepHistory(MAX_DEPTH, asText)).items).toHaveLength(1);
+    }
+  });
+
+  it('does not let a gzip log file with a too-deep record past the native reader', () => {
+    const p = parse('AWSLogs/111111111111/CloudTrail/us-east-1/2026/07/02/f.json.gz', gzipSync(deepTrail(MAX_DEPTH + 1)));
+    expect(p.events.map((e) => e.eventId)).toEqual(['good']);
+    expect(p.rejected.map((r) => r.reason)).toEqual([`CloudTrail record is nested more than ${MAX_DEPTH} levels deep`]);
+  });
+
+  it('ends a run over such files with the deep records rejected and the rest used', () => {
+    const dir = tempDir('deep');
+    writeFileSync(join(dir, 'a-trail.json'), deepTrail(10_000));
+    writeFileSync(join(dir, 'b-history.json'), deepHistory(10_000));
+    writeFileSync(join(dir, 'c-trail.json'), JSON.stringify({ Records: [event({ eventID: 'other' })] }));
+    const out = join(dir, 'out');
+    const r = runCli(['report', dir, '--quarter', '2026-Q3', '--format', 'json', '--out', out, '--no-workspace', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const report = readReport(out);
+    expect(report.counts.files).toMatchObject({ read: 3, used: 3, rejected: 0 });
+    expect(report.counts.records).toMatchObject({ read: 4, used: 2, rejected: 2 });
+    expect(report.rejected.map((x) => [x.path.slice(dir.length + 1), x.record, x.reason])).toEqual([
+      ['a-trail.json', 1, `CloudTrail record is nested more than ${MAX_DEPTH} levels deep`],
+      ['b-history.json', 0, `configuration item is nested more than ${MAX_DEPTH} levels deep`],
+    ]);
+  });
+});
+
+describe('parse pool when a worker’s result cannot come back', () => {
+  // The limit raised so far that the results themselves break: what the depth limit prevents, and
+  // what the pool must survive all the same.
+  for (const levels of [10_000, 100_000]) {
+    it(`rejects only the file whose result is ${levels.toLocaleString('en-US')} levels deep, and settles every other`, async () => {
+      const dir = tempDir('pool');
+      const files = ['a.json', 'b.json', 'c.json'].map((name, i) => {
+        const text = i === 1 ? deepTrail(levels) : JSON.stringify({ Records: [event({ eventID: name })] });
+        writeFileSync(join(dir, name), text);
+        return { path: join(dir, name), key: name, bytes: Buffer.from(text) };
+      });
+      const pool = new ParsePool({ maxFileBytes: 16 * MB, maxDepth: 1_000_000 }, 2);
+      try {
+        expect(pool.threads).toBe(2);
+        const results = files.map((f) => pool.parse(f));
+        pool.flush();
+        const parsed = await Promise.all(results);
+        expect(parsed.map((p) => p.events.map((e) => e.eventId))).toEqual([['a.json'], [], ['c.json']]);
+        expect(parsed[1]!.rejected).toEqual([{ path: files[1]!.path, reason: expect.stringMatching(/^parse worker failed: /) }]);
+        // The pool goes on with a worker of its own after that.
+        const again = pool.parse(files[0]!);
+        pool.flush();
+        expect((await again).events.map((e) => e.eventId)).toEqual(['a.json']);
+      } finally {
+        await pool.close();
+      }
+    }, 30_000);
+  }
+});
