@@ -2,9 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { deepEqual, diffConfig } from '../src/correlate/diff.js';
 import { parseFile } from '../src/parse/index.js';
 import { ParsePool } from '../src/parse/pool.js';
 import { MAX_DEPTH } from '../src/parse/values.js';
+import { neutraliseCell } from '../src/render/csv.js';
+import { compactValue } from '../src/render/view.js';
 import { readReport, runCli, tempDir } from './helpers/cli.js';
 import { cloudTrailEvent as event } from './helpers/records.js';
 
@@ -116,4 +119,29 @@ describe('parse pool when a worker’s result cannot come back', () => {
       }
     }, 30_000);
   }
+});
+
+describe('walks over the data, whatever its nesting', () => {
+  /** Objects nested `levels` deep, ending in `leaf`. */
+  const chain = (levels: number, leaf: unknown): unknown => {
+    let v = leaf;
+    for (let i = 0; i < levels; i++) v = { a: v };
+    return v;
+  };
+
+  it('compares and diffs values nested 100,000 levels without running out of stack', () => {
+    const levels = 100_000;
+    expect(deepEqual(chain(levels, 1), chain(levels, 1))).toBe(true);
+    expect(deepEqual(chain(levels, 1), chain(levels, 2))).toBe(false);
+    expect(diffConfig(chain(levels, 1), chain(levels, 1), 'configuration')).toEqual([]);
+    const diff = diffConfig(chain(levels, 1), chain(levels, 2), 'configuration');
+    expect(diff).toEqual([{ path: `configuration${'.a'.repeat(levels)}`, op: 'replace', before: 1, after: 2 }]);
+  });
+
+  it('shows a value too deep for JSON.stringify as a note in the HTML and CSV cells', () => {
+    const deep = chain(100_000, 1);
+    expect(compactValue(deep)).toBe('(value nested too deep to show)');
+    expect(neutraliseCell(deep)).toBe('(value nested too deep to show)');
+    expect(compactValue({ a: [1] })).toBe('{"a":[1]}');
+  });
 });

@@ -1,4 +1,5 @@
 import type { Actor, Change, ControlResult, ControlStatus, CountRow, InputRecord, Report } from '../model/types.js';
+import { cellJson } from '../util/pretty-json.js';
 
 /**
  * The view model: everything the templates show, already grouped, numbered, sorted, truncated and
@@ -63,7 +64,7 @@ const STATUS_ORDER: ControlStatus[] = ['FAIL', 'ERROR', 'INSUFFICIENT_DATA', 'MA
 /** Compact JSON for a diff value, cut to a readable length (full values are in report.json). */
 export function compactValue(v: unknown): string {
   if (v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const s = typeof v === 'string' ? v : cellJson(v);
   return s.length > VALUE_CHARS ? `${s.slice(0, VALUE_CHARS - 1)}…` : s;
 }
 
