@@ -8,6 +8,8 @@ import { ParsePool } from '../src/parse/pool.js';
 import { MAX_DEPTH } from '../src/parse/values.js';
 import { neutraliseCell } from '../src/render/csv.js';
 import { compactValue } from '../src/render/view.js';
+import { formatRows } from '../src/store/query.js';
+import { printable } from '../src/util/printable.js';
 import { readReport, runCli, tempDir } from './helpers/cli.js';
 import { cloudTrailEvent as event } from './helpers/records.js';
 
@@ -143,5 +145,34 @@ describe('walks over the data, whatever its nesting', () => {
     expect(compactValue(deep)).toBe('(value nested too deep to show)');
     expect(neutraliseCell(deep)).toBe('(value nested too deep to show)');
     expect(compactValue({ a: [1] })).toBe('{"a":[1]}');
+  });
+});
+
+describe('terminal output of names from the data', () => {
+  const invisible = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c', '\u200b', '\u200d', '\u00ad', '\ufeff', '\u2028', '\u2029', '\u{e0041}'];
+
+  it('escapes bidirectional controls, invisible format characters and C0/C1 controls', () => {
+    expect(printable('a\u202eb\u2066c')).toBe('a\\u202eb\\u2066c');
+    expect(printable('\u001b[31m\u009b')).toBe('\\x1b[31m\\x9b');
+    expect(printable('tag\u{e0041}')).toBe('tag\\u{e0041}');
+    for (const ch of invisible) expect(printable(`x${ch}y`), ch.codePointAt(0)!.toString(16)).toMatch(/^x\\(x|u)[{0-9a-f]+}?y$/);
+    // Letters of any script stay as they are.
+    expect(printable('résumé ملف 文件 🙂')).toBe('résumé ملف 文件 🙂');
+  });
+
+  it('prints a file name holding a right-to-left override escaped in the run’s summary', () => {
+    const dir = tempDir('bidi');
+    const name = 'invoice\u202Enosj.json';
+    writeFileSync(join(dir, name), 'not json at all');
+    const r = runCli(['report', dir, '--quarter', '2026-Q3', '--format', 'json', '--out', join(dir, 'out'), '--no-workspace']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('\u202e');
+    expect(r.stdout).toContain('invoice\\u202enosj.json: invalid JSON');
+  });
+
+  it('blanks them in query tables', () => {
+    const table = formatRows(['name'], [[`a\u202eb\u001bc\u2067d`]], 'table');
+    for (const ch of ['\u202e', '\u001b', '\u2067']) expect(table).not.toContain(ch);
+    expect(table).toContain('a b c d');
   });
 });

@@ -17,7 +17,8 @@ import { removeLastAtExit } from '../util/tempdir.js';
 import type { S3Options } from '../sources/s3.js';
 import { generatorInfo } from '../util/version.js';
 import { createProgressReporter } from './progress.js';
-import { formatSummary, jsonSummary, printable } from './summary.js';
+import { formatSummary, jsonSummary } from './summary.js';
+import { printable } from '../util/printable.js';
 
 // The heap grows by 20% over what the last full collection kept, not V8's default of up to 4×: the
 // kept evidence is long-lived while every decoded file's result is short-lived, and the default lets
@@ -245,7 +246,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
   }
   if (args.json) process.stdout.write(`${JSON.stringify({ controls: run.manifest.controls, outputs: run.files }, null, 2)}\n`);
   else if (!args.quiet) {
-    const lines = run.manifest.controls.map((c) => `${c.framework} ${c.id} ${c.status}: ${c.title}`);
+    const lines = run.manifest.controls.map((c) => printable(`${c.framework} ${c.id} ${c.status}: ${c.title}`));
     process.stdout.write(`${[...lines, 'wrote:', ...run.files.map((f) => `  ${f}`)].join('\n')}\n`);
   }
   return EXIT.ok;
@@ -387,7 +388,7 @@ export async function main(argv: string[]): Promise<number> {
     return await run(args);
   } catch (err) {
     const code = err instanceof UsageError ? EXIT.usage : EXIT.error;
-    process.stderr.write(`configtrail: error: ${oneLine(err, 1000)}\n`);
+    process.stderr.write(`configtrail: error: ${printable(oneLine(err, 1000))}\n`);
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     else if (!(err instanceof UsageError) && !(err instanceof ConfigtrailError)) {
       process.stderr.write('configtrail: run again with --debug for details\n');
@@ -443,7 +444,7 @@ main(hideBin(process.argv)).then(
   },
   (err: unknown) => {
     settled = true;
-    process.stderr.write(`configtrail: error: ${oneLine(err)}\n`);
+    process.stderr.write(`configtrail: error: ${printable(oneLine(err))}\n`);
     process.exitCode = EXIT.error;
   },
 );
