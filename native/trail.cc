@@ -287,7 +287,8 @@ struct Fd {
 // readFile(path: string, maxBytes: number) → Buffer, or undefined for anything but a regular file
 // of at most maxBytes read whole (then TypeScript's readDeferred tries, and says why it fails).
 // One call instead of Node's open, fstat, read and close: an export is hundreds of thousands of
-// small files. O_NOFOLLOW: a link swapped in after the walk is refused, as in readDeferred.
+// small files. O_NOFOLLOW: a link swapped in after the walk is refused, as in readDeferred;
+// O_NONBLOCK: so is a FIFO, whose open would otherwise wait for a writer (no effect on a file).
 napi_value ReadFile(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   char path[4096];
@@ -295,7 +296,7 @@ napi_value ReadFile(napi_env env, napi_callback_info info) {
   if (!twoArgs(env, info, argv) || !cString(env, argv[0], path, pathLen)) return undefinedValue(env);
   double maxBytes;
   if (napi_get_value_double(env, argv[1], &maxBytes) != napi_ok) return undefinedValue(env);
-  const Fd file{open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
+  const Fd file{open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)};
   const int fd = file.fd;
   if (fd < 0) return undefinedValue(env);
   struct stat st;

@@ -1,9 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { deepEqual, diffConfig } from '../src/correlate/diff.js';
-import { parseFile } from '../src/parse/index.js';
+import { parseFile, readDeferred } from '../src/parse/index.js';
+import { useNativeReader } from '../src/parse/native.js';
+import { endWorkers, startWorker } from '../src/parse/prestart.js';
 import { ParsePool } from '../src/parse/pool.js';
 import { MAX_DEPTH } from '../src/parse/values.js';
 import { neutraliseCell } from '../src/render/csv.js';
@@ -174,5 +177,67 @@ describe('terminal output of names from the data', () => {
     const table = formatRows(['name'], [[`a\u202eb\u001bc\u2067d`]], 'table');
     for (const ch of ['\u202e', '\u001b', '\u2067']) expect(table).not.toContain(ch);
     expect(table).toContain('a b c d');
+  });
+});
+
+describe('inputs and data files that are not regular files', () => {
+  it('skips a FIFO named on the command line as it would one found in a folder, without waiting on it', () => {
+    const dir = tempDir('fifo');
+    const fifo = join(dir, 'f.json');
+    execFileSync('mkfifo', [fifo]);
+    writeFileSync(join(dir, 'good.json'), JSON.stringify({ Records: [event()] }));
+    const out = join(dir, 'out');
+    const r = runCli(['report', fifo, join(dir, 'good.json'), '--quarter', '2026-Q3', '--format', 'json', '--out', out, '--no-workspace', '--quiet']);
+    expect(r.status).toBe(0);
+    const report = readReport(out);
+    expect(report.skipped).toEqual([{ path: fifo, reason: 'not a regular file' }]);
+    expect(report.counts.files).toMatchObject({ read: 2, used: 1, skipped: 1 });
+  });
+
+  it('refuses a FIFO swapped in where a file was listed, at once, with or without the native reader', () => {
+    const dir = tempDir('fifo-read');
+    const fifo = join(dir, 'f.json');
+    execFileSync('mkfifo', [fifo]);
+    for (const native of [true, false]) {
+      useNativeReader(native);
+      expect(readDeferred({ path: fifo, key: 'f.json', bytes: Buffer.alloc(0), fsPath: fifo }, MB)).toBe('not a regular file');
+    }
+    useNativeReader(true);
+  });
+
+  it('ends with a usage error in one line for a framework, waiver or principal file that is a FIFO or a device', () => {
+    const dir = tempDir('fifo-data');
+    const fifo = join(dir, 'w.yaml');
+    execFileSync('mkfifo', [fifo]);
+    writeFileSync(join(dir, 'good.json'), JSON.stringify({ Records: [event()] }));
+    for (const [flag, path, what] of [
+      ['--waivers', fifo, 'waivers file'],
+      ['--framework-file', '/dev/zero', 'framework file'],
+      ['--authorized-principals', fifo, 'authorized principals file'],
+    ] as const) {
+      const r = runCli(['report', join(dir, 'good.json'), '--quarter', '2026-Q3', '--format', 'json', '--out', join(dir, 'out'), flag, path]);
+      expect(r.status, flag).toBe(2);
+      expect(r.stderr, flag).toBe(`configtrail: error: ${what} ${path} is not a regular file\n`);
+    }
+  });
+
+  it('ends parse workers for an interrupted run, and says when one blocked in a system call would not end', async () => {
+    const dir = tempDir('blocked');
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const script = join(dir, 'blocked.mjs');
+    // A thread that waits in open() for a writer that never comes.
+    writeFileSync(script, `import { openSync } from 'node:fs';\nopenSync(${JSON.stringify(fifo)}, 'r');\n`);
+    const blocked = startWorker(script);
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await endWorkers(300)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Let it go (a writer opens the FIFO), so that this test's process can end.
+    const exited = new Promise((r) => blocked.once('exit', r));
+    closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    await exited;
+    // With no worker left, there is nothing to wait for.
+    expect(await endWorkers(300)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFrameworks } from '../controls/index.js';
 import { runReport } from '../pipeline/report.js';
-import { prestartWorkers } from '../parse/prestart.js';
+import { endWorkers, prestartWorkers } from '../parse/prestart.js';
 import { isS3Url } from '../sources/s3.js';
 import { savedIngests } from '../store/ingest.js';
 import type { QueryFormat } from '../store/query.js';
@@ -404,15 +404,23 @@ process.once('exit', () => {
   process.stderr.write('configtrail: error: internal error: the run stopped before it finished\n');
   process.exitCode = EXIT.error;
 });
+let interrupted = false;
 // Interrupted (Ctrl-C, a CI timeout): leave through process.exit so that the exit handlers run
 // (puppeteer's stops Chromium, then util/tempdir.ts removes the temporary folders); without a
-// handler Node ends at once and leaves both behind.
+// handler Node ends at once and leaves both behind. The parse workers end first: process.exit
+// waits for each, and one blocked in a system call would hold it forever. Should one not end within
+// a second, the process ends by the signal itself once the exit handlers have run (a shell sees
+// 128 + the signal's number all the same). A second Ctrl-C meanwhile ends it at once.
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.once(signal, () => {
     settled = true;
+    interrupted = true;
     process.stderr.write(`configtrail: interrupted (${signal})\n`);
     removeLastAtExit();
-    process.exit(code);
+    void endWorkers(1000).then((ended) => {
+      if (!ended) process.once('exit', () => process.kill(process.pid, signal));
+      process.exit(code);
+    });
   });
 }
 /**
@@ -433,6 +441,8 @@ function skipHelpCache(cli: Argv): void {
  * The exit handlers run as on any exit.
  */
 function leave(code: number): void {
+  // An interrupted run ends through its signal handler, with its own code.
+  if (interrupted) return;
   process.exitCode = code;
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { hash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '../model/types.js';
 import { looksLikeEvent, normaliseEvent } from './cloudtrail.js';
@@ -8,6 +8,7 @@ import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
 import { keepsEvent, type KeepRule } from '../store/keep.js';
 import { readFileNative, scanTrail, type TrailScan } from './native.js';
+import { readOpen } from '../util/read-open.js';
 import { MAX_DEPTH, bool, deeperThan, isObj, parseTime, shortReason, str, text, tooDeep, type Obj } from './values.js';
 
 export interface ParseOptions {
@@ -82,18 +83,12 @@ export function readDeferred(file: SourceFile, maxFileBytes: number): SourceFile
   let fd: number | undefined;
   try {
     // O_NOFOLLOW: a link swapped in after the walk is refused by the open itself (ELOOP).
-    fd = openSync(fsPath!, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: so is a FIFO (its open would wait for a writer), by the check that follows.
+    fd = openSync(fsPath!, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const st = fstatSync(fd);
     if (!st.isFile()) return 'not a regular file';
     if (st.size > maxFileBytes) return `file of ${st.size} bytes exceeds the ${maxFileBytes}-byte limit`;
-    const bytes = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, null);
-      if (n === 0) break;
-      got += n;
-    }
-    return { ...rest, bytes: got === bytes.length ? bytes : bytes.subarray(0, got) };
+    return { ...rest, bytes: readOpen(fd, st.size) };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ELOOP') return 'symbolic link not followed';

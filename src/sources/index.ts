@@ -1,4 +1,4 @@
-import { readdirSync, type Dirent } from 'node:fs';
+import { constants, readdirSync, type Dirent } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { InputRecord, Period, SourceEvent, SourceOptions } from '../model/types.js';
@@ -86,7 +86,8 @@ async function* readLocal(path: string, opts: ReadOptions): AsyncGenerator<Sourc
     yield [{ type: 'rejected', rejection: { path, reason } }];
     return;
   }
-  const tasks: Iterable<Task[]> = st.isDirectory() ? walk(path, opts.onFolder) : [[{ file: path, key: basename(path) }]];
+  // A file named here gets the checks of a file found in a folder: a FIFO or a device is no file to read.
+  const tasks: Iterable<Task[]> = st.isDirectory() ? walk(path, opts.onFolder) : [[leaf(st, path, basename(path))]];
   if (opts.deferReads) {
     // The parse workers stat and read each file: here only archives are opened.
     for (const dir of tasks) {
@@ -120,6 +121,8 @@ function expand(loaded: Loaded, opts: SourceOptions): AsyncGenerator<SourceEvent
 function* flatten<T>(batches: Iterable<T[]>): Generator<T> {
   for (const b of batches) yield* b;
 }
+
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** Files read ahead of the one being parsed. */
 const READ_AHEAD = 16;
@@ -187,10 +190,7 @@ function* walk(root: string, onFolder?: (path: string) => void): Generator<Task[
           else if (!twins || !(TRAIL_TWINS as readonly string[]).includes(e.name)) next.push({ dirs: [childRel] });
           else if (e.name === TRAIL_TWINS[0]) next.push({ dirs: TRAIL_TWINS.map((t) => (rel ? `${rel}/${t}` : t)) });
         }
-        // Following links could leave the export (or loop); an auditor's export has none.
-        else if (e.isSymbolicLink()) next.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'symbolic link not followed' } } });
-        else if (e.isFile()) next.push({ file: childPath, key: childRel });
-        else next.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'not a regular file' } } });
+        else next.push(leaf(e, childPath, childRel));
       }
       if (twinned) next.push({ dirs: [] });
     }
@@ -198,6 +198,17 @@ function* walk(root: string, onFolder?: (path: string) => void): Generator<Task[
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
   }
   if (out.length > 0) yield out;
+}
+
+/**
+ * What to do with anything but a folder, found in one or named on the command line: read a regular
+ * file; skip anything else, saying what it is. Following links could leave the export (or loop); an
+ * auditor's export has none.
+ */
+function leaf(type: Pick<Dirent, 'isSymbolicLink' | 'isFile'>, file: string, key: string): Task {
+  if (type.isSymbolicLink()) return { event: { type: 'skipped', skip: { path: file, reason: 'symbolic link not followed' } } };
+  if (type.isFile()) return { file, key };
+  return { event: { type: 'skipped', skip: { path: file, reason: 'not a regular file' } } };
 }
 
 async function load(task: Task, opts: SourceOptions): Promise<Loaded> {
@@ -218,7 +229,8 @@ async function load(task: Task, opts: SourceOptions): Promise<Loaded> {
   if (format) return { archive: path, format };
   if (st.size > opts.maxFileBytes) return reject(`file of ${st.size} bytes exceeds the ${opts.maxFileBytes}-byte limit`);
   try {
-    return { events: [{ type: 'file', file: { path, key: task.key, bytes: await readFile(path) } }] };
+    // As a worker opens it (see parse/index.ts readDeferred): a FIFO or link swapped in since is refused.
+    return { events: [{ type: 'file', file: { path, key: task.key, bytes: await readFile(path, { flag: READ_FLAGS }) } }] };
   } catch (err) {
     return reject(oneLine(err));
   }
