@@ -11,8 +11,11 @@ import { ParsePool } from '../src/parse/pool.js';
 import { MAX_DEPTH } from '../src/parse/values.js';
 import { neutraliseCell } from '../src/render/csv.js';
 import { compactValue } from '../src/render/view.js';
+import { ArchiveRefused, openArchive } from '../src/sources/archive.js';
+import { readSources } from '../src/sources/index.js';
 import { formatRows } from '../src/store/query.js';
 import { printable } from '../src/util/printable.js';
+import { makeTar, makeZip } from './helpers/archives.js';
 import { readReport, runCli, tempDir } from './helpers/cli.js';
 import { cloudTrailEvent as event } from './helpers/records.js';
 
@@ -239,5 +242,95 @@ describe('inputs and data files that are not regular files', () => {
     await exited;
     // With no worker left, there is nothing to wait for.
     expect(await endWorkers(300)).toBe(true);
+  });
+});
+
+describe('archives that inflate without bound', () => {
+  async function read(path: string, opts: { maxFileBytes: number; maxArchiveBytes?: number }): Promise<string[]> {
+    const out: string[] = [];
+    for await (const ev of readSources([path], opts)) {
+      if (ev.type === 'file') out.push(`file ${ev.file.key} ${ev.file.bytes.length}`);
+      else if (ev.type === 'rejected') out.push(`rejected ${ev.rejection.reason}`);
+      else if (ev.type === 'archive') out.push(`archive ${ev.input.records}`);
+    }
+    return out;
+  }
+  const zeros = Buffer.alloc(MB);
+
+  it('refuses a zip whose entries share one deflate stream before inflating any', async () => {
+    const dir = tempDir('zipbomb');
+    const names = Array.from({ length: 200 }, (_, i) => `e${String(i).padStart(3, '0')}.json`);
+    const bomb = makeZip(names.map((name) => ({ name, content: zeros })), 'shared');
+    // 200 MiB from a few KiB: each entry within the file limit, together past any archive limit.
+    expect(bomb.length).toBeLessThan(20_000);
+    writeFileSync(join(dir, 'bomb.zip'), bomb);
+    expect(await read(join(dir, 'bomb.zip'), { maxFileBytes: 4 * MB, maxArchiveBytes: 1024 * MB })).toEqual([
+      'rejected archive refused: entry "e001.json" overlaps the data of "e000.json" (entries sharing data: a zip bomb)',
+    ]);
+  });
+
+  it('refuses a zip whose central directory lists its entries out of order', async () => {
+    const dir = tempDir('zip-order');
+    writeFileSync(join(dir, 'r.zip'), makeZip([{ name: 'a.json', content: '{}' }, { name: 'b.json', content: '{}' }], 'reversed'));
+    expect(await read(join(dir, 'r.zip'), { maxFileBytes: MB })).toEqual(['rejected archive refused: entry "a.json" lies before "b.json" but is listed after it (entries out of order)']);
+    // The same entries in order read as ever.
+    writeFileSync(join(dir, 'ok.zip'), makeZip([{ name: 'a.json', content: '{}' }, { name: 'b.json', content: '{}' }]));
+    expect(await read(join(dir, 'ok.zip'), { maxFileBytes: MB })).toEqual(['file a.json 2', 'file b.json 2', 'archive 2']);
+  });
+
+  it('stops a zip or a tar.gz at the total it may inflate to, keeping the entries before it', async () => {
+    const dir = tempDir('archive-total');
+    const entries = ['a.json', 'b.json', 'c.json'].map((name) => ({ name, content: zeros }));
+    writeFileSync(join(dir, 'big.zip'), makeZip(entries));
+    writeFileSync(join(dir, 'big.tar.gz'), await makeTar(entries, true));
+    const limit = { maxFileBytes: 2 * MB, maxArchiveBytes: 2.5 * MB };
+    expect(await read(join(dir, 'big.zip'), limit)).toEqual([
+      `file a.json ${MB}`,
+      `file b.json ${MB}`,
+      `rejected archive refused after 2 entries: inflates to more than ${2.5 * MB} bytes in all (--max-archive-size)`,
+    ]);
+    const tgz = await read(join(dir, 'big.tar.gz'), limit);
+    expect(tgz.slice(0, 2)).toEqual([`file a.json ${MB}`, `file b.json ${MB}`]);
+    expect(tgz.slice(2)).toEqual([`rejected archive refused after 2 entries: inflates to more than ${2.5 * MB} bytes in all (--max-archive-size)`]);
+    // By default the limit is a multiple of the file limit: these are far within it.
+    expect(await read(join(dir, 'big.zip'), { maxFileBytes: 2 * MB })).toEqual([`file a.json ${MB}`, `file b.json ${MB}`, `file c.json ${MB}`, 'archive 3']);
+  });
+
+  it('shares the limit with the archives inside an archive', async () => {
+    const dir = tempDir('archive-nested');
+    const inner = makeZip(['x.json', 'y.json'].map((name) => ({ name, content: zeros })));
+    writeFileSync(join(dir, 'outer.zip'), makeZip([{ name: 'inner.zip', content: inner }, { name: 'z.json', content: zeros }]));
+    const lines = await read(join(dir, 'outer.zip'), { maxFileBytes: 2 * MB, maxArchiveBytes: 2.5 * MB });
+    // The inner zip's entries leave too little for the outer one's next.
+    expect(lines).toEqual([`file x.json ${MB}`, `file y.json ${MB}`, 'archive 2', `rejected archive refused after 1 entries: inflates to more than ${2.5 * MB} bytes in all (--max-archive-size)`]);
+  });
+
+  it('refuses an archive listing more entries than allowed', async () => {
+    const names = ['a.json', 'b.json', 'c.json'];
+    const limits = { maxFileBytes: MB, maxArchiveBytes: 16 * MB, maxEntries: 2 };
+    for (const [format, bytes] of [
+      ['zip', makeZip(names.map((name) => ({ name, content: '{}' })))],
+      ['tar.gz', await makeTar(names.map((name) => ({ name, content: '{}' })), true)],
+    ] as const) {
+      const got: string[] = [];
+      const refused = (async () => {
+        for await (const e of openArchive(bytes, format, limits).entries) got.push(e.name);
+      })();
+      await expect(refused, format).rejects.toThrow(new ArchiveRefused('more than 2 entries'));
+      // A zip says so from its central directory, before any entry; a tar as it reaches the third.
+      expect(got, format).toEqual(format === 'zip' ? [] : ['a.json', 'b.json']);
+    }
+  });
+
+  it('takes --max-archive-size from the command line, in MiB', () => {
+    const dir = tempDir('archive-cli');
+    writeFileSync(join(dir, 'e.zip'), makeZip([{ name: 'a.json', content: JSON.stringify({ Records: [event()] }) }, { name: 'pad.bin', content: zeros }]));
+    const out = join(dir, 'out');
+    const r = runCli(['report', join(dir, 'e.zip'), '--quarter', '2026-Q3', '--format', 'json', '--out', out, '--no-workspace', '--quiet', '--max-archive-size', '0.5']);
+    expect(r.status).toBe(0);
+    expect(readReport(out).rejected.map((x) => x.reason)).toEqual([`archive refused after 1 entries: inflates to more than ${MB / 2} bytes in all (--max-archive-size)`]);
+    const bad = runCli(['report', join(dir, 'e.zip'), '--quarter', '2026-Q3', '--out', out, '--max-archive-size', '0']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('configtrail: error: --max-archive-size must be a positive number of MiB\n');
   });
 });

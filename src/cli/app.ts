@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFrameworks } from '../controls/index.js';
 import { runReport } from '../pipeline/report.js';
 import { endWorkers, prestartWorkers } from '../parse/prestart.js';
+import { ARCHIVE_SIZE_FACTOR } from '../sources/archive.js';
 import { isS3Url } from '../sources/s3.js';
 import { savedIngests } from '../store/ingest.js';
 import type { QueryFormat } from '../store/query.js';
@@ -48,6 +49,7 @@ interface ReportArgs {
   json: boolean;
   debug: boolean;
   maxFileSize: number;
+  maxArchiveSize?: number;
   window: number;
   chromium?: string;
   documentRows: number;
@@ -87,7 +89,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   prestartUnlessReplaying(args.inputs, workspace);
   const period = resolvePeriod(args);
   const formats = parseFormats(args.format);
-  if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
+  const sizes = sizeLimits(args);
   if (!(args.window > 0)) throw new UsageError('--window must be a positive number of minutes');
   if (!(Number.isInteger(args.documentRows) && args.documentRows >= 0)) throw new UsageError('--document-rows must be a whole number of rows (0 or more)');
   // Framework, waiver and principal files are read before any input: their mistakes are usage errors.
@@ -109,7 +111,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
       authorizedPrincipals,
       formats,
       outDir,
-      maxFileBytes: Math.floor(args.maxFileSize * MIB),
+      ...sizes,
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
       documentRows: args.documentRows,
@@ -128,6 +130,14 @@ async function reportCommand(args: ReportArgs): Promise<number> {
     return EXIT.strictRejections;
   }
   return EXIT.ok;
+}
+
+/** --max-file-size and --max-archive-size in bytes (the archive limit only when given: see SourceOptions). */
+function sizeLimits(args: { maxFileSize: number; maxArchiveSize?: number }): { maxFileBytes: number; maxArchiveBytes?: number } {
+  if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
+  if (args.maxArchiveSize === undefined) return { maxFileBytes: Math.floor(args.maxFileSize * MIB) };
+  if (!(args.maxArchiveSize > 0)) throw new UsageError('--max-archive-size must be a positive number of MiB');
+  return { maxFileBytes: Math.floor(args.maxFileSize * MIB), maxArchiveBytes: Math.floor(args.maxArchiveSize * MIB) };
 }
 
 /** The options every command that reads inputs shares. */
@@ -184,6 +194,10 @@ function runOptions<T>(y: Argv<T>) {
       default: 256,
       describe: 'largest decompressed file or archive entry accepted, in MiB (gzip-bomb guard)',
     })
+    .option('max-archive-size', {
+      type: 'number',
+      describe: `most one archive may inflate to in all, its entries and the archives inside it, in MiB (zip-bomb guard; default ${ARCHIVE_SIZE_FACTOR} × --max-file-size)`,
+    })
     .option('window', {
       type: 'number',
       default: 60,
@@ -235,7 +249,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
       zip: args.zip,
       now: new Date(),
       outDir: resolve(args.out),
-      maxFileBytes: Math.floor(args.maxFileSize * MIB),
+      ...sizeLimits(args),
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
       s3: s3Options(args),

@@ -4,7 +4,17 @@ import { basename, join } from 'node:path';
 import type { InputRecord, Period, SourceEvent, SourceOptions } from '../model/types.js';
 import { cmp } from '../store/index.js';
 import { oneLine } from '../util/errors.js';
-import { archiveFormat, openArchive, type ArchiveFormat } from './archive.js';
+import {
+  ARCHIVE_SIZE_FACTOR,
+  ArchiveRefused,
+  MAX_ARCHIVE_ENTRIES,
+  archiveBudget,
+  archiveFormat,
+  openArchive,
+  type ArchiveBudget,
+  type ArchiveFormat,
+  type ArchiveLimits,
+} from './archive.js';
 import { NO_BYTES } from '../util/no-bytes.js';
 import { TRAIL_TWINS } from './layout.js';
 import { fetchObject, isS3Url, listForPeriod, makeClient, ordered, parseS3Url, type S3Object, type S3Options } from './s3.js';
@@ -248,10 +258,19 @@ async function* readArchive(
   depth: number,
   opts: SourceOptions,
   container?: string,
+  budget?: ArchiveBudget,
 ): AsyncGenerator<SourceEvent> {
-  const reader = openArchive(source, format, opts.maxFileBytes);
+  const limits: ArchiveLimits = {
+    maxFileBytes: opts.maxFileBytes,
+    maxArchiveBytes: opts.maxArchiveBytes ?? ARCHIVE_SIZE_FACTOR * opts.maxFileBytes,
+    maxEntries: MAX_ARCHIVE_ENTRIES,
+  };
+  // An archive inside another spends what is left of the outer one's limits.
+  budget ??= archiveBudget(limits);
+  const reader = openArchive(source, format, limits, budget);
   let entries = 0;
   let failure: string | undefined;
+  let refused = false;
   try {
     for await (const entry of reader.entries) {
       entries++;
@@ -270,13 +289,14 @@ async function* readArchive(
           yield { type: 'rejected', rejection: { path, reason: 'archive nested more than one level deep' } };
           continue;
         }
-        yield* readArchive(path, entry.bytes, inner, depth + 1, opts, displayPath);
+        yield* readArchive(path, entry.bytes, inner, depth + 1, opts, displayPath, budget);
         continue;
       }
       yield { type: 'file', file: { path, key: entry.name, bytes: entry.bytes, container: displayPath } };
     }
   } catch (err) {
     failure = oneLine(err);
+    refused = err instanceof ArchiveRefused;
   }
   const { sha256, size } = reader.digest();
   const input: InputRecord = { path: displayPath, sha256, size, kind: 'archive', records: entries, rejected: 0 };
@@ -285,6 +305,7 @@ async function* readArchive(
     yield { type: 'archive', input };
     return;
   }
-  const reason = entries > 0 ? `corrupt archive after ${entries} entries: ${failure}` : `corrupt archive: ${failure}`;
+  const what = refused ? 'archive refused' : 'corrupt archive';
+  const reason = entries > 0 ? `${what} after ${entries} entries: ${failure}` : `${what}: ${failure}`;
   yield { type: 'rejected', rejection: { path: displayPath, reason }, input };
 }
