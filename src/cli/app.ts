@@ -458,7 +458,8 @@ function leave(code: number): void {
   // An interrupted run ends through its signal handler, with its own code.
   if (interrupted) return;
   process.exitCode = code;
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  // Interrupted meanwhile: the signal's handler ends the process, with its own code.
+  process.stdout.write('', () => process.stderr.write('', () => interrupted || process.exit(code)));
 }
 
 main(hideBin(process.argv)).then(
