@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cerrno>
 #include <cstdint>
@@ -162,15 +163,15 @@ napi_value undefinedValue(napi_env env) {
   return u;
 }
 
-// scanTrail(gz: Uint8Array, maxBytes: number, rule: Float64Array[startMs, endMs, writeFromMs, sessionFromMs])
+// scanTrail(gz: Uint8Array, maxBytes: number, rule: Float64Array[startMs, endMs, writeFromMs, sessionFromMs], maxDepth: number)
 //   → undefined (not settled here: read it in TypeScript)
 //   | string (inflated, not a log file settled here: TypeScript reads this text, as it would have decoded it)
 //   | [records, read, readOnly, failed, sha256, index, json, index, json, …] (sha256: hex of the
 //     inflated bytes, what a CloudTrail digest lists; then the records left to TypeScript)
 napi_value ScanTrail(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 3) return undefinedValue(env);
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 4) return undefinedValue(env);
   napi_typedarray_type type;
   size_t len, ruleLen;
   void* data;
@@ -181,6 +182,12 @@ napi_value ScanTrail(napi_env env, napi_callback_info info) {
   double maxBytes;
   if (napi_get_value_double(env, argv[1], &maxBytes) != napi_ok) return undefinedValue(env);
   if (napi_get_typedarray_info(env, argv[2], &type, &ruleLen, &ruleData, &ab, &off) != napi_ok || type != napi_float64_array || ruleLen != 4) {
+    return undefinedValue(env);
+  }
+  // simdjson's depth limit (from TypeScript's record limit: see native.ts): a deeper document fails
+  // the parse, and its text goes to TypeScript, which rejects the record.
+  double maxDepth;
+  if (napi_get_value_double(env, argv[3], &maxDepth) != napi_ok || !(maxDepth >= 1 && maxDepth <= simdjson::DEFAULT_MAX_DEPTH)) {
     return undefinedValue(env);
   }
   const auto* rv = static_cast<const double*>(ruleData);
@@ -220,6 +227,8 @@ napi_value ScanTrail(napi_env env, napi_callback_info info) {
   while (at < got && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r')) at++;
   if (at >= got || text[at] != '{') return asText();
 
+  const size_t depth = static_cast<size_t>(maxDepth);
+  if (parser.max_depth() != depth && parser.allocate(std::max(parser.capacity(), got), depth) != simdjson::SUCCESS) return asText();
   simdjson::dom::element doc;
   if (parser.parse(text.data(), got, false).get(doc) != simdjson::SUCCESS) return asText();
   simdjson::dom::array records;
@@ -293,7 +302,8 @@ struct Fd {
 // readFile(path: string, maxBytes: number) → Buffer, or undefined for anything but a regular file
 // of at most maxBytes read whole (then TypeScript's readDeferred tries, and says why it fails).
 // One call instead of Node's open, fstat, read and close: an export is hundreds of thousands of
-// small files. O_NOFOLLOW: a link swapped in after the walk is refused, as in readDeferred.
+// small files. O_NOFOLLOW: a link swapped in after the walk is refused, as in readDeferred;
+// O_NONBLOCK: so is a FIFO, whose open would otherwise wait for a writer (no effect on a file).
 napi_value ReadFile(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   char path[4096];
@@ -301,7 +311,7 @@ napi_value ReadFile(napi_env env, napi_callback_info info) {
   if (!twoArgs(env, info, argv) || !cString(env, argv[0], path, pathLen)) return undefinedValue(env);
   double maxBytes;
   if (napi_get_value_double(env, argv[1], &maxBytes) != napi_ok) return undefinedValue(env);
-  const Fd file{open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
+  const Fd file{open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)};
   const int fd = file.fd;
   if (fd < 0) return undefinedValue(env);
   struct stat st;

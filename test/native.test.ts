@@ -4,6 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedFile } from '../src/model/types.js';
 import { parseFile, readDeferred } from '../src/parse/index.js';
+import { MAX_DEPTH } from '../src/parse/values.js';
 import { folderSignaturesNative, nativeReader, readFileNative, scanTrail, statLinesNative, useNativeReader } from '../src/parse/native.js';
 import { folderSignature } from '../src/store/plan.js';
 import { keepRule, type KeepRule } from '../src/store/keep.js';
@@ -36,6 +37,13 @@ function expectSame(bytes: Buffer, keep: KeepRule): ParsedFile {
   // Same fields in the same order: the workspace and report.json serialise these.
   expect(JSON.stringify(native)).toBe(JSON.stringify(ts));
   return native;
+}
+
+/** Objects nested `levels` deep: {a: {a: … 1}}. */
+function nestedIn(levels: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < levels; i++) v = { a: v };
+  return v;
 }
 
 function trail(records: unknown[], raw: string[] = []): Buffer {
@@ -271,6 +279,22 @@ describe('native CloudTrail reader', () => {
     expect(scanTrail(big, 1000, ANY_PERIOD)).toBeUndefined();
     useNativeReader(true);
     expect(parseFile({ path: '/in/x.json.gz', key: 'x.json.gz', bytes: big }, { maxFileBytes: 1000, keep: ANY_PERIOD }).rejected[0]!.reason).toMatch(/gzip bomb/);
+  });
+
+  it.skipIf(skipWithout)('settles a log file whose records are nested up to the limit, and hands back one past it', () => {
+    // The deep record is read-only (natively it would be counted, not built) or a write (evidence).
+    const at = (levels: number, readOnly: boolean) =>
+      event({ eventID: `deep-${levels}`, readOnly, eventName: readOnly ? 'DescribeInstances' : 'RunInstances', requestParameters: nestedIn(levels - 1) });
+    for (const readOnly of [true, false]) {
+      const fits = trail([event(), at(MAX_DEPTH, readOnly)]);
+      expect(scanTrail(fits, 16 * MB, ANY_PERIOD)).toMatchObject({ records: 2 });
+      const deep = trail([event(), at(MAX_DEPTH + 1, readOnly)]);
+      expect(typeof scanTrail(deep, 16 * MB, ANY_PERIOD)).toBe('string');
+      for (const [, rule] of RULES) {
+        expect(expectSame(fits, rule).rejected).toEqual([]);
+        expect(expectSame(deep, rule).rejected.map((r) => [r.record, r.reason])).toEqual([[1, `CloudTrail record is nested more than ${MAX_DEPTH} levels deep`]]);
+      }
+    }
   });
 
   it.skipIf(skipWithout)('reads a file in one call, or leaves it to TypeScript to say why it cannot', () => {

@@ -5,7 +5,8 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_FRAMEWORK, loadAuthorizedPrincipals, loadWaivers, selectFrameworks } from '../controls/index.js';
 import { runReport } from '../pipeline/report.js';
-import { prestartWorkers } from '../parse/prestart.js';
+import { endWorkers, prestartWorkers } from '../parse/prestart.js';
+import { ARCHIVE_SIZE_FACTOR } from '../sources/archive.js';
 import { isS3Url } from '../sources/s3.js';
 import { loadExpectedScope } from '../store/coverage.js';
 import { savedIngests } from '../store/ingest.js';
@@ -19,7 +20,8 @@ import { removeLastAtExit } from '../util/tempdir.js';
 import type { S3Options } from '../sources/s3.js';
 import { generatorInfo } from '../util/version.js';
 import { createProgressReporter } from './progress.js';
-import { formatSummary, jsonSummary, printable } from './summary.js';
+import { formatSummary, jsonSummary } from './summary.js';
+import { printable } from '../util/printable.js';
 
 // The heap grows by 20% over what the last full collection kept, not V8's default of up to 4×: the
 // kept evidence is long-lived while every decoded file's result is short-lived, and the default lets
@@ -51,6 +53,7 @@ interface ReportArgs {
   json: boolean;
   debug: boolean;
   maxFileSize: number;
+  maxArchiveSize?: number;
   window: number;
   chromium?: string;
   documentRows: number;
@@ -91,7 +94,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   prestartUnlessReplaying(args.inputs, workspace);
   const period = resolvePeriod(args);
   const formats = parseFormats(args.format);
-  if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
+  const sizes = sizeLimits(args);
   if (!(args.window > 0)) throw new UsageError('--window must be a positive number of minutes');
   if (!(Number.isInteger(args.documentRows) && args.documentRows >= 0)) throw new UsageError('--document-rows must be a whole number of rows (0 or more)');
   // Framework, waiver and principal files are read before any input: their mistakes are usage errors.
@@ -116,7 +119,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
       expected,
       formats,
       outDir,
-      maxFileBytes: Math.floor(args.maxFileSize * MIB),
+      ...sizes,
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
       documentRows: args.documentRows,
@@ -136,6 +139,14 @@ async function reportCommand(args: ReportArgs): Promise<number> {
     return EXIT.strictRejections;
   }
   return EXIT.ok;
+}
+
+/** --max-file-size and --max-archive-size in bytes (the archive limit only when given: see SourceOptions). */
+function sizeLimits(args: { maxFileSize: number; maxArchiveSize?: number }): { maxFileBytes: number; maxArchiveBytes?: number } {
+  if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
+  if (args.maxArchiveSize === undefined) return { maxFileBytes: Math.floor(args.maxFileSize * MIB) };
+  if (!(args.maxArchiveSize > 0)) throw new UsageError('--max-archive-size must be a positive number of MiB');
+  return { maxFileBytes: Math.floor(args.maxFileSize * MIB), maxArchiveBytes: Math.floor(args.maxArchiveSize * MIB) };
 }
 
 /** The options every command that reads inputs shares. */
@@ -201,6 +212,10 @@ function runOptions<T>(y: Argv<T>) {
       type: 'number',
       default: 256,
       describe: 'largest decompressed file or archive entry accepted, in MiB (gzip-bomb guard)',
+    })
+    .option('max-archive-size', {
+      type: 'number',
+      describe: `most one archive may inflate to in all, its entries and the archives inside it, in MiB (zip-bomb guard; default ${ARCHIVE_SIZE_FACTOR} × --max-file-size)`,
     })
     .option('window', {
       type: 'number',
@@ -281,7 +296,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
       zip: args.zip,
       now: new Date(),
       outDir: resolve(args.out),
-      maxFileBytes: Math.floor(args.maxFileSize * MIB),
+      ...sizeLimits(args),
       windowMs: Math.floor(args.window * 60_000),
       chromiumPath: args.chromium,
       s3: s3Options(args),
@@ -292,7 +307,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
   }
   if (args.json) process.stdout.write(`${JSON.stringify({ controls: run.manifest.controls, outputs: run.files }, null, 2)}\n`);
   else if (!args.quiet) {
-    const lines = run.manifest.controls.map((c) => `${c.framework} ${c.id} ${c.status}: ${c.title}`);
+    const lines = run.manifest.controls.map((c) => printable(`${c.framework} ${c.id} ${c.status}: ${c.title}`));
     process.stdout.write(`${[...lines, 'wrote:', ...run.files.map((f) => `  ${f}`)].join('\n')}\n`);
   }
   return EXIT.ok;
@@ -444,7 +459,7 @@ export async function main(argv: string[]): Promise<number> {
     return await run(args);
   } catch (err) {
     const code = err instanceof UsageError ? EXIT.usage : EXIT.error;
-    process.stderr.write(`configtrail: error: ${oneLine(err, 1000)}\n`);
+    process.stderr.write(`configtrail: error: ${printable(oneLine(err, 1000))}\n`);
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     else if (!(err instanceof UsageError) && !(err instanceof ConfigtrailError)) {
       process.stderr.write('configtrail: run again with --debug for details\n');
@@ -460,15 +475,23 @@ process.once('exit', () => {
   process.stderr.write('configtrail: error: internal error: the run stopped before it finished\n');
   process.exitCode = EXIT.error;
 });
+let interrupted = false;
 // Interrupted (Ctrl-C, a CI timeout): leave through process.exit so that the exit handlers run
 // (puppeteer's stops Chromium, then util/tempdir.ts removes the temporary folders); without a
-// handler Node ends at once and leaves both behind.
+// handler Node ends at once and leaves both behind. The parse workers end first: process.exit
+// waits for each, and one blocked in a system call would hold it forever. Should one not end within
+// a second, the process ends by the signal itself once the exit handlers have run (a shell sees
+// 128 + the signal's number all the same). A second Ctrl-C meanwhile ends it at once.
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.once(signal, () => {
     settled = true;
+    interrupted = true;
     process.stderr.write(`configtrail: interrupted (${signal})\n`);
     removeLastAtExit();
-    process.exit(code);
+    void endWorkers(1000).then((ended) => {
+      if (!ended) process.once('exit', () => process.kill(process.pid, signal));
+      process.exit(code);
+    });
   });
 }
 /**
@@ -489,8 +512,11 @@ function skipHelpCache(cli: Argv): void {
  * The exit handlers run as on any exit.
  */
 function leave(code: number): void {
+  // An interrupted run ends through its signal handler, with its own code.
+  if (interrupted) return;
   process.exitCode = code;
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  // Interrupted meanwhile: the signal's handler ends the process, with its own code.
+  process.stdout.write('', () => process.stderr.write('', () => interrupted || process.exit(code)));
 }
 
 main(hideBin(process.argv)).then(
@@ -500,7 +526,7 @@ main(hideBin(process.argv)).then(
   },
   (err: unknown) => {
     settled = true;
-    process.stderr.write(`configtrail: error: ${oneLine(err)}\n`);
+    process.stderr.write(`configtrail: error: ${printable(oneLine(err))}\n`);
     process.exitCode = EXIT.error;
   },
 );

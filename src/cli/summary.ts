@@ -1,13 +1,5 @@
 import type { Report } from '../model/types.js';
-
-/**
- * Paths and reasons can come from the data (archive entry names, JSON error excerpts): show control
- * characters as escapes so they cannot drive the terminal.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+import { printable } from '../util/printable.js';
 
 /** The CLI's closing summary: counts that reconcile, then every rejected and skipped input. */
 export function formatSummary(report: Report, files: string[]): string {

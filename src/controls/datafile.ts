@@ -1,6 +1,8 @@
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import type { Node } from 'yaml';
 import { UsageError } from '../util/errors.js';
 import { csvParse, lazy } from '../util/lazy.js';
+import { readOpen } from '../util/read-open.js';
 
 const yamlLib = lazy<typeof import('yaml')>('yaml');
 
@@ -17,6 +19,31 @@ export interface DataRecord {
 }
 
 export class DataFileError extends UsageError {}
+
+/** Largest data file read: a framework, waiver or principal list is kilobytes. */
+export const DATA_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A data file's text (`what` names it in errors: "waivers file"). Only a regular file of at most
+ * DATA_FILE_BYTES is read: a FIFO or a device (/dev/zero) would block or never end, so anything
+ * else is a usage error. Opened without blocking (a FIFO's open would wait for a writer), then
+ * checked on the open file.
+ */
+export function readDataFile(path: string, what: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UsageError(`${what} ${path} is not a regular file`);
+    if (st.size > DATA_FILE_BYTES) throw new UsageError(`${what} ${path} is larger than ${DATA_FILE_BYTES / (1024 * 1024)} MiB`);
+    return readOpen(fd, st.size).toString('utf8');
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 export function dataError(file: string, line: number | undefined, message: string): DataFileError {
   return new DataFileError(`${file}${line ? `:${line}` : ''}: ${message}`);

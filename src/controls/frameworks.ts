@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { findPackageRoot } from '../util/package-root.js';
 import { UsageError } from '../util/errors.js';
-import { dataError, listField, optString, readCsvRecords, readYamlRecords, reqString, type DataRecord } from './datafile.js';
+import { dataError, listField, optString, readCsvRecords, readDataFile, readYamlRecords, reqString, type DataRecord } from './datafile.js';
 
 export interface Requirement {
   id: string;
@@ -54,12 +54,7 @@ export function loadBuiltinFramework(id: string): Framework {
  * `section,description,manual`; the framework id is the file name). Errors name the line.
  */
 export function loadFrameworkFile(path: string, knownChecks: Set<string>): Framework {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read framework file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+  const text = readDataFile(path, 'framework file');
   const isCsv = extname(path).toLowerCase() === '.csv';
   let id: string;
   let title: string;

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { UsageError } from '../util/errors.js';
+import { readDataFile } from './datafile.js';
 
 /**
  * `--authorized-principals`: each value is a principal (role or user ARN, SSO user name, web-identity
@@ -9,13 +10,7 @@ export function loadAuthorizedPrincipals(values: string[]): string[] {
   const out: string[] = [];
   for (const v of values) {
     if (existsSync(v)) {
-      let text: string;
-      try {
-        text = readFileSync(v, 'utf8');
-      } catch (err) {
-        throw new UsageError(`cannot read authorized principals file ${v}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      }
-      text.split(/\r?\n/).forEach((line, i) => {
+      readDataFile(v, 'authorized principals file').split(/\r?\n/).forEach((line, i) => {
         const p = line.replace(/#.*$/, '').trim();
         if (!p) return;
         if (/\s/.test(p)) throw new UsageError(`${v}:${i + 1}: one principal per line, got "${p}"`);

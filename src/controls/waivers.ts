@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Finding, Period } from '../model/types.js';
-import { UsageError } from '../util/errors.js';
 import { parseDay } from '../util/period.js';
-import { dataError, optString, readYamlRecords, reqString } from './datafile.js';
+import { dataError, optString, readDataFile, readYamlRecords, reqString } from './datafile.js';
 
 /**
  * An accepted exception: a failing finding of a control (optionally only for one resource) that the
@@ -21,12 +19,7 @@ export interface Waiver {
 
 /** Reads `waivers.yaml`: a list under `waivers:` (or a top-level list). Errors name the line. */
 export function loadWaivers(path: string): Waiver[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read waivers file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+  const text = readDataFile(path, 'waivers file');
   const { records } = readYamlRecords(path, text.trimStart().startsWith('-') ? `waivers:\n${text.replace(/^/gm, '  ')}` : text, 'waivers');
   const offset = text.trimStart().startsWith('-') ? 1 : 0;
   return records.map((rec) => {

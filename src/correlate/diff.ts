@@ -7,20 +7,35 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Structural equality of JSON values, key order ignored. */
+/**
+ * Structural equality of JSON values, key order ignored. Iterative (a stack of pairs still to
+ * compare): the parse stage bounds nesting, but this must not depend on it to stay on the stack.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => deepEqual(x, b[i]));
+  const stack: unknown[] = [a, b];
+  while (stack.length > 0) {
+    const y = stack.pop();
+    const x = stack.pop();
+    if (x === y) continue;
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (!pushPair(stack, x[i], y[i])) return false;
+      continue;
+    }
+    if (!isPlainObject(x) || !isPlainObject(y)) return false;
+    const keys = Object.keys(x);
+    if (keys.length !== Object.keys(y).length) return false;
+    for (const k of keys) if (!Object.prototype.hasOwnProperty.call(y, k) || !pushPair(stack, x[k], y[k])) return false;
   }
-  if (isPlainObject(a)) {
-    if (!isPlainObject(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
+  return true;
+}
+
+/** Queues two values to compare; false at once when they differ and are not both objects or arrays. */
+function pushPair(stack: unknown[], x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return false;
+  stack.push(x, y);
+  return true;
 }
 
 function childPath(base: string, key: string): string {
@@ -32,16 +47,22 @@ function childPath(base: string, key: string): string {
  * Field-level difference between two JSON values, in a deterministic order (sorted keys).
  * Arrays are matched by content first, so inserting one element reports one `add`, not a
  * `replace` of every later index; equal-length arrays of objects that changed in place are
- * compared position by position.
+ * compared position by position. Depth-first with a stack of its own (pairs still to compare,
+ * the next on top), so the entries come in the order a recursive walk gives, at any depth.
  */
 export function diffConfig(before: unknown, after: unknown, basePath: string): DiffEntry[] {
   const out: DiffEntry[] = [];
-  walk(before, after, basePath, out);
+  const todo: Pair[] = [[before, after, basePath]];
+  for (let next = todo.pop(); next; next = todo.pop()) step(next, out, todo);
   return out;
 }
 
-function walk(before: unknown, after: unknown, path: string, out: DiffEntry[]): void {
-  if (deepEqual(before, after)) return;
+/** Two values to compare, and where they are. */
+type Pair = [before: unknown, after: unknown, path: string];
+
+/** Compares one pair: its differences go to `out`, the pairs inside it onto `todo` (the first on top). */
+function step([before, after, path]: Pair, out: DiffEntry[], todo: Pair[]): void {
+  if (before === after) return;
   if (before === undefined) {
     out.push({ path, op: 'add', after });
     return;
@@ -51,21 +72,23 @@ function walk(before: unknown, after: unknown, path: string, out: DiffEntry[]): 
     return;
   }
   if (isPlainObject(before) && isPlainObject(after)) {
+    // Equal fields give nothing: no whole-object comparison first (at every level, that would be quadratic in the depth).
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    for (const k of keys) {
-      const has = (o: Record<string, unknown>) => Object.prototype.hasOwnProperty.call(o, k);
-      walk(has(before) ? before[k] : undefined, has(after) ? after[k] : undefined, childPath(path, k), out);
+    const has = (o: Record<string, unknown>, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const k = keys[i]!;
+      todo.push([has(before, k) ? before[k] : undefined, has(after, k) ? after[k] : undefined, childPath(path, k)]);
     }
     return;
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    diffArrays(before, after, path, out);
+    if (!deepEqual(before, after)) diffArrays(before, after, path, out, todo);
     return;
   }
   out.push({ path, op: 'replace', before, after });
 }
 
-function diffArrays(before: unknown[], after: unknown[], path: string, out: DiffEntry[]): void {
+function diffArrays(before: unknown[], after: unknown[], path: string, out: DiffEntry[], todo: Pair[]): void {
   // Match equal elements (as a multiset): reordering alone is not a change.
   const used = new Array<boolean>(after.length).fill(false);
   const removed: number[] = [];
@@ -79,7 +102,7 @@ function diffArrays(before: unknown[], after: unknown[], path: string, out: Diff
   // As many objects left on each side as were edited in place (a rule gained a CIDR): pair them
   // in order and show the field that changed rather than the whole element twice.
   if (removed.length === added.length && removed.every((i, n) => isPlainObject(before[i]) && isPlainObject(after[added[n]!]))) {
-    removed.forEach((i, n) => walk(before[i], after[added[n]!], `${path}[${added[n]}]`, out));
+    for (let n = removed.length - 1; n >= 0; n--) todo.push([before[removed[n]!], after[added[n]!], `${path}[${added[n]}]`]);
     return;
   }
   for (const i of removed) out.push({ path: `${path}[${i}]`, op: 'remove', before: before[i] });

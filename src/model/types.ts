@@ -102,6 +102,12 @@ export type SourceEvent =
 export interface SourceOptions {
   /** Maximum bytes of one decompressed file or archive entry (gzip-bomb guard). */
   maxFileBytes: number;
+  /**
+   * Maximum bytes one archive (with the archives inside it) inflates to in all: entries sharing one
+   * deflate stream, each within maxFileBytes, would otherwise add up without bound. Default
+   * ARCHIVE_SIZE_FACTOR × maxFileBytes (sources/archive.ts).
+   */
+  maxArchiveBytes?: number;
   /** Hand local files on by path (`SourceFile.fsPath`) for the parse stage to read in parallel. */
   deferReads?: boolean;
 }

@@ -29,7 +29,7 @@ function parseBatchCached(files: SourceFile[], opts: ParseOptions, workspace: st
   }
   const loaded = files.map((f) => (f.fsPath !== undefined ? readDeferred(f, opts.maxFileBytes) : f));
   // Parsed for any period, in every case: a run's saved ingest holds these results whatever its period.
-  const anyPeriod: ParseOptions = { maxFileBytes: opts.maxFileBytes, keep: ANY_PERIOD };
+  const anyPeriod: ParseOptions = { ...opts, keep: ANY_PERIOD };
   if (loaded.some((l) => typeof l === 'string')) {
     // A file that cannot be read has no hash: the batch is parsed as it is, and not cached.
     return loaded.map((l, i) => (typeof l === 'string' ? unreadable(files[i]!, l) : parseFile(l, anyPeriod)));

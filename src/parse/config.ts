@@ -1,6 +1,6 @@
 import type { ConfigItem, DigestFile } from '../model/types.js';
 import { clean } from './cloudtrail.js';
-import { isObj, isoTime, maybeJson, str, stringMap, text } from './values.js';
+import { MAX_DEPTH, deeperThan, isObj, isoTime, maybeJson, str, stringMap, text, tooDeep } from './values.js';
 
 type Origin = ConfigItem['origin'];
 
@@ -33,8 +33,9 @@ export function regionOfItem(raw: Record<string, unknown>): string | undefined {
  * written in one form (see isoTime); a missing `awsRegion` is taken from the ARN or zone
  * (regionOfItem). Returns why the item cannot be used when it lacks what identifies it.
  */
-export function normaliseItem(raw: unknown, origin: Origin, path: string, index: number, oversized = false): ConfigItem | string {
+export function normaliseItem(raw: unknown, origin: Origin, path: string, index: number, oversized = false, maxDepth = MAX_DEPTH): ConfigItem | string {
   if (!isObj(raw)) return `configuration item is ${Array.isArray(raw) ? 'an array' : typeof raw}, not an object`;
+  if (deeperThan(raw, maxDepth)) return tooDeep('configuration item', maxDepth);
   const resourceType = text(raw.resourceType);
   if (!resourceType) return 'configuration item has no resourceType';
   const resourceId = text(raw.resourceId);
@@ -48,9 +49,16 @@ export function normaliseItem(raw: unknown, origin: Origin, path: string, index:
   if (capture === undefined) return `configuration item has no valid configurationItemCaptureTime (${JSON.stringify(rawTime ?? null).slice(0, 40)})`;
   const { iso: captureTime, ms: captureTimeMs } = capture;
 
+  // Values given as JSON text (the API's) nest in the item as deep as they parse: item → field (→ key).
+  const configuration = oversized ? null : (maybeJson(raw.configuration) ?? null);
+  if (typeof raw.configuration === 'string' && deeperThan(configuration, maxDepth - 1)) return tooDeep('configuration item', maxDepth);
   const supplementary: Record<string, unknown> = {};
   if (isObj(raw.supplementaryConfiguration)) {
-    for (const k of Object.keys(raw.supplementaryConfiguration).sort()) supplementary[k] = maybeJson(raw.supplementaryConfiguration[k]);
+    for (const k of Object.keys(raw.supplementaryConfiguration).sort()) {
+      const v = raw.supplementaryConfiguration[k];
+      supplementary[k] = maybeJson(v);
+      if (typeof v === 'string' && deeperThan(supplementary[k], maxDepth - 2)) return tooDeep('configuration item', maxDepth);
+    }
   }
   const item: ConfigItem = {
     accountId,
@@ -60,7 +68,7 @@ export function normaliseItem(raw: unknown, origin: Origin, path: string, index:
     captureTime,
     captureTimeMs,
     status: text(raw.configurationItemStatus) ?? 'OK',
-    configuration: oversized ? null : (maybeJson(raw.configuration) ?? null),
+    configuration,
     supplementaryConfiguration: supplementary,
     tags: stringMap(raw.tags),
     relationships: Array.isArray(raw.relationships) ? raw.relationships : [],

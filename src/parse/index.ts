@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { hash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '../model/types.js';
 import { looksLikeEvent, looksLikeInsight, normaliseEvent } from './cloudtrail.js';
@@ -8,7 +8,8 @@ import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
 import { keepsEvent, type KeepRule } from '../store/keep.js';
 import { readFileNative, scanTrail, type TrailScan } from './native.js';
-import { bool, isObj, parseTime, shortReason, str, text, type Obj } from './values.js';
+import { readOpen } from '../util/read-open.js';
+import { MAX_DEPTH, bool, deeperThan, isObj, parseTime, shortReason, str, text, tooDeep, type Obj } from './values.js';
 import {
   configNotice,
   detailKind,
@@ -32,6 +33,11 @@ export interface ParseOptions {
    * only counted (ParsedFile.dropped), not built: most of a trail is read-only noise.
    */
   keep?: KeepRule;
+  /**
+   * Levels of nesting a record or configuration item may have (default MAX_DEPTH, which the CLI
+   * always uses; a test raises it to reach what lies past it: the parse pool's failure handling).
+   */
+  maxDepth?: number;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -66,6 +72,7 @@ export function parseFile(source: SourceFile, opts: ParseOptions, sha256?: strin
   if (file.container) out.input.container = file.container;
   if (opts.keep) keepRule = opts.keep;
   else keepRule = undefined;
+  depthLimit = opts.maxDepth ?? MAX_DEPTH;
   beyond.clear();
   unused.clear();
   try {
@@ -92,18 +99,12 @@ export function readDeferred(file: SourceFile, maxFileBytes: number): SourceFile
   let fd: number | undefined;
   try {
     // O_NOFOLLOW: a link swapped in after the walk is refused by the open itself (ELOOP).
-    fd = openSync(fsPath!, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: so is a FIFO (its open would wait for a writer), by the check that follows.
+    fd = openSync(fsPath!, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const st = fstatSync(fd);
     if (!st.isFile()) return 'not a regular file';
     if (st.size > maxFileBytes) return `file of ${st.size} bytes exceeds the ${maxFileBytes}-byte limit`;
-    const bytes = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, null);
-      if (n === 0) break;
-      got += n;
-    }
-    return { ...rest, bytes: got === bytes.length ? bytes : bytes.subarray(0, got) };
+    return { ...rest, bytes: readOpen(fd, st.size) };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ELOOP') return 'symbolic link not followed';
@@ -154,7 +155,7 @@ function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void 
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     // A delivered log file the native reader settles: only its evidence is built here. Another
     // gzip file it may hand back inflated and decoded.
-    const scan = keepRule ? scanTrail(bytes, opts.maxFileBytes, keepRule) : undefined;
+    const scan = keepRule ? scanTrail(bytes, opts.maxFileBytes, keepRule, depthLimit) : undefined;
     if (typeof scan === 'string') textContent = scan;
     else if (scan) return readScan(out, scan);
     else {
@@ -346,6 +347,7 @@ function listSummaries(out: ParsedFile): void {
 
 /** Set for the duration of one parseFile call (parsing is synchronous). */
 let keepRule: KeepRule | undefined;
+let depthLimit = MAX_DEPTH;
 
 /**
  * A file's records that are read and valid but evidence of nothing configtrail reports: CloudTrail
@@ -410,6 +412,9 @@ function dropIfNotEvidence(out: ParsedFile, raw: unknown, rule: KeepRule): boole
 }
 
 function addEvent(out: ParsedFile, raw: unknown, index: number): void {
+  // Before anything else, so that a record is rejected for it whether or not it would be evidence
+  // (the native reader hands back any file holding one: both readers give the same result).
+  if (deeperThan(raw, depthLimit)) return recordRejected(out, index, tooDeep('CloudTrail record', depthLimit));
   if (keepRule && dropIfNotEvidence(out, raw, keepRule)) return;
   if (looksLikeInsight(raw)) {
     unused.insights++;
@@ -448,7 +453,7 @@ function addEnvelope(out: ParsedFile, env: Obj, index: number): void {
 }
 
 function addItem(out: ParsedFile, raw: unknown, origin: ConfigItem['origin'], index: number, oversized = false): void {
-  const item = normaliseItem(raw, origin, out.input.path, index, oversized);
+  const item = normaliseItem(raw, origin, out.input.path, index, oversized, depthLimit);
   if (typeof item === 'string') recordRejected(out, index, item);
   else out.items.push(item);
 }

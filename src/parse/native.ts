@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { KeepRule } from '../store/keep.js';
 import { findPackageRoot } from '../util/package-root.js';
+import { MAX_DEPTH } from './values.js';
 
 /**
  * The optional native reader of delivered CloudTrail log files (native/trail.cc, built by
@@ -14,7 +15,7 @@ import { findPackageRoot } from '../util/package-root.js';
 export const NATIVE_ADDON = join('build', 'native', 'trail.node');
 
 interface Addon {
-  scanTrail: (gz: Uint8Array, maxBytes: number, rule: Float64Array) => (number | string)[] | string | undefined;
+  scanTrail: (gz: Uint8Array, maxBytes: number, rule: Float64Array, maxDepth: number) => (number | string)[] | string | undefined;
   readFile: (path: string, maxBytes: number) => Buffer | undefined;
   statLines?: (folder: string, names: string[]) => string | undefined;
   folderSignatures?: (paths: string) => string | undefined;
@@ -62,13 +63,16 @@ const ruleCache = new WeakMap<KeepRule, Float64Array>();
  * A gzip CloudTrail log file read natively; or, for another gzip file, its inflated text when that
  * is exactly what TypeScript's own decoding would give (valid UTF-8 without a byte-order mark);
  * otherwise undefined (not gzip, a gzip that is not one whole member with a true size trailer, over
- * the size limit, or no addon): then the caller reads the file in TypeScript.
+ * the size limit, or no addon): then the caller reads the file in TypeScript. A log file with a record
+ * nested more than `maxDepth` levels is not settled natively either (simdjson's own depth limit: the
+ * document and its Records array are two levels more, and simdjson fails a document that reaches
+ * its limit, so one more again): TypeScript rejects that record.
  */
-export function scanTrail(gz: Uint8Array, maxBytes: number, rule: KeepRule): TrailScan | string | undefined {
+export function scanTrail(gz: Uint8Array, maxBytes: number, rule: KeepRule, maxDepth = MAX_DEPTH): TrailScan | string | undefined {
   if (!nativeReader()) return undefined;
   let bounds = ruleCache.get(rule);
   if (!bounds) ruleCache.set(rule, (bounds = new Float64Array([rule.startMs, rule.endMs, rule.writeFromMs, rule.sessionFromMs])));
-  const r = addon!.scanTrail(gz, maxBytes, bounds);
+  const r = addon!.scanTrail(gz, maxBytes, bounds, maxDepth + 3);
   if (r === undefined || typeof r === 'string') return r;
   const rest: TrailScan['rest'] = [];
   for (let i = 5; i < r.length; i += 2) rest.push({ index: r[i] as number, json: r[i + 1] as string });

@@ -4,6 +4,7 @@ import { defaultThreads, startWorker, takePrestarted, workerScript } from './pre
 import { namesInFolder, statKey, statKeyIn } from '../store/workspace.js';
 import { parseBatch } from './cached.js';
 import { unreadable, type ParseOptions } from './index.js';
+import { shortReason } from './values.js';
 
 /** Files sent to a worker in one message: a message per file would make the main thread the bottleneck. */
 export const BATCH_FILES = 32;
@@ -60,6 +61,14 @@ interface Batch {
   done: ((p: PoolResult) => void)[];
 }
 
+/** A running worker: the requests it was sent and has not answered, in order (it answers in order). */
+interface Slot {
+  worker: Worker;
+  load: number;
+  sent: number[];
+  gone: boolean;
+}
+
 /**
  * Where batches are cut: before a file of another folder (a file added to a folder then changes
  * only that folder's batches), and after BATCH_FILES files or BATCH_BYTES bytes; never by timing,
@@ -102,13 +111,12 @@ export class BatchCutter {
  * parsed inline.
  */
 export class ParsePool {
-  private readonly workers: Worker[] = [];
+  private readonly slots: Slot[] = [];
   private readonly waiting = new Map<number, Batch>();
   private readonly statWaiting = new Map<number, StatGroup>();
   private statGroup: StatGroup | undefined;
-  private readonly load: number[] = [];
   private nextId = 0;
-  private failure: Error | undefined;
+  private closed = false;
   private batch: Batch = { files: [], done: [] };
   private readonly cutter = new BatchCutter();
 
@@ -137,45 +145,89 @@ export class ParsePool {
   private start(all = true): void {
     if (!this.script) return;
     for (const w of takePrestarted(true) ?? []) {
-      if (this.workers.length < this.threads) this.adopt(w);
+      if (this.slots.length < this.threads) this.adopt(w);
       else void w.terminate();
     }
     const want = all ? this.threads : 1;
-    while (this.workers.length < want) this.adopt(startWorker(this.script));
+    while (this.slots.length < want) this.adopt(startWorker(this.script));
   }
 
+  /**
+   * Takes a worker into the pool. Every request sent settles: answered; or, when its answer cannot
+   * be read here ('messageerror': a result V8 cannot deserialise) or the worker fails ('error',
+   * 'exit'), given to `lost`. A failed worker leaves the pool and another starts with the next batch.
+   */
   private adopt(w: Worker): void {
-    const i = this.workers.length;
+    const slot: Slot = { worker: w, load: 0, sent: [], gone: false };
     w.ref();
     w.on('message', (m: BatchResponse) => {
+      const at = slot.sent.indexOf(m.id);
+      if (at >= 0) slot.sent.splice(at, 1);
       const stat = this.statWaiting.get(m.id);
       if (stat) {
         this.statWaiting.delete(m.id);
-        this.load[i]! -= stat.files;
+        slot.load -= stat.files;
         stat.done.forEach((done, j) => done(m.batchKeys?.[j]));
         return;
       }
       const batch = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       if (!batch) return;
-      this.load[i]! -= batch.files.length;
+      slot.load -= batch.files.length;
       m.parsed.forEach((p, j) => batch.done[j]!(m.batchKey === undefined ? p : Object.assign(p, { batchKey: m.batchKey })));
     });
-    w.on('error', (err) => {
-      this.failure = err;
-      // Whatever that worker held can no longer arrive: fail it rather than hang.
-      for (const b of this.waiting.values()) fail(b, err);
-      this.waiting.clear();
-      // A stat key that cannot come only means the saved ingest is not used.
-      for (const group of this.statWaiting.values()) for (const done of group.done) done(undefined);
-      this.statWaiting.clear();
+    // The answer to the oldest request this worker has not answered could not be read.
+    w.on('messageerror', (err) => {
+      const id = slot.sent.shift();
+      if (id !== undefined) this.lost(id, err);
     });
-    this.workers.push(w);
-    this.load.push(0);
+    const failed = (err: Error) => {
+      if (slot.gone || this.closed) return;
+      slot.gone = true;
+      this.slots.splice(this.slots.indexOf(slot), 1);
+      void w.terminate();
+      // Whatever that worker held can no longer arrive: settled now rather than never.
+      for (const id of slot.sent.splice(0)) this.lost(id, err);
+    };
+    w.on('error', failed);
+    w.on('exit', (code) => failed(new Error(`the worker stopped (exit code ${code})`)));
+    this.slots.push(slot);
+  }
+
+  /**
+   * A request whose answer will not come. A batch of several files is sent again file by file (its
+   * other files were most likely innocent); a single file is rejected with the reason. A stat key
+   * that cannot come only means the saved ingest is not used.
+   */
+  private lost(id: number, err: Error): void {
+    const group = this.statWaiting.get(id);
+    if (group) {
+      this.statWaiting.delete(id);
+      for (const done of group.done) done(undefined);
+      return;
+    }
+    const b = this.waiting.get(id);
+    if (!b) return;
+    this.waiting.delete(id);
+    if (b.files.length > 1) {
+      // Without a batch key: the batches were not cut as usual, and the run is not saved for replay.
+      b.files.forEach((f, j) =>
+        this.dispatch({
+          files: [f],
+          done: [
+            (p) => {
+              delete p.batchKey;
+              b.done[j]!(p);
+            },
+          ],
+        }),
+      );
+      return;
+    }
+    b.done[0]!(unreadable(b.files[0]!, `parse worker failed: ${shortReason(err.message)}`));
   }
 
   parse(file: SourceFile): Promise<PoolResult> {
-    if (this.failure) return Promise.reject(this.failure);
     if (this.threads === 0) {
       // Inline, a file is a batch of one.
       const { parsed, batchKey } = parseBatch([file], this.opts, this.workspace);
@@ -203,7 +255,7 @@ export class ParsePool {
    * one message per batch cost the main thread more than the workers' stat calls.
    */
   statKeyIn(folder: string, names: string[]): Promise<string | undefined> {
-    if (this.threads === 0 || this.failure) return Promise.resolve(statKeyIn(folder, names, this.opts.maxFileBytes));
+    if (this.threads === 0) return Promise.resolve(statKeyIn(folder, names, this.opts.maxFileBytes));
     return new Promise((resolve) => {
       if (!this.statGroup) {
         this.statGroup = { requests: [], done: [], files: 0 };
@@ -222,20 +274,24 @@ export class ParsePool {
     const group = this.statGroup;
     this.statGroup = undefined;
     if (!group || group.requests.length === 0) return;
-    if (this.failure) return group.done.forEach((done) => done(undefined));
     this.start(false);
-    const best = this.leastBusy();
-    this.load[best]! += group.files;
     const id = this.nextId++;
-    const req: BatchRequest = { id, files: [], statIn: group.requests, opts: this.opts };
     this.statWaiting.set(id, group);
-    this.workers[best]!.postMessage(req);
+    this.post(id, { id, files: [], statIn: group.requests, opts: this.opts }, group.files);
   }
 
-  private leastBusy(): number {
-    let best = 0;
-    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
-    return best;
+  /** Sends a request to the least busy worker. */
+  private post(id: number, req: BatchRequest, files: number): void {
+    let best = this.slots[0]!;
+    for (const s of this.slots) if (s.load < best.load) best = s;
+    best.load += files;
+    best.sent.push(id);
+    try {
+      best.worker.postMessage(req);
+    } catch (err) {
+      best.sent.pop();
+      this.lost(id, err as Error);
+    }
   }
 
   private enqueue(file: SourceFile): Promise<PoolResult> {
@@ -262,21 +318,21 @@ export class ParsePool {
     const b = this.batch;
     if (b.files.length === 0) return;
     this.batch = { files: [], done: [] };
-    // A worker died: nothing sent now would come back.
-    if (this.failure) return fail(b, this.failure);
+    this.dispatch(b);
+  }
+
+  /** Sends a batch to the least busy worker. */
+  private dispatch(b: Batch): void {
     this.start();
-    // The least busy worker takes it.
-    const best = this.leastBusy();
-    this.load[best]! += b.files.length;
     const id = this.nextId++;
     this.waiting.set(id, b);
     const files = b.files.map(toWire);
-    const req: BatchRequest = { id, files, opts: this.opts, ...(this.workspace ? { workspace: this.workspace } : {}) };
-    this.workers[best]!.postMessage(req);
+    this.post(id, { id, files, opts: this.opts, ...(this.workspace ? { workspace: this.workspace } : {}) }, b.files.length);
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
 
@@ -288,9 +344,4 @@ function toWire(f: SourceFile): WireFile {
 /** The folder (or archive) part of a display path. */
 function folderOf(path: string): string {
   return path.slice(0, Math.max(path.lastIndexOf('/'), path.lastIndexOf('!')) + 1);
-}
-
-/** Every file of a batch that cannot be parsed any more, rejected with the worker's error. */
-function fail(b: Batch, err: Error): void {
-  b.done.forEach((d, j) => d(unreadable(b.files[j]!, `parse worker failed: ${err.message}`)));
 }

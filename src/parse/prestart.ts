@@ -34,8 +34,38 @@ export function defaultThreads(): number {
  */
 const WORKER_YOUNG_MB = 8;
 
+/** Every parse worker started and not yet ended (see endWorkers). */
+const running = new Set<Worker>();
+
 export function startWorker(script: string): Worker {
-  return new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+  const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+  running.add(w);
+  w.once('exit', () => running.delete(w));
+  return w;
+}
+
+/**
+ * Ends every parse worker, for an interrupted run, whose results are no longer wanted (their pools
+ * are not told, so nothing is sent again). Resolves true once all have ended; false when one has
+ * not within `ms`: a thread blocked in a system call cannot be stopped, and process.exit() would
+ * wait for it forever.
+ */
+export async function endWorkers(ms: number): Promise<boolean> {
+  const all = [...running];
+  if (all.length === 0) return true;
+  for (const w of all) {
+    for (const event of ['message', 'messageerror', 'error', 'exit'] as const) w.removeAllListeners(event);
+    w.on('error', () => undefined);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  const ended = Promise.all(all.map((w) => w.terminate())).then(() => true);
+  try {
+    return await Promise.race([ended, late]);
+  } finally {
+    clearTimeout(timer);
+    running.clear();
+  }
 }
 
 /** Workers started before the pool that takes them (see prestartWorkers). */

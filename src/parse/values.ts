@@ -152,6 +152,45 @@ export function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * Levels of nesting (objects and arrays) a CloudTrail record or a configuration item may have, the
+ * record itself being the first. Real ones have a few dozen at most; a deeper one is rejected as it
+ * is parsed: structured cloning (a worker's result), JSON.stringify and every walk over the data
+ * recurse, and thousands of levels overflow their stacks. Both readers use this one value (the
+ * native reader hands a file with anything deeper back to TypeScript: see native.ts).
+ */
+export const MAX_DEPTH = 256;
+
+/** The rejection reason of a record or item nested deeper than the limit. */
+export function tooDeep(what: string, limit = MAX_DEPTH): string {
+  return `${what} is nested more than ${limit} levels deep`;
+}
+
+/**
+ * Whether a JSON value nests objects and arrays more than `limit` levels deep (an object or array is
+ * one level, a scalar none). Iterative, and it stops at the first value past the limit: safe at any
+ * depth, and about a fifth of what JSON.parse took to build the value.
+ */
+export function deeperThan(v: unknown, limit: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  // Pairs: a value to look into, and the levels left for it.
+  const stack: unknown[] = [v, limit];
+  while (stack.length > 0) {
+    const left = stack.pop() as number;
+    const x = stack.pop() as object;
+    if (left <= 0) return true;
+    if (Array.isArray(x)) {
+      for (const e of x) if (typeof e === 'object' && e !== null) stack.push(e, left - 1);
+    } else {
+      for (const k in x) {
+        const e = (x as Obj)[k];
+        if (typeof e === 'object' && e !== null) stack.push(e, left - 1);
+      }
+    }
+  }
+  return false;
+}
+
 /** A value the Config API returns as a JSON string; unparseable strings are kept as strings. */
 export function maybeJson(v: unknown): unknown {
   if (typeof v !== 'string') return v;

@@ -49,6 +49,8 @@ export interface ReportRunOptions {
   outDir: string;
   /** Largest decompressed file or archive entry accepted (gzip-bomb guard). */
   maxFileBytes: number;
+  /** Most bytes one archive inflates to in all (default: see SourceOptions). */
+  maxArchiveBytes?: number;
   /** How long before a configuration capture its causing API call may be. */
   windowMs: number;
   chromiumPath?: string;
@@ -107,7 +109,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
 }
 
 /** What readEvidence needs: the inputs and how to read them. */
-export type ReadOptions = Pick<ReportRunOptions, 'inputs' | 'period' | 'maxFileBytes' | 'windowMs' | 's3' | 'workspace' | 'stats' | 'onProgress' | 'publicKeys'> &
+export type ReadOptions = Pick<ReportRunOptions, 'inputs' | 'period' | 'maxFileBytes' | 'maxArchiveBytes' | 'windowMs' | 's3' | 'workspace' | 'stats' | 'onProgress' | 'publicKeys'> &
   Pick<StoreOptions, 'integrityWindow'>;
 
 /**
@@ -135,11 +137,18 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
   const stats = opts.stats ?? { decoded: 0, reused: 0 };
   // Enough batches in flight to keep every worker busy while the main thread merges results.
   const limit = Math.max(2, pool.threads * BATCH_FILES * 4);
-  const sourceOptions = { maxFileBytes: opts.maxFileBytes, deferReads: pool.threads > 0, period: opts.period, ...(opts.s3 ? { s3: opts.s3 } : {}) };
+  const sourceOptions = {
+    maxFileBytes: opts.maxFileBytes,
+    ...(opts.maxArchiveBytes !== undefined ? { maxArchiveBytes: opts.maxArchiveBytes } : {}),
+    deferReads: pool.threads > 0,
+    period: opts.period,
+    ...(opts.s3 ? { s3: opts.s3 } : {}),
+  };
   const sources = () => readSourceGroups(opts.inputs, sourceOptions);
   // A saved ingest stands for local files only: S3 objects and archive entries have no stat key.
   const ws = opts.workspace !== undefined && !opts.inputs.some(isS3Url) ? opts.workspace : undefined;
-  const keyParts = [`inputs ${JSON.stringify(opts.inputs.map((i) => resolvePath(i)))}`, `max ${opts.maxFileBytes}`];
+  // The archive limit only where it was given: the run keys of runs without it stay as they were.
+  const keyParts = [`inputs ${JSON.stringify(opts.inputs.map((i) => resolvePath(i)))}`, `max ${opts.maxFileBytes}`, ...(opts.maxArchiveBytes !== undefined ? [`archive max ${opts.maxArchiveBytes}`] : [])];
   // A plan is checked only by a run that would batch its files alike (see probeRunKey).
   const planHeader: PlanHeader = { plan: 1, keyParts, inline: pool.threads === 0 };
   // The saved ingest this run's evidence came from (replayed or just recorded), when there is one.

@@ -2,7 +2,7 @@ import type { Counts, IntegrityResult, Period, Rejection } from '../model/types.
 import type { S3Options } from '../sources/s3.js';
 import { integrityFailed } from '../store/integrity.js';
 import type { DigestPublicKey } from '../store/keys.js';
-import { printable } from '../cli/summary.js';
+import { printable } from '../util/printable.js';
 import { readEvidence } from './report.js';
 
 export interface VerifyOptions {

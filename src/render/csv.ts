@@ -1,5 +1,6 @@
 import { closeSync, writeSync } from 'node:fs';
 import { openFresh } from '../util/fresh-file.js';
+import { cellJson } from '../util/pretty-json.js';
 import { csvStringify } from '../util/lazy.js';
 import type { Report } from '../model/types.js';
 
@@ -8,7 +9,7 @@ import type { Report } from '../model/types.js';
  * prefixed with a single quote (OWASP CSV injection guidance). Every cell goes through here.
  */
 export function neutraliseCell(v: unknown): string {
-  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : cellJson(v);
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
@@ -19,7 +20,7 @@ function csv(header: string[], rows: unknown[][]): string {
 const DIFF_SUMMARY_CHARS = 2000;
 
 function diffSummary(d: Report['changes'][number]['diff']): string {
-  const s = d.map((e) => `${e.path}: ${e.before === undefined ? '∅' : JSON.stringify(e.before)} → ${e.after === undefined ? '∅' : JSON.stringify(e.after)}`).join('; ');
+  const s = d.map((e) => `${e.path}: ${e.before === undefined ? '∅' : cellJson(e.before)} → ${e.after === undefined ? '∅' : cellJson(e.after)}`).join('; ');
   return s.length > DIFF_SUMMARY_CHARS ? `${s.slice(0, DIFF_SUMMARY_CHARS - 1)}…` : s;
 }
 

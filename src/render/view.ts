@@ -1,5 +1,6 @@
 import { integrityFailed, LIST_LIMIT } from '../store/integrity.js';
 import type { Actor, Change, ControlResult, ControlStatus, CountRow, Deviation, InputRecord, IntegrityResult, Report } from '../model/types.js';
+import { cellJson } from '../util/pretty-json.js';
 
 /**
  * The view model: everything the templates show, already grouped, numbered, sorted, truncated and
@@ -64,7 +65,7 @@ const STATUS_ORDER: ControlStatus[] = ['FAIL', 'ERROR', 'INSUFFICIENT_DATA', 'MA
 /** Compact JSON for a diff value, cut to a readable length (full values are in report.json). */
 export function compactValue(v: unknown): string {
   if (v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const s = typeof v === 'string' ? v : cellJson(v);
   return s.length > VALUE_CHARS ? `${s.slice(0, VALUE_CHARS - 1)}…` : s;
 }
 

@@ -21,6 +21,42 @@ export type ArchiveEntry =
 
 export type ArchiveFormat = 'tar' | 'tar.gz' | 'zip';
 
+/** --max-archive-size by default: this many times --max-file-size. */
+export const ARCHIVE_SIZE_FACTOR = 16;
+/** Entries one archive (with the archives inside it) may hold: a small zip can list millions. */
+export const MAX_ARCHIVE_ENTRIES = 1_000_000;
+
+/** The limits of one archive read (see SourceOptions). */
+export interface ArchiveLimits {
+  /** Largest entry, decompressed. */
+  maxFileBytes: number;
+  /** Most bytes one archive, with the archives inside it, may inflate to in all. */
+  maxArchiveBytes: number;
+  /** Most entries it may hold, with the archives inside it. */
+  maxEntries: number;
+}
+
+/** What is left of the limits of a top-level archive, shared with the archives inside it. */
+export interface ArchiveBudget {
+  bytes: number;
+  entries: number;
+}
+
+/** The budget of a top-level archive. */
+export function archiveBudget(limits: ArchiveLimits): ArchiveBudget {
+  return { bytes: limits.maxArchiveBytes, entries: limits.maxEntries };
+}
+
+/** An archive refused whole, or from some entry on, for what it is (not corrupt: crafted or too large). */
+export class ArchiveRefused extends Error {}
+
+function spend(budget: ArchiveBudget, limits: ArchiveLimits, bytes: number, entries: number): void {
+  budget.bytes -= bytes;
+  budget.entries -= entries;
+  if (budget.entries < 0) throw new ArchiveRefused(`more than ${limits.maxEntries} entries`);
+  if (budget.bytes < 0) throw new ArchiveRefused(`inflates to more than ${limits.maxArchiveBytes} bytes in all (--max-archive-size)`);
+}
+
 /** Recognises archives by name; compressed single files (`.json.gz`) are not archives. */
 export function archiveFormat(name: string): ArchiveFormat | undefined {
   const n = name.toLowerCase();
@@ -65,9 +101,12 @@ export interface ArchiveReader {
  * Streams an archive's entries from a file or an in-memory buffer (a nested archive). Entries larger
  * than `maxFileBytes` (after decompression) are rejected without being buffered, so a bomb inside an
  * archive costs at most `maxFileBytes` of memory; a .tar.gz is decompressed as a stream, never whole.
- * A corrupt archive throws from the generator after the entries read so far.
+ * All the archive's bytes (a tar's stream, decompressed; a zip's entries, inflated) and entries count
+ * against `budget`, shared with the archives inside it: past it, ArchiveRefused. A zip whose entries
+ * share data or are listed out of order is refused before any entry is read (see zipEntries). A
+ * corrupt archive throws from the generator after the entries read so far.
  */
-export function openArchive(source: string | Buffer, format: ArchiveFormat, maxFileBytes: number): ArchiveReader {
+export function openArchive(source: string | Buffer, format: ArchiveFormat, limits: ArchiveLimits, budget = archiveBudget(limits)): ArchiveReader {
   const tap = new HashTap();
   if (format === 'zip') {
     let digest: { sha256: string; size: number } | undefined;
@@ -81,17 +120,28 @@ export function openArchive(source: string | Buffer, format: ArchiveFormat, maxF
         }
         digest = digestOf(tap);
       } else digest = digestOf(source);
-      yield* zipEntries(typeof source === 'string' ? await zipOpenFile(source) : await zipOpen(source), maxFileBytes);
+      yield* zipEntries(typeof source === 'string' ? await zipOpenFile(source) : await zipOpen(source), limits, budget);
     })();
     return { entries, digest: () => digest ?? digestOf(tap) };
   }
   const input = typeof source === 'string' ? createReadStream(source) : Readable.from([source]);
   const extract = tar().extract();
   const stages: NodeJS.ReadWriteStream[] = format === 'tar.gz' ? [createGunzip()] : [];
-  pipeline([input, tap, ...stages, extract] as unknown as NodeJS.ReadWriteStream[], () => {
+  // Every byte of the tar stream counts, the skipped entries' and the padding's too.
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      try {
+        spend(budget, limits, chunk.length, 0);
+        cb(null, chunk);
+      } catch (err) {
+        cb(err as Error);
+      }
+    },
+  });
+  pipeline([input, tap, ...stages, meter, extract] as unknown as NodeJS.ReadWriteStream[], () => {
     // Errors surface through the extract stream's iterator; nothing to do here.
   });
-  return { entries: tarEntries(extract, maxFileBytes), digest: () => digestOf(tap) };
+  return { entries: tarEntries(extract, limits, budget), digest: () => digestOf(tap) };
 }
 
 function digestOf(src: HashTap | Buffer): { sha256: string; size: number } {
@@ -100,8 +150,10 @@ function digestOf(src: HashTap | Buffer): { sha256: string; size: number } {
 }
 
 
-async function* tarEntries(extract: Tar.Extract, maxFileBytes: number): AsyncGenerator<ArchiveEntry> {
+async function* tarEntries(extract: Tar.Extract, limits: ArchiveLimits, budget: ArchiveBudget): AsyncGenerator<ArchiveEntry> {
+  const { maxFileBytes } = limits;
   for await (const entry of extract) {
+    spend(budget, limits, 0, 1);
     const { name, type, size } = entry.header;
     const bad = unsafeEntryName(name);
     if (type === 'directory') {
@@ -132,8 +184,9 @@ async function* tarEntries(extract: Tar.Extract, maxFileBytes: number): AsyncGen
 function zipOpen(buf: Buffer): Promise<Yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     // decodeStrings:false: names arrive as bytes and are validated here, so one hostile name
-    // rejects that entry instead of aborting the whole archive.
-    yauzl().fromBuffer(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
+    // rejects that entry instead of aborting the whole archive. autoClose:false: an entry is read
+    // after the next is listed (see zipEntries), which may be the end; zipEntries closes it.
+    yauzl().fromBuffer(buf, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
       err || !zip ? reject(err ?? new Error('cannot open zip')) : resolve(zip),
     );
   });
@@ -141,7 +194,7 @@ function zipOpen(buf: Buffer): Promise<Yauzl.ZipFile> {
 
 function zipOpenFile(path: string): Promise<Yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl().open(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
+    yauzl().open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
       err || !zip ? reject(err ?? new Error('cannot open zip')) : resolve(zip),
     );
   });
@@ -181,14 +234,39 @@ function zipRead(zip: Yauzl.ZipFile, entry: Yauzl.Entry, maxFileBytes: number): 
   });
 }
 
-async function* zipEntries(zip: Yauzl.ZipFile, maxFileBytes: number): AsyncGenerator<ArchiveEntry> {
+/** An entry's name: bit 11 says UTF-8; otherwise CP437, whose printable ASCII subset is what matters here. */
+function zipName(entry: Yauzl.Entry): string {
+  const raw = entry.fileName as unknown as Buffer | string;
+  return typeof raw === 'string' ? raw : raw.toString((entry.generalPurposeBitFlag & 0x800) !== 0 ? 'utf8' : 'latin1');
+}
+
+/**
+ * Why a zip entry and the one listed after it cannot both be what they claim, or undefined. Writers
+ * store entries one after the other, in the order the central directory lists them; a zip bomb
+ * lists many entries over one deflate stream (each entry's data holds the next ones), which the
+ * per-entry size limit does not bound. At least the local header (30 bytes and the name) and the
+ * compressed data lie between an entry's offset and the next one's.
+ */
+function zipOverlap(entry: Yauzl.Entry, next: Yauzl.Entry): string | undefined {
+  const at = entry.relativeOffsetOfLocalHeader;
+  const nextAt = next.relativeOffsetOfLocalHeader;
+  if (nextAt < at) return `entry "${zipName(next)}" lies before "${zipName(entry)}" but is listed after it (entries out of order)`;
+  if (nextAt < at + 30 + entry.fileNameLength + entry.compressedSize) return `entry "${zipName(next)}" overlaps the data of "${zipName(entry)}" (entries sharing data: a zip bomb)`;
+  return undefined;
+}
+
+async function* zipEntries(zip: Yauzl.ZipFile, limits: ArchiveLimits, budget: ArchiveBudget): AsyncGenerator<ArchiveEntry> {
+  const { maxFileBytes } = limits;
   try {
-    for (;;) {
-      const entry = await zipNext(zip);
-      if (!entry) return;
-      const raw = entry.fileName as unknown as Buffer | string;
-      // Bit 11 says UTF-8; otherwise CP437, whose printable ASCII subset is what matters here.
-      const name = typeof raw === 'string' ? raw : raw.toString((entry.generalPurposeBitFlag & 0x800) !== 0 ? 'utf8' : 'latin1');
+    spend(budget, limits, 0, zip.entryCount);
+    // One entry read ahead: each is checked against the next before any of its data is read.
+    let next = await zipNext(zip);
+    while (next) {
+      const entry = next;
+      next = await zipNext(zip);
+      const overlap = next && zipOverlap(entry, next);
+      if (overlap) throw new ArchiveRefused(overlap);
+      const name = zipName(entry);
       if (name.endsWith('/')) continue;
       const bad = unsafeEntryName(name);
       if (bad) {
@@ -204,6 +282,8 @@ async function* zipEntries(zip: Yauzl.ZipFile, maxFileBytes: number): AsyncGener
         yield { type: 'rejected', name, reason: `archive entry of ${entry.uncompressedSize} bytes exceeds the ${maxFileBytes}-byte limit` };
         continue;
       }
+      // The size yauzl holds the entry's output to (validateEntrySizes): counted before it is read.
+      spend(budget, limits, entry.uncompressedSize, 0);
       const data = await zipRead(zip, entry, maxFileBytes);
       if (typeof data === 'string') yield { type: 'rejected', name, reason: data };
       else yield { type: 'file', name, bytes: data };

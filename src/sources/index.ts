@@ -1,10 +1,20 @@
-import { readdirSync, type Dirent } from 'node:fs';
+import { constants, readdirSync, type Dirent } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { InputRecord, Period, SourceEvent, SourceOptions } from '../model/types.js';
 import { cmp } from '../store/index.js';
 import { oneLine } from '../util/errors.js';
-import { archiveFormat, openArchive, type ArchiveFormat } from './archive.js';
+import {
+  ARCHIVE_SIZE_FACTOR,
+  ArchiveRefused,
+  MAX_ARCHIVE_ENTRIES,
+  archiveBudget,
+  archiveFormat,
+  openArchive,
+  type ArchiveBudget,
+  type ArchiveFormat,
+  type ArchiveLimits,
+} from './archive.js';
 import { NO_BYTES } from '../util/no-bytes.js';
 import { TRAIL_TWINS } from './layout.js';
 import { fetchObjectWithMetadata, isS3Url, listForPeriod, makeClient, ordered, parseS3Url, type S3Object, type S3Options } from './s3.js';
@@ -90,7 +100,8 @@ async function* readLocal(path: string, opts: ReadOptions): AsyncGenerator<Sourc
     yield [{ type: 'rejected', rejection: { path, reason } }];
     return;
   }
-  const tasks: Iterable<Task[]> = st.isDirectory() ? walk(path, opts.onFolder) : [[{ file: path, key: basename(path) }]];
+  // A file named here gets the checks of a file found in a folder: a FIFO or a device is no file to read.
+  const tasks: Iterable<Task[]> = st.isDirectory() ? walk(path, opts.onFolder) : [[leaf(st, path, basename(path))]];
   if (opts.deferReads) {
     // The parse workers stat and read each file: here only archives are opened.
     for (const dir of tasks) {
@@ -124,6 +135,8 @@ function expand(loaded: Loaded, opts: SourceOptions): AsyncGenerator<SourceEvent
 function* flatten<T>(batches: Iterable<T[]>): Generator<T> {
   for (const b of batches) yield* b;
 }
+
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** Files read ahead of the one being parsed. */
 const READ_AHEAD = 16;
@@ -191,10 +204,7 @@ function* walk(root: string, onFolder?: (path: string) => void): Generator<Task[
           else if (!twins || !(TRAIL_TWINS as readonly string[]).includes(e.name)) next.push({ dirs: [childRel] });
           else if (e.name === TRAIL_TWINS[0]) next.push({ dirs: TRAIL_TWINS.map((t) => (rel ? `${rel}/${t}` : t)) });
         }
-        // Following links could leave the export (or loop); an auditor's export has none.
-        else if (e.isSymbolicLink()) next.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'symbolic link not followed' } } });
-        else if (e.isFile()) next.push({ file: childPath, key: childRel });
-        else next.push({ event: { type: 'skipped', skip: { path: childPath, reason: 'not a regular file' } } });
+        else next.push(leaf(e, childPath, childRel));
       }
       if (twinned) next.push({ dirs: [] });
     }
@@ -202,6 +212,17 @@ function* walk(root: string, onFolder?: (path: string) => void): Generator<Task[
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
   }
   if (out.length > 0) yield out;
+}
+
+/**
+ * What to do with anything but a folder, found in one or named on the command line: read a regular
+ * file; skip anything else, saying what it is. Following links could leave the export (or loop); an
+ * auditor's export has none.
+ */
+function leaf(type: Pick<Dirent, 'isSymbolicLink' | 'isFile'>, file: string, key: string): Task {
+  if (type.isSymbolicLink()) return { event: { type: 'skipped', skip: { path: file, reason: 'symbolic link not followed' } } };
+  if (type.isFile()) return { file, key };
+  return { event: { type: 'skipped', skip: { path: file, reason: 'not a regular file' } } };
 }
 
 async function load(task: Task, opts: SourceOptions): Promise<Loaded> {
@@ -222,7 +243,8 @@ async function load(task: Task, opts: SourceOptions): Promise<Loaded> {
   if (format) return { archive: path, format };
   if (st.size > opts.maxFileBytes) return reject(`file of ${st.size} bytes exceeds the ${opts.maxFileBytes}-byte limit`);
   try {
-    return { events: [{ type: 'file', file: { path, key: task.key, bytes: await readFile(path) } }] };
+    // As a worker opens it (see parse/index.ts readDeferred): a FIFO or link swapped in since is refused.
+    return { events: [{ type: 'file', file: { path, key: task.key, bytes: await readFile(path, { flag: READ_FLAGS }) } }] };
   } catch (err) {
     return reject(oneLine(err));
   }
@@ -240,10 +262,19 @@ async function* readArchive(
   depth: number,
   opts: SourceOptions,
   container?: string,
+  budget?: ArchiveBudget,
 ): AsyncGenerator<SourceEvent> {
-  const reader = openArchive(source, format, opts.maxFileBytes);
+  const limits: ArchiveLimits = {
+    maxFileBytes: opts.maxFileBytes,
+    maxArchiveBytes: opts.maxArchiveBytes ?? ARCHIVE_SIZE_FACTOR * opts.maxFileBytes,
+    maxEntries: MAX_ARCHIVE_ENTRIES,
+  };
+  // An archive inside another spends what is left of the outer one's limits.
+  budget ??= archiveBudget(limits);
+  const reader = openArchive(source, format, limits, budget);
   let entries = 0;
   let failure: string | undefined;
+  let refused = false;
   try {
     for await (const entry of reader.entries) {
       entries++;
@@ -262,13 +293,14 @@ async function* readArchive(
           yield { type: 'rejected', rejection: { path, reason: 'archive nested more than one level deep' } };
           continue;
         }
-        yield* readArchive(path, entry.bytes, inner, depth + 1, opts, displayPath);
+        yield* readArchive(path, entry.bytes, inner, depth + 1, opts, displayPath, budget);
         continue;
       }
       yield { type: 'file', file: { path, key: entry.name, bytes: entry.bytes, container: displayPath } };
     }
   } catch (err) {
     failure = oneLine(err);
+    refused = err instanceof ArchiveRefused;
   }
   const { sha256, size } = reader.digest();
   const input: InputRecord = { path: displayPath, sha256, size, kind: 'archive', records: entries, rejected: 0 };
@@ -277,6 +309,7 @@ async function* readArchive(
     yield { type: 'archive', input };
     return;
   }
-  const reason = entries > 0 ? `corrupt archive after ${entries} entries: ${failure}` : `corrupt archive: ${failure}`;
+  const what = refused ? 'archive refused' : 'corrupt archive';
+  const reason = entries > 0 ? `${what} after ${entries} entries: ${failure}` : `${what}: ${failure}`;
   yield { type: 'rejected', rejection: { path: displayPath, reason }, input };
 }

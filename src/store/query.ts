@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ActivityEvent } from '../controls/model.js';
 import type { Report } from '../model/types.js';
 import { UsageError } from '../util/errors.js';
+import { UNPRINTABLE } from '../util/printable.js';
 import { InputList } from './inputs.js';
 import { LineWriter } from './ndjson.js';
 
@@ -151,9 +152,8 @@ export function formatRows(columns: string[], rows: unknown[][], format: QueryFo
     };
     return `${[columns.map(esc).join(','), ...rows.map((r) => r.map((v) => esc(cell(v))).join(','))].join('\n')}\n`;
   }
-  // Values are data: control characters would drive the terminal.
-  // eslint-disable-next-line no-control-regex
-  const text = rows.map((r) => r.map((v) => cell(v).replace(/[\u0000-\u001f\u007f]/g, ' ')));
+  // Values are data: control characters would drive the terminal, and invisible ones reorder or hide text.
+  const text = rows.map((r) => r.map((v) => cell(v).replace(UNPRINTABLE, ' ')));
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...text.map((r) => (r[i] ?? '').length))));
   const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return `${[line(columns), line(widths.map((w) => '-'.repeat(w))), ...text.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n')}\n`;

@@ -4,6 +4,19 @@
  * one-element arrays as the indent has levels (two spaces each) and the wrapping is cut off.
  */
 
+/**
+ * A value as one line of JSON for a table cell (HTML, CSV): JSON.stringify recurses, and a value
+ * nested thousands of levels (which the parse stage rejects) makes it throw; a cell then says so
+ * rather than end the run.
+ */
+export function cellJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '(value nested too deep to show)';
+  }
+}
+
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
 export function omitted(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';

@@ -34,13 +34,16 @@ export async function makeTar(entries: Entry[], gzip = false): Promise<Buffer> {
 
 /**
  * A minimal zip writer (yauzl only reads): deflate or stored entries, UTF-8 names written as given,
- * optional Unix mode to mark an entry as a symlink.
+ * optional Unix mode to mark an entry as a symlink. Crafted layouts: `shared`, every entry's data is
+ * the first entry's (one local entry that the central directory lists under every name: a zip
+ * bomb's trick); `reversed`, the central directory lists the entries last first.
  */
-export function makeZip(entries: (Entry & { mode?: number; store?: boolean })[]): Buffer {
+export function makeZip(entries: (Entry & { mode?: number; store?: boolean })[], layout?: 'shared' | 'reversed'): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const e of entries) {
+  for (const given of entries) {
+    const e = layout === 'shared' ? { ...entries[0]!, name: given.name } : given;
     const name = Buffer.from(e.name, 'utf8');
     const data = Buffer.isBuffer(e.content) ? e.content : Buffer.from(e.content ?? '');
     const body = e.store ? data : deflateRawSync(data);
@@ -55,7 +58,7 @@ export function makeZip(entries: (Entry & { mode?: number; store?: boolean })[])
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, body);
+    if (layout !== 'shared' || locals.length === 0) locals.push(local, name, body);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(0x0314, 4); // made by Unix, so the mode in external attributes counts
@@ -67,9 +70,13 @@ export function makeZip(entries: (Entry & { mode?: number; store?: boolean })[])
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(((e.mode ?? 0o100644) << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
+    central.writeUInt32LE(layout === 'shared' ? 0 : offset, 42);
     centrals.push(central, name);
-    offset += local.length + name.length + body.length;
+    offset += layout === 'shared' && offset > 0 ? 0 : local.length + name.length + body.length;
+  }
+  if (layout === 'reversed') {
+    const pairs = Array.from({ length: centrals.length / 2 }, (_, i) => centrals.slice(2 * i, 2 * i + 2));
+    centrals.splice(0, centrals.length, ...pairs.reverse().flat());
   }
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
