@@ -82,30 +82,50 @@ export function evaluateFrameworks(
         ...(req.section ? { section: req.section } : {}),
         ...(req.description ? { description: req.description } : {}),
         ...(req.partial ? { note: req.partial } : {}),
+        ...(req.rationale ? { rationale: req.rationale } : {}),
       };
-      if (req.checks.length === 0) {
-        out.push({ ...base, status: 'MANUAL', findings: [], reason: req.manual ?? 'no automated check: needs evidence outside the export', checks: [] });
+      const roles: [string, CheckOutcome['role']][] = [
+        ...req.checks.map((id): [string, CheckOutcome['role']] => [id, 'decides']),
+        ...(req.indicators ?? []).map((id): [string, CheckOutcome['role']] => [id, 'indicates']),
+        ...(req.supporting ?? []).map((id): [string, CheckOutcome['role']] => [id, 'supports']),
+      ];
+      const outcomes: CheckOutcome[] = roles.map(([id, role]) => {
+        const r = resultOf(id);
+        return { check: id, title: checks.get(id)?.meta.title ?? id, status: r.status, reason: r.reason, role };
+      });
+      const supportingFindings = (req.supporting ?? []).flatMap((id) => resultOf(id).findings);
+      const withSupport = supportingFindings.length > 0 ? { supportingFindings: sortFindings(supportingFindings) } : {};
+      const judging = roles.filter(([, role]) => role !== 'supports').map(([id]) => id);
+      if (judging.length === 0) {
+        out.push({ ...base, status: 'MANUAL', findings: [], reason: req.manual ?? 'no automated check: needs evidence outside the export', checks: outcomes, ...withSupport });
         continue;
       }
-      const outcomes: CheckOutcome[] = req.checks.map((id) => {
-        const r = resultOf(id);
-        return { check: id, title: checks.get(id)?.meta.title ?? id, status: r.status, reason: r.reason };
-      });
-      const findings: Finding[] = req.checks.flatMap((id) => resultOf(id).findings);
-      const applied = applyWaivers(findings, waivers, { framework: fw.id, requirement: req.id }, ev.period);
+      const findings: Finding[] = judging.flatMap((id) => resultOf(id).findings);
+      const applied = applyWaivers(findings, waivers, { framework: fw.id, requirement: req.id, aliases: req.aliases ?? [] }, ev.period);
       const waived = applied.filter((f) => f.status === 'FAIL' && f.waiver && !f.waiver.expired).length;
       // A check whose every failing finding is waived counts as passing for this requirement.
-      const statuses = req.checks.map((id) => {
+      const statusOf = (id: string): ControlStatus => {
         const r = resultOf(id);
         if (r.status !== 'FAIL') return r.status;
         const mine = applied.filter((f) => f.check === id && f.status === 'FAIL');
         return mine.length > 0 && mine.every((f) => f.waiver && !f.waiver.expired) ? 'PASS' : 'FAIL';
-      });
-      let status = worstStatus(statuses);
-      if (req.manual && status !== 'FAIL') status = worstStatus([status, 'MANUAL']);
-      const reason = status === 'MANUAL' && req.manual ? req.manual : reasonFor(status, outcomes, waived);
-      const deviations = req.checks.flatMap((id) => resultOf(id).deviations ?? []);
-      out.push({ ...base, status, findings: sortFindings(applied), reason, checks: outcomes, ...(waived > 0 ? { waived } : {}), ...(deviations.length > 0 ? { deviations } : {}) });
+      };
+      const deciding = req.checks.map(statusOf);
+      const indicated = (req.indicators ?? []).map(statusOf);
+      let status: ControlStatus;
+      if (deciding.length > 0) status = worstStatus([...deciding, ...indicated.filter((s) => s === 'FAIL' || s === 'ERROR')]);
+      // Indicators alone: an exception fails the requirement; their passing never establishes it.
+      else status = indicated.some((s) => s === 'FAIL' || s === 'ERROR') ? worstStatus(indicated) : 'MANUAL';
+      if (req.manual && deciding.length > 0 && status !== 'FAIL') status = worstStatus([status, 'MANUAL']);
+      const judged = outcomes.filter((o) => o.role !== 'supports');
+      const reason =
+        status === 'MANUAL' && deciding.length === 0
+          ? `no exception found by ${judged.length} check${judged.length === 1 ? '' : 's'} that can reveal one (${judged.map((o) => `${o.check}: ${o.status}`).join('; ')}); ${req.manual ?? 'the requirement needs review by hand'}`
+          : status === 'MANUAL' && req.manual
+            ? req.manual
+            : reasonFor(status, judged, waived);
+      const deviations = judging.flatMap((id) => resultOf(id).deviations ?? []);
+      out.push({ ...base, status, findings: sortFindings(applied), reason, checks: outcomes, ...(waived > 0 ? { waived } : {}), ...(deviations.length > 0 ? { deviations } : {}), ...withSupport });
     }
   }
   return out;

@@ -9,8 +9,19 @@ export interface Requirement {
   title: string;
   section?: string;
   description?: string;
-  /** Check ids that decide the requirement; empty means MANUAL. */
+  /** Earlier ids the requirement is also known by (Prowler's internal ones, e.g. `cc_8_1`). */
+  aliases?: string[];
+  /** Check ids that decide the requirement (PASS or FAIL). */
   checks: string[];
+  /**
+   * Checks that can reveal an exception to the requirement but never establish it: any FAIL fails
+   * it; with none, and no deciding check, it stays MANUAL.
+   */
+  indicators?: string[];
+  /** Checks shown beside the requirement as supporting evidence; they decide nothing. */
+  supporting?: string[];
+  /** Why these checks bear on the requirement, one line. */
+  rationale?: string;
   /** Why the requirement needs evidence the export cannot hold (MANUAL), or what to confirm by hand. */
   manual?: string;
   /** For a requirement only partly covered by checks: what else an assessor should look at. */

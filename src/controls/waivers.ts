@@ -46,15 +46,23 @@ export function loadWaivers(path: string): Waiver[] {
   });
 }
 
-function matchesControl(w: Waiver, where: { framework: string; requirement: string }, finding: Finding): boolean {
-  return w.control === `${where.framework}:${where.requirement}` || w.control === where.requirement || (!!finding.check && w.control === finding.check);
+/** Where a waiver is matched: the requirement, with the earlier ids it is also known by. */
+export interface WaiverScope {
+  framework: string;
+  requirement: string;
+  aliases?: string[];
+}
+
+function matchesControl(w: Waiver, where: WaiverScope, finding: Finding): boolean {
+  for (const id of [where.requirement, ...(where.aliases ?? [])]) if (w.control === `${where.framework}:${id}` || w.control === id) return true;
+  return !!finding.check && w.control === finding.check;
 }
 
 /**
  * Marks failing findings that a waiver covers. A waiver that expired before the end of the period
  * is attached as expired: it no longer applies, and the report says so.
  */
-export function applyWaivers(findings: Finding[], waivers: Waiver[], where: { framework: string; requirement: string }, period: Period): Finding[] {
+export function applyWaivers(findings: Finding[], waivers: Waiver[], where: WaiverScope, period: Period): Finding[] {
   if (waivers.length === 0) return findings;
   return findings.map((f) => {
     if (f.status !== 'FAIL') return f;

@@ -476,6 +476,11 @@ export interface CheckOutcome {
   title: string;
   status: ControlStatus;
   reason: string;
+  /**
+   * What the check can do for the requirement: decide it, only reveal an exception to it, or stand
+   * beside it as supporting evidence (its findings in `supportingFindings`, deciding nothing).
+   */
+  role: 'decides' | 'indicates' | 'supports';
 }
 
 export interface ControlResult {
@@ -496,6 +501,10 @@ export interface ControlResult {
   note?: string;
   /** Failing facts that held during the period and were closed before its end. */
   deviations?: Deviation[];
+  /** Why the checks bear on the requirement (the framework mapping's rationale). */
+  rationale?: string;
+  /** Findings of supporting checks: evidence shown for the reviewer, not a conclusion. */
+  supportingFindings?: Finding[];
 }
 
 // ───────────────────────────── report ─────────────────────────────

@@ -115,13 +115,15 @@ function sha256(buf: Buffer): string {
  * same inputs give byte-identical files; only manifest.json records when the pack was made.
  */
 export async function runEvidence(opts: EvidenceRunOptions): Promise<EvidenceRun> {
-  const refs = opts.controls.map(parseControlRef);
-  const report = await analyse(opts);
-  const selected = refs.map((r) => {
-    const hit = report.controls.find((c) => c.framework === r.framework && c.id === r.id);
-    if (!hit) throw new UsageError(`no requirement ${r.id} in framework ${r.framework} (see \`configtrail checks --framework ${r.framework}\`)`);
-    return hit;
+  // Official ids and the earlier ones a requirement is also known by (`soc2:cc_8_1` is CC8.1); an
+  // unknown one is a usage error before anything is read.
+  const refs = opts.controls.map(parseControlRef).map((r) => {
+    const req = opts.frameworks.find((f) => f.id === r.framework)?.requirements.find((q) => q.id === r.id || q.aliases?.includes(r.id));
+    if (!req) throw new UsageError(`no requirement ${r.id} in framework ${r.framework} (see \`configtrail checks --framework ${r.framework}\`)`);
+    return { framework: r.framework, id: req.id };
   });
+  const report = await analyse(opts);
+  const selected = refs.map((r) => report.controls.find((c) => c.framework === r.framework && c.id === r.id)!);
   const sub = evidenceSubset(report, selected, opts.period);
   const title = `Evidence: ${selected.map((c) => `${c.framework} ${c.id}`).join(', ')}`;
 

@@ -39,20 +39,18 @@ export function changesCsv(report: Report): string {
 /** findings.csv: one row per finding (or per requirement without any), joinable to changes.csv by `changeId`. */
 export function findingsCsv(report: Report): string {
   const rows: unknown[][] = [];
+  const row = (c: Report['controls'][number], f: Report['controls'][number]['findings'][number], role: string) => [
+    c.framework, c.id, c.title, c.status, f.check ?? '', f.severity ?? '', f.resourceType, f.resourceId, f.status, f.detail,
+    f.time ?? '', f.sinceBeforePeriod ? 'yes' : '', f.changeId ?? '', f.eventId ?? '', f.actor?.origin ?? '',
+    f.waiver ? `${f.waiver.expired ? 'expired: ' : ''}${f.waiver.reason}` : '', role,
+  ];
   for (const c of report.controls) {
-    if (c.findings.length === 0) {
-      rows.push([c.framework, c.id, c.title, c.status, '', '', '', '', '', c.reason ?? '', '', '', '', '', '', '']);
-      continue;
-    }
-    for (const f of c.findings) {
-      rows.push([
-        c.framework, c.id, c.title, c.status, f.check ?? '', f.severity ?? '', f.resourceType, f.resourceId, f.status, f.detail,
-        f.time ?? '', f.sinceBeforePeriod ? 'yes' : '', f.changeId ?? '', f.eventId ?? '', f.actor?.origin ?? '',
-        f.waiver ? `${f.waiver.expired ? 'expired: ' : ''}${f.waiver.reason}` : '',
-      ]);
-    }
+    if (c.findings.length === 0 && !c.supportingFindings?.length) rows.push([c.framework, c.id, c.title, c.status, '', '', '', '', '', c.reason ?? '', '', '', '', '', '', '', '']);
+    for (const f of c.findings) rows.push(row(c, f, 'finding'));
+    // Supporting evidence: observed, shown for the reviewer, deciding nothing.
+    for (const f of c.supportingFindings ?? []) rows.push(row(c, f, 'supporting'));
   }
-  return csv(['framework', 'controlId', 'title', 'controlStatus', 'check', 'severity', 'resourceType', 'resourceId', 'findingStatus', 'detail', 'since', 'sinceBeforePeriod', 'changeId', 'eventId', 'actorOrigin', 'waiver'], rows);
+  return csv(['framework', 'controlId', 'title', 'controlStatus', 'check', 'severity', 'resourceType', 'resourceId', 'findingStatus', 'detail', 'since', 'sinceBeforePeriod', 'changeId', 'eventId', 'actorOrigin', 'waiver', 'role'], rows);
 }
 
 /** deviations.csv: failing facts opened and closed inside the period, per requirement. */

@@ -1,5 +1,5 @@
 import { integrityFailed, LIST_LIMIT } from '../store/integrity.js';
-import type { Actor, Change, ControlResult, ControlStatus, CountRow, Deviation, InputRecord, IntegrityResult, Report } from '../model/types.js';
+import type { Actor, Change, CheckOutcome, ControlResult, ControlStatus, CountRow, Deviation, InputRecord, IntegrityResult, Report } from '../model/types.js';
 import { cellJson } from '../util/pretty-json.js';
 
 /**
@@ -60,6 +60,7 @@ const STATUS_CLASS: Record<ControlStatus, string> = {
   INSUFFICIENT_DATA: 'nodata',
   ERROR: 'error',
 };
+const ROLE_LABEL: Record<CheckOutcome['role'], string> = { decides: 'decides', indicates: 'exceptions only', supports: 'supporting' };
 const STATUS_ORDER: ControlStatus[] = ['FAIL', 'ERROR', 'INSUFFICIENT_DATA', 'MANUAL', 'PASS', 'NOT_APPLICABLE'];
 
 /** Compact JSON for a diff value, cut to a readable length (full values are in report.json). */
@@ -225,7 +226,7 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
       segments,
       controls: results.map((r, ri) => ({
         id: `ctl-${fi + 1}-${ri + 1}`,
-        brief: (r.status === 'MANUAL' || r.status === 'NOT_APPLICABLE') && r.findings.length === 0 && (r.deviations ?? []).length === 0,
+        brief: (r.status === 'MANUAL' || r.status === 'NOT_APPLICABLE') && r.findings.length === 0 && (r.deviations ?? []).length === 0 && (r.supportingFindings ?? []).length === 0 && !(r.checks ?? []).some((c) => c.role !== 'supports'),
         requirement: r.id,
         title: r.title,
         section: r.section ?? '',
@@ -234,7 +235,10 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
         reason: r.reason ?? '',
         note: r.note ?? '',
         waived: r.waived ?? 0,
-        checks: (r.checks ?? []).map((c) => ({ check: c.check, status: c.status, statusClass: STATUS_CLASS[c.status], reason: c.reason })),
+        rationale: r.rationale ?? '',
+        checks: (r.checks ?? []).map((c) => ({ check: c.check, status: c.status, statusClass: STATUS_CLASS[c.status], reason: c.reason, role: ROLE_LABEL[c.role] })),
+        supporting: (r.supportingFindings ?? []).slice(0, maxFindings).map((f) => findingView(f, anchored)),
+        moreSupporting: Math.max(0, (r.supportingFindings ?? []).length - maxFindings),
         findings: r.findings.slice(0, maxFindings).map((f) => findingView(f, anchored)),
         moreFindings: Math.max(0, r.findings.length - maxFindings),
         deviations: (r.deviations ?? []).slice(0, maxFindings).map((d) => deviationView(d, anchored)),
