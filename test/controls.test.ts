@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -197,9 +198,13 @@ describe('data files name the line of a mistake', () => {
       write('acme.yaml', 'id: acme\ntitle: ACME baseline\nrequirements:\n  - id: NET-1\n    title: No SSH from the internet\n    checks: [security-group-no-admin-ports-open-ipv4]\n  - id: ORG-1\n    title: Policies reviewed\n    manual: Board minutes\n'),
       known,
     );
+    const acme = 'id: acme\ntitle: ACME baseline\nrequirements:\n  - id: NET-1\n    title: No SSH from the internet\n    checks: [security-group-no-admin-ports-open-ipv4]\n  - id: ORG-1\n    title: Policies reviewed\n    manual: Board minutes\n';
     expect(y).toEqual({
       id: 'acme',
       title: 'ACME baseline',
+      // The file as read, recorded in report.json's criteria.
+      sha256: createHash('sha256').update(acme).digest('hex'),
+      file: join(dir, 'acme.yaml'),
       requirements: [
         { id: 'NET-1', title: 'No SSH from the internet', checks: ['security-group-no-admin-ports-open-ipv4'] },
         { id: 'ORG-1', title: 'Policies reviewed', checks: [], manual: 'Board minutes' },

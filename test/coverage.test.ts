@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InputRecord } from '../src/model/types.js';
 import { coverageOf, loadExpectedScope } from '../src/store/coverage.js';
+import { emptyIntegrity } from '../src/store/integrity.js';
 import { tempDir } from './helpers/cli.js';
 import { ACCOUNT, PERIOD, event, item } from './helpers/evidence.js';
 
@@ -81,5 +82,25 @@ describe('--accounts and --regions', () => {
     expect(() => loadExpectedScope({ accounts: [bad] })).toThrow(/entry 1 "12" is not a 12-digit account id/);
     expect(() => loadExpectedScope({ regions: [dir] })).toThrow(/not a regular file/);
     expect(() => loadExpectedScope({ accounts: [''] })).toThrow(/--accounts names no account/);
+  });
+});
+
+describe('integrity findings are coverage gaps', () => {
+  it('a broken digest chain, log files a digest lists but the input lacks, and altered log files', () => {
+    const integrity = {
+      ...emptyIntegrity(),
+      chainBreaks: [{ accountId: ACCOUNT, region: 'us-east-1', after: `AWSLogs/${ACCOUNT}/CloudTrail-Digest/us-east-1/2026/08/01/${ACCOUNT}_CloudTrail-Digest_us-east-1_t_us-east-1_20260801T032500Z.json.gz`, before: `AWSLogs/${ACCOUNT}/CloudTrail-Digest/us-east-1/2026/08/02/${ACCOUNT}_CloudTrail-Digest_us-east-1_t_us-east-1_20260802T012500Z.json.gz`, reason: 'digest missing' }],
+      chainBreaksTotal: 1,
+      missingFiles: [1, 2].map((i) => ({ path: logFile(ACCOUNT, 'us-east-1', '2026-08-05').path.replace('abc', `m${i}`).replace(/^export\//, ''), digest: 'd' })),
+      missing: 2,
+      mismatched: [{ path: logFile(ACCOUNT, 'eu-west-1', '2026-08-07').path, expected: 'a', actual: 'b' }],
+      mismatchedTotal: 1,
+    };
+    const c = coverageOf({ period: PERIOD, inputs: [], items: [], events: [], integrity }, {});
+    expect(c.gaps).toEqual([
+      { source: 'digest', accountId: ACCOUNT, region: 'us-east-1', from: '2026-08-01', to: '2026-08-02', reason: 'digest chain broken: digest missing' },
+      { source: 'cloudtrail', accountId: ACCOUNT, region: 'us-east-1', from: '2026-08-05', to: '2026-08-05', reason: '2 log files listed in a digest but not among the inputs' },
+      { source: 'digest', accountId: ACCOUNT, region: 'eu-west-1', from: '2026-08-07', to: '2026-08-07', reason: '1 log file altered after delivery (SHA-256 differs from the digest)' },
+    ]);
   });
 });

@@ -43,8 +43,8 @@ describe.skipIf(!ready)('PDF report (headless Chromium, checked with poppler)', 
 
   it('prints a large report in parts with bounded rows each, numbered as one document, with bookmarks', async () => {
     const base = sampleReport();
-    const inputs = Array.from({ length: 400 }, (_, i) => ({ path: `AWSLogs/111122223333/CloudTrail/us-east-1/2026/07/01/f${String(i).padStart(4, '0')}.json.gz`, sha256: 'ab'.repeat(32), size: 1, kind: 'cloudtrail-log' as const, records: 1, rejected: 0 }));
-    const report = { ...base, inputs };
+    const failedCalls = Array.from({ length: 400 }, (_, i) => ({ ...base.failedCalls[0]!, eventId: `f-${i}`, eventName: `Call${String(i).padStart(4, '0')}`, errorMessage: 'denied' }));
+    const report = { ...base, failedCalls };
     const out = join(tempDir('pdf-parts'), 'report.pdf');
     const result = await renderPdf(report, out, { wholeRows: 0, partRows: 60 });
     const text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
@@ -53,10 +53,10 @@ describe.skipIf(!ready)('PDF report (headless Chromium, checked with poppler)', 
     // Every page but the cover says its own number and the one total.
     expect(byPage[0]).not.toMatch(/Page \d+ of/);
     byPage.slice(1).forEach((p, i) => expect(p).toContain(`Page ${i + 2} of ${result.pages}`));
-    // Every input row once, in order, across the parts; a continued table repeats its header.
-    expect(text.match(/f\d{4}\.json\.gz/g)).toEqual(inputs.map((i) => /f\d{4}\.json\.gz/.exec(i.path)![0]));
-    const withRows = byPage.filter((p) => /f\d{4}\.json\.gz/.test(p));
-    for (const p of withRows) expect(p).toMatch(/Input\s+Kind\s+Records\s+SHA-256/);
+    // Every failed call once, in order, across the parts; a continued table repeats its header.
+    expect(text.match(/Call\d{4}/g)).toEqual(failedCalls.map((f) => f.eventName));
+    const withRows = byPage.filter((p) => /Call\d{4}/.test(p));
+    for (const p of withRows) expect(p).toMatch(/Time \(UTC\)\s+Call\s+Error\s+Actor/);
     // The contents still point at the real pages, and the bookmarks open them.
     const contents = byPage.findIndex((p) => p.includes('Contents'));
     const appendix = Number(/Appendix B — [^\n]*?\s+(\d+)\s*$/m.exec(byPage[contents]!)?.[1]);

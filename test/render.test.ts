@@ -1,11 +1,15 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { changesCsv, findingsCsv, neutraliseCell, rejectedCsv } from '../src/render/csv.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { changesCsv, deviationsCsv, findingsCsv, inputsCsvSha256, neutraliseCell, rejectedCsv, writeInputsCsv } from '../src/render/csv.js';
 import { renderHtml } from '../src/render/html.js';
 import { reportJson } from '../src/render/json.js';
 import { buildView, weeklyChart } from '../src/render/view.js';
 import { formatSummary } from '../src/cli/summary.js';
 import { HOSTILE, sampleReport } from './fixtures/report-fixture.js';
+import { tempDir } from './helpers/cli.js';
 
 describe('HTML report', () => {
   const report = sampleReport();
@@ -20,6 +24,19 @@ describe('HTML report', () => {
     expect(html).not.toMatch(/<td>"<\/td><td>"/);
   });
 
+  it('records the criteria, the coverage with its gaps, and links each finding to its change', () => {
+    expect(html).toContain('Scope, criteria and method');
+    expect(html).toContain('arn:<wbr>aws:<wbr>iam::<wbr>111111111111:<wbr>role/<wbr>deploy*');
+    expect(html).toContain('SHA-256 <span class="mono hash">ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff</span>');
+    expect(html).toContain('2026-08-01</td><td class="nowrap">2026-08-12</td><td class="wrap">no CloudTrail log file delivered on 12 days');
+    expect(html).toMatch(/<td class="n gap">0 d \/ 0 <b>gap<\/b><\/td>/);
+    const withChange = sampleReport({ controls: [{ ...report.controls[0]!, findings: [{ ...report.controls[0]!.findings[0]!, changeId: report.changes[0]!.id, eventId: 'e-1', severity: 'high' }] }] });
+    const linked = renderHtml(withChange);
+    expect(linked).toContain(`href="#change-${report.changes[0]!.id}"`);
+    expect(linked).toContain(`id="change-${report.changes[0]!.id}"`);
+    expect(linked).toContain('<span class="sev sev-high">high</span>');
+  });
+
   it('is self-contained: no script, no external reference, a CSP that forbids loading anything', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?(https?:|\/\/)/i);
@@ -30,20 +47,21 @@ describe('HTML report', () => {
   });
 
   it('has the cover, contents, summary with an SVG chart, controls, change log, failed calls and appendices', () => {
-    for (const text of ['AWS configuration change audit', 'Contents', '1. Executive summary', '2. Governance controls', 'Change log by resource', 'Failed and denied calls', 'AWS Config rule results', 'Appendix A', 'Appendix B']) {
+    for (const text of ['AWS configuration change audit', 'Contents', '1. Executive summary', '2. Scope, criteria and method', '3. Governance controls', 'Change log by resource', 'Failed and denied calls', 'AWS Config rule results', 'Appendix A', 'Appendix B']) {
       expect(html).toContain(text);
     }
     expect(html).toContain('<svg class="chart"');
-    expect(html).toContain('jane.doe@example.com');
+    // Ids and addresses may break after a separator (<wbr>), never inside a token.
+    expect(html.replaceAll('<wbr>', '')).toContain('jane.doe@example.com');
     expect(html).toContain('Waiver expired 2026-08-01: no longer applies.');
-    expect(html).toContain('a'.repeat(64));
+    expect(html).toContain(inputsCsvSha256(report));
     expect(html).toContain('5 files read &#x3D; 2 used + 2 rejected + 1 skipped');
   });
 
   it('groups changes by resource type when no framework was evaluated', () => {
     const html2 = renderHtml(sampleReport({ controls: [], scope: { accounts: [], regions: [], frameworks: [] } }));
     expect(html2).toContain('Changes by resource type');
-    expect(html2).toContain('2.1 AWS::EC2::SecurityGroup');
+    expect(html2).toContain('3.1 AWS::EC2::SecurityGroup');
     expect(html2).not.toContain('Governance controls');
   });
 
@@ -89,6 +107,12 @@ describe('CSV and JSON', () => {
     for (const row of rows) for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@]/);
   });
 
+  it('deviations.csv lists each closed deviation with the changes and events that opened and closed it', () => {
+    const deviation = { check: 'security-group-no-admin-ports-open-ipv4', severity: 'high' as const, accountId: '111111111111', region: 'us-east-1', resourceType: 'AWS::EC2::SecurityGroup', resourceId: '=cmd|x', fact: 'TCP port 22 open to 0.0.0.0/0', opened: '2026-08-01T10:05:00.000Z', openedChangeId: 'c1', openedEventId: 'e1', openedActor: 'alice', closed: '2026-08-03T10:05:00.000Z', closedBy: 'fixed' as const, closedChangeId: 'c2', closedEventId: 'e2', closedActor: 'bob', durationMs: 172_800_000 };
+    const rows = parse(deviationsCsv(sampleReport({ controls: [{ ...report.controls[0]!, deviations: [deviation] }] })), { columns: true }) as Record<string, string>[];
+    expect(rows).toEqual([expect.objectContaining({ controlId: '6.3', resourceId: "'=cmd|x", openedChangeId: 'c1', closedEventId: 'e2', closedBy: 'fixed', durationSeconds: '172800' })]);
+  });
+
   it('findings.csv and rejected.csv list every finding and every rejected or skipped input', () => {
     const f = parse(findingsCsv(report), { columns: true }) as Record<string, string>[];
     expect(f.map((r) => [r.controlId, r.resourceId])).toEqual([
@@ -121,13 +145,17 @@ describe('streamed report.json', () => {
 });
 
 describe('large reports in the document', () => {
-  it('lists the first rows of the input list and says where all of them are', () => {
+  it('cites the input list by its count and the SHA-256 of inputs.csv, which lists every file', () => {
     const base = sampleReport();
     const inputs = Array.from({ length: 30 }, (_, i) => ({ path: `AWSLogs/f${i}.json.gz`, sha256: 'a'.repeat(64), size: 1, kind: 'cloudtrail-log' as const, records: 1, rejected: 0 }));
     const html = renderHtml({ ...base, inputs }, { maxChangesInDocument: 10 });
-    expect(html).toContain('The document lists the first 10 of 30 input files');
-    expect(html).toContain('AWSLogs/f9.json.gz');
-    expect(html).not.toContain('AWSLogs/f10.json.gz');
+    const dir = tempDir('inputs-csv');
+    writeInputsCsv({ ...base, inputs }, join(dir, 'inputs.csv'));
+    const sha = createHash('sha256').update(readFileSync(join(dir, 'inputs.csv'))).digest('hex');
+    expect(inputsCsvSha256({ ...base, inputs })).toBe(sha);
+    expect(html).toContain(`<p class="mono hash-line">${sha}</p>`);
+    expect(html).toContain('30 input files were read');
+    expect(html).not.toContain('AWSLogs/f9.json.gz');
     const failedCalls = Array.from({ length: 12 }, () => base.failedCalls[0]!);
     expect(renderHtml({ ...base, failedCalls }, { maxChangesInDocument: 10 })).toContain('The document lists the first 10 of 12 failed calls');
   });

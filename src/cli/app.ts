@@ -117,6 +117,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
       waivers,
       authorizedPrincipals,
       expected,
+      criteriaFiles: criteriaFiles(args),
       formats,
       outDir,
       ...sizes,
@@ -147,6 +148,11 @@ function sizeLimits(args: { maxFileSize: number; maxArchiveSize?: number }): { m
   if (args.maxArchiveSize === undefined) return { maxFileBytes: Math.floor(args.maxFileSize * MIB) };
   if (!(args.maxArchiveSize > 0)) throw new UsageError('--max-archive-size must be a positive number of MiB');
   return { maxFileBytes: Math.floor(args.maxFileSize * MIB), maxArchiveBytes: Math.floor(args.maxArchiveSize * MIB) };
+}
+
+/** The criteria files of a run, as named on the command line (their SHA-256 goes into report.json). */
+function criteriaFiles(args: { authorizedPrincipals: string[]; waivers?: string; publicKeys: string[] }): { principals: string[]; waivers?: string; publicKeys: string[] } {
+  return { principals: args.authorizedPrincipals.filter((v) => existsSync(v)), ...(args.waivers ? { waivers: args.waivers } : {}), publicKeys: args.publicKeys };
 }
 
 /** The options every command that reads inputs shares. */
@@ -292,6 +298,7 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
       waivers,
       authorizedPrincipals,
       expected,
+      criteriaFiles: criteriaFiles(args),
       controls: args.control,
       zip: args.zip,
       now: new Date(),

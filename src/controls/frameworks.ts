@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { findPackageRoot } from '../util/package-root.js';
@@ -34,6 +35,10 @@ export interface Framework {
   version?: string;
   /** Where the requirement list comes from (attribution). */
   source?: string;
+  /** SHA-256 of the framework file as read (built-in or --framework-file). */
+  sha256?: string;
+  /** The --framework-file it was read from; absent for a built-in one. */
+  file?: string;
   requirements: Requirement[];
 }
 
@@ -56,7 +61,8 @@ export function builtinFrameworkIds(): string[] {
 export function loadBuiltinFramework(id: string): Framework {
   const ids = builtinFrameworkIds();
   if (!ids.includes(id)) throw new UsageError(`unknown framework "${id}" (known: ${ids.join(', ')}; or use --framework-file)`);
-  return JSON.parse(readFileSync(join(frameworksDir(), `${id}.json`), 'utf8')) as Framework;
+  const text = readFileSync(join(frameworksDir(), `${id}.json`), 'utf8');
+  return { ...(JSON.parse(text) as Framework), sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 /**
@@ -99,5 +105,5 @@ export function loadFrameworkFile(path: string, knownChecks: Set<string>): Frame
     return r;
   });
   if (requirements.length === 0) throw dataError(path, 1, 'the framework has no requirements');
-  return { id, title, requirements };
+  return { id, title, sha256: createHash('sha256').update(text).digest('hex'), file: path, requirements };
 }

@@ -588,11 +588,33 @@ export interface Coverage {
   gaps: CoverageGap[];
 }
 
+/** A file the run read its criteria from, as named on the command line, with its SHA-256. */
+export interface FileRef {
+  path: string;
+  sha256: string;
+}
+
+/** The criteria a run judged by (report/criteria.ts): enough for a reviewer to re-perform it. */
+export interface Criteria {
+  period: { from: string; to: string; label: string };
+  /** How long before a configuration capture its causing call was searched. */
+  attributionWindowMinutes: number;
+  /** `--accounts` and `--regions` as declared; null where the scope is what the data shows. */
+  expectedScope: { accounts: string[] | null; regions: string[] | null };
+  /** `--authorized-principals`: the basis of every change-management exception. */
+  authorizedPrincipals: { principals: string[]; files: FileRef[] };
+  waivers: { file: FileRef | null; entries: { control: string; resource?: string; reason: string; approver?: string; ticket?: string; expires?: string }[] };
+  frameworks: { id: string; title: string; version: string; sha256: string; file?: string; source?: string }[];
+  /** `--public-keys` files the digest signatures were checked with. */
+  publicKeys: FileRef[];
+}
+
 /** report.json, schemaVersion 1. Documented in README.md. */
 export interface Report {
   schemaVersion: 1;
   generator: { name: string; version: string };
   period: { from: string; to: string; label: string };
+  criteria: Criteria;
   scope: { accounts: string[]; regions: string[]; frameworks: string[] };
   counts: Counts;
   inputs: InputRecords;

@@ -11,6 +11,7 @@ import { coverageOf, type ExpectedScope } from '../store/coverage.js';
 import { writeQueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
+import { describeCriteria } from '../report/criteria.js';
 import { localInputBytes } from '../sources/estimate.js';
 import { readSourceGroups } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
@@ -45,6 +46,8 @@ export interface ReportRunOptions {
   authorizedPrincipals: string[];
   /** The accounts and regions the report must answer for (`--accounts`, `--regions`). */
   expected?: ExpectedScope;
+  /** The files the criteria were read from, recorded in report.json with their SHA-256. */
+  criteriaFiles?: { principals: string[]; waivers?: string; publicKeys: string[] };
   formats: Set<OutputFormat>;
   outDir: string;
   /** Largest decompressed file or archive entry accepted (gzip-bomb guard). */
@@ -98,6 +101,17 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     frameworks: opts.frameworks.map((f) => f.id),
     controls,
     coverage,
+    criteria: describeCriteria({
+      period: opts.period,
+      windowMs: opts.windowMs,
+      expected: opts.expected ?? {},
+      frameworks: opts.frameworks,
+      authorizedPrincipals: opts.authorizedPrincipals,
+      principalFiles: opts.criteriaFiles?.principals ?? [],
+      ...(opts.criteriaFiles?.waivers ? { waiversFile: opts.criteriaFiles.waivers } : {}),
+      waivers: opts.waivers,
+      publicKeyFiles: opts.criteriaFiles?.publicKeys ?? [],
+    }),
   });
   if (opts.workspace) {
     // The tables but findings follow from the ingest, the period and the window alone.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, writeSync } from 'node:fs';
 import { openFresh } from '../util/fresh-file.js';
 import { cellJson } from '../util/pretty-json.js';
@@ -80,22 +81,34 @@ export function rejectedCsv(report: Report): string {
 
 const INPUT_HEADER = ['path', 'container', 'kind', 'size', 'records', 'rejected', 'sha256'];
 
-/** inputs.csv: every input file with its SHA-256, written a block at a time (there can be millions). */
+/** inputs.csv's text, a block of 10,000 rows at a time (there can be millions of inputs). */
+function* inputsCsvBlocks(report: Report): Generator<string> {
+  yield csv(INPUT_HEADER, []);
+  let rows: unknown[][] = [];
+  const block = () => csvStringify().stringify(rows.map((r) => r.map(neutraliseCell)), { record_delimiter: '\n' });
+  for (const i of report.inputs) {
+    rows.push([i.path, i.container ?? '', i.kind, i.size, i.records, i.rejected, i.sha256]);
+    if (rows.length >= 10_000) {
+      yield block();
+      rows = [];
+    }
+  }
+  if (rows.length > 0) yield block();
+}
+
+/** inputs.csv: every input file with its SHA-256, written a block at a time. */
 export function writeInputsCsv(report: Report, path: string): void {
   const fd = openFresh(path);
   try {
-    let rows: unknown[][] = [];
-    writeSync(fd, csv(INPUT_HEADER, []));
-    const flush = () => {
-      if (rows.length > 0) writeSync(fd, csvStringify().stringify(rows.map((r) => r.map(neutraliseCell)), { record_delimiter: '\n' }));
-      rows = [];
-    };
-    for (const i of report.inputs) {
-      rows.push([i.path, i.container ?? '', i.kind, i.size, i.records, i.rejected, i.sha256]);
-      if (rows.length >= 10_000) flush();
-    }
-    flush();
+    for (const text of inputsCsvBlocks(report)) writeSync(fd, text);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The SHA-256 of inputs.csv as writeInputsCsv writes it: the document cites the list by this hash. */
+export function inputsCsvSha256(report: Report): string {
+  const h = createHash('sha256');
+  for (const text of inputsCsvBlocks(report)) h.update(text);
+  return h.digest('hex');
 }

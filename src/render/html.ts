@@ -16,8 +16,8 @@ let compiled: Handlebars.TemplateDelegate | undefined;
 let css: string | undefined;
 
 /**
- * Formatting helpers only: every value they return goes through Handlebars' escaping (they return
- * plain strings, never SafeString), so data can never become markup.
+ * Formatting helpers only: every value they return goes through Handlebars' escaping (plain
+ * strings), so data can never become markup; `wbr` escapes first and adds only `<wbr>`.
  */
 function engine(): typeof Handlebars {
   const hb = handlebars().create();
@@ -25,6 +25,9 @@ function engine(): typeof Handlebars {
   hb.registerHelper('pct1', (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : ''));
   // ISO timestamps shown as "2026-07-03 10:15:42Z": same instant, easier to read, always UTC.
   hb.registerHelper('time', (v: unknown) => (typeof v === 'string' ? formatInstant(v) : ''));
+  // An id, ARN or path that may break only after a separator, never mid-token: the one helper that
+  // returns markup, and only `<wbr>` added to text Handlebars has escaped first.
+  hb.registerHelper('wbr', (v: unknown) => new hb.SafeString(hb.Utils.escapeExpression(typeof v === 'string' ? v : String(v ?? '')).replace(/([/:|.,_@]+)(?=[^\s])/g, '$1<wbr>')));
   const dir = join(findPackageRoot(), 'templates', 'partials');
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.hbs')).sort()) {
     hb.registerPartial(f.slice(0, -4), readFileSync(join(dir, f), 'utf8'));

@@ -1,6 +1,7 @@
 import { integrityFailed, LIST_LIMIT } from '../store/integrity.js';
-import type { Actor, Change, CheckOutcome, ControlResult, ControlStatus, CountRow, Deviation, InputRecord, IntegrityResult, Report } from '../model/types.js';
+import type { Actor, Change, CheckOutcome, ControlResult, ControlStatus, CountRow, Deviation, IntegrityResult, Report } from '../model/types.js';
 import { cellJson } from '../util/pretty-json.js';
+import { inputsCsvSha256 } from './csv.js';
 
 /**
  * The view model: everything the templates show, already grouped, numbered, sorted, truncated and
@@ -200,6 +201,7 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
 
   let n = 0;
   const summarySection = section('summary', `${++n}.`, 'Executive summary');
+  const methodSection = section('method', `${++n}.`, 'Scope, criteria and method');
 
   // Governance controls: a compliance summary per framework, then one section per requirement in
   // framework order; MANUAL and NOT_APPLICABLE ones are short (status and why), the rest in full.
@@ -332,19 +334,120 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
       items: `${counts.configurationItems.read} configuration items; ${counts.configurationItems.kept} bear on the period`,
     },
     appendixB,
-    inputFiles: firstInputs(report, maxChanges),
-    inputsTruncated: cut(report.inputs.length),
+    inputList: inputList(report),
+    audit: auditSummary(report),
+    methodSection,
+    criteria: criteriaView(report),
+    coverage: coverageView(report, maxChanges),
   };
 }
 
-/** The first `n` input files: a printed report lists a sample, report.json and inputs.csv all of them. */
-function firstInputs(report: Report, n: number): InputRecord[] {
-  const out: InputRecord[] = [];
+/**
+ * The input list as the document cites it: how many files of each kind, and the SHA-256 of
+ * inputs.csv, which lists every file with its own SHA-256 (as report.json does).
+ */
+function inputList(report: Report) {
+  const kinds = new Map<string, { files: number; records: number; bytes: number }>();
   for (const i of report.inputs) {
-    if (out.length >= n) break;
-    out.push(i);
+    const k = kinds.get(i.kind) ?? { files: 0, records: 0, bytes: 0 };
+    k.files++;
+    k.records += i.records;
+    k.bytes += i.size;
+    kinds.set(i.kind, k);
   }
-  return out;
+  return {
+    files: report.inputs.length,
+    csvSha256: inputsCsvSha256(report),
+    kinds: [...kinds].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([kind, k]) => ({ kind, ...k })),
+  };
+}
+
+const SEVERITY_RANK = ['critical', 'high', 'medium', 'low', 'informational'];
+
+/**
+ * The audit at a glance: requirement statuses per framework, the distinct failing findings by
+ * severity (a finding serving several requirements counts once), the worst of them, and how the
+ * changes were attributed.
+ */
+function auditSummary(report: Report) {
+  const frameworks = [...new Set(report.controls.map((c) => c.framework))].map((fw) => {
+    const results = report.controls.filter((c) => c.framework === fw);
+    const version = report.criteria.frameworks.find((f) => f.id === fw)?.version ?? '';
+    return { framework: fw, version, total: results.length, counts: STATUS_ORDER.map((st) => ({ status: st, statusClass: STATUS_CLASS[st], count: results.filter((r) => r.status === st).length })) };
+  });
+  const failing = new Map<string, ControlResult['findings'][number] & { requirements: string[] }>();
+  for (const c of report.controls) {
+    for (const f of c.findings) {
+      if (f.status !== 'FAIL' || (f.waiver && !f.waiver.expired)) continue;
+      const k = `${f.check ?? ''}|${f.resourceType}|${f.resourceId}|${f.time ?? ''}`;
+      const seen = failing.get(k);
+      if (seen) seen.requirements.push(`${c.framework} ${c.id}`);
+      else failing.set(k, { ...f, requirements: [`${c.framework} ${c.id}`] });
+    }
+  }
+  const list = [...failing.values()];
+  const bySeverity = SEVERITY_RANK.map((sev) => ({ severity: sev, count: list.filter((f) => (f.severity ?? 'informational') === sev).length })).filter((r) => r.count > 0);
+  const rank = (f: { severity?: string }) => SEVERITY_RANK.indexOf(f.severity ?? 'informational');
+  const top = [...list].sort((a, b) => rank(a) - rank(b) || (a.check ?? '').localeCompare(b.check ?? '') || a.resourceId.localeCompare(b.resourceId)).slice(0, 10);
+  const changes = report.changes;
+  const band = (lo: number, hi: number) => changes.filter((c) => c.attribution.method === 'inferred' && c.attribution.confidence >= lo && c.attribution.confidence < hi).length;
+  const attribution = [
+    { label: 'From AWS Config relatedEvents', count: changes.filter((c) => c.attribution.method === 'relatedEvents').length },
+    { label: 'Inferred, confidence 90% or more', count: band(0.9, 1.01) },
+    { label: 'Inferred, confidence 70% to 90%', count: band(0.7, 0.9) },
+    { label: 'Inferred, confidence under 70%', count: band(0, 0.7) },
+    { label: 'No causing call found', count: changes.filter((c) => c.attribution.method === 'none').length },
+  ].map((r) => ({ ...r, pct: pct(r.count, changes.length) }));
+  const deviations = report.controls.reduce((sum, c) => sum + (c.deviations?.length ?? 0), 0);
+  return {
+    frameworks,
+    statuses: STATUS_ORDER.map((st) => ({ status: st, statusClass: STATUS_CLASS[st] })),
+    exceptions: list.length,
+    bySeverity,
+    top: top.map((f) => ({ severity: f.severity ?? '', detail: f.detail, check: f.check ?? '', requirements: f.requirements.join(', '), changeId: f.changeId ?? '', eventId: f.eventId ?? '' })),
+    attribution,
+    deviations,
+    gaps: report.coverage.gaps.length,
+    integrityLevel: report.integrity.level,
+  };
+}
+
+function criteriaView(report: Report) {
+  const c = report.criteria;
+  return {
+    window: c.attributionWindowMinutes,
+    accounts: c.expectedScope.accounts ? c.expectedScope.accounts.join(', ') : '',
+    regions: c.expectedScope.regions ? c.expectedScope.regions.join(', ') : '',
+    principals: c.authorizedPrincipals.principals,
+    principalFiles: c.authorizedPrincipals.files,
+    waiversFile: c.waivers.file,
+    waivers: c.waivers.entries,
+    frameworks: c.frameworks,
+    publicKeys: c.publicKeys,
+  };
+}
+
+/** The account × region matrix of what the data holds, and the gaps, gaps first in each cell. */
+function coverageView(report: Report, maxRows: number) {
+  const cov = report.coverage;
+  const gapped = new Set(cov.gaps.map((g) => `${g.accountId}|${g.region}`));
+  const rows = cov.expected.accounts.map((accountId) => ({
+    accountId,
+    cells: cov.expected.regions.map((region) => {
+      const cell = cov.cells.find((x) => x.accountId === accountId && x.region === region);
+      return { cloudtrailDays: cell?.cloudtrailDays ?? 0, configItems: cell?.configItems ?? 0, gap: gapped.has(`${accountId}|${region}`) };
+    }),
+  }));
+  return {
+    declared: cov.declared.accounts || cov.declared.regions,
+    declaredAccounts: cov.declared.accounts,
+    declaredRegions: cov.declared.regions,
+    regions: cov.expected.regions,
+    rows,
+    gaps: cov.gaps.slice(0, maxRows),
+    gapsTotal: cov.gaps.length,
+    gapsCut: cov.gaps.length > maxRows,
+  };
 }
 
 export type ReportView = ReturnType<typeof buildView>;

@@ -5,6 +5,7 @@ import type {
   ControlResult,
   Correlation,
   Coverage,
+  Criteria,
   CountRow,
   Evidence,
   Period,
@@ -18,6 +19,7 @@ export interface BuildOptions {
   frameworks: string[];
   controls: ControlResult[];
   coverage: Coverage;
+  criteria: Criteria;
 }
 
 /**
@@ -31,6 +33,7 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     schemaVersion: 1,
     generator: opts.generator,
     period: { from: evidence.period.from, to: evidence.period.to, label: evidence.period.label },
+    criteria: opts.criteria,
     scope: {
       accounts: distinct([...evidence.items.map((i) => i.accountId), ...evidence.events.map((e) => e.accountId)]),
       regions: distinct([...evidence.items.map((i) => i.region), ...evidence.events.map((e) => e.awsRegion)]),

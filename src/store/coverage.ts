@@ -20,7 +20,7 @@ const DAY_MS = 86_400_000;
 /** A delivered CloudTrail log file's key: account, region and day (organisation trails included). */
 const LOG_FILE = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/[^/]*$/;
 
-export function coverageOf(evidence: Pick<Evidence, 'period' | 'inputs' | 'items' | 'events'>, expected: ExpectedScope): Coverage {
+export function coverageOf(evidence: Pick<Evidence, 'period' | 'inputs' | 'items' | 'events'> & Partial<Pick<Evidence, 'integrity'>>, expected: ExpectedScope): Coverage {
   const { period } = evidence;
   const trailDays = deliveredLogDays(evidence.inputs, period);
   const trail = new Set<string>(trailDays.keys());
@@ -46,12 +46,49 @@ export function coverageOf(evidence: Pick<Evidence, 'period' | 'inputs' | 'items
       if (days && days.size > 0) gaps.push(...dayGaps(accountId, region, days, period));
     }
   }
+  // A day a digest shows files missing on is named once: not again where a gap already holds it.
+  const within = (g: CoverageGap) => gaps.some((o) => o.source === g.source && o.accountId === g.accountId && o.region === g.region && o.from <= g.from && g.to <= o.to);
+  if (evidence.integrity) gaps.push(...integrityGaps(evidence.integrity).filter((g) => !within(g)));
   return {
     expected: { accounts, regions },
     declared: { accounts: expected.accounts !== undefined, regions: expected.regions !== undefined },
     cells,
     gaps,
   };
+}
+
+/** A digest object's end time, as its key names it (`…_20260701T012500Z.json.gz`), as a day. */
+function digestDay(key: string): string | undefined {
+  const m = /_(\d{4})(\d{2})(\d{2})T\d{6}Z\.json(?:\.gz)?$/.exec(key);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+}
+
+/**
+ * What the integrity check found missing is missing evidence too: a break in a digest chain
+ * (between the days of the digests on either side), and log files a digest lists that are not among
+ * the inputs (grouped by account, region and day; only the listed ones are named).
+ */
+function integrityGaps(integrity: NonNullable<Evidence['integrity']>): CoverageGap[] {
+  const gaps: CoverageGap[] = [];
+  for (const b of integrity.chainBreaks) {
+    const from = digestDay(b.after);
+    const to = digestDay(b.before) ?? from;
+    if (from && to) gaps.push({ source: 'digest', accountId: b.accountId, region: b.region, from, to, reason: `digest chain broken: ${b.reason}` });
+  }
+  const perDay = (paths: string[], source: CoverageGap['source'], what: string) => {
+    const days = new Map<string, number>();
+    for (const path of paths) {
+      const m = LOG_FILE.exec(path);
+      if (m) days.set(`${m[1]}|${m[2]}|${m[3]}-${m[4]}-${m[5]}`, (days.get(`${m[1]}|${m[2]}|${m[3]}-${m[4]}-${m[5]}`) ?? 0) + 1);
+    }
+    for (const [k, n] of [...days].sort((a, b) => cmp(a[0], b[0]))) {
+      const [accountId = '', region = '', day = ''] = k.split('|');
+      gaps.push({ source, accountId, region, from: day, to: day, reason: `${n} log file${n === 1 ? '' : 's'} ${what}` });
+    }
+  };
+  perDay(integrity.missingFiles.map((f) => f.path), 'cloudtrail', 'listed in a digest but not among the inputs');
+  perDay(integrity.mismatched.map((f) => f.path), 'digest', 'altered after delivery (SHA-256 differs from the digest)');
+  return gaps;
 }
 
 /** Days of the period with at least one delivered log file, per `account|region`, from the files' keys. */
