@@ -70,7 +70,7 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The file's rows, every known column as text (null when absent). */
 async function readRows(conn: Conn, path: string, f: { format: Format; gzip: boolean }): Promise<Row[]> {
-  const compression = f.gzip ? 'gzip' : 'none';
+  const compression = f.gzip ? 'gzip' : f.format === 'json' ? 'uncompressed' : 'none';
   let from: string;
   if (f.format === 'json') {
     const columns = ALL_COLUMNS.map((c) => `${c}: 'VARCHAR'`).join(', ');
