@@ -232,6 +232,9 @@ describe('hostile engine rows', () => {
     writeFileSync(join(results, 'extract.json.gz'), gzipSync(`${JSON.stringify(hostile)}\n`));
     const counts = ['2026-06', '2026-07', '2026-08'].map((m) => ({ rule_id: id, part: `${m} 1/1`, period: '2026-07-01..2026-07-31', window_minutes: 60, account: null, region: null, day: null, events: 0, kept: m === '2026-07' ? 1 : 0 }));
     writeFileSync(join(results, 'counts.json'), counts.map((c) => JSON.stringify(c)).join('\n'));
+    // An engine's bookkeeping files beside the rows are listed as skipped, not read.
+    writeFileSync(join(results, '_SUCCESS'), '');
+    writeFileSync(join(results, '.part-00000.json.gz.crc'), Buffer.from([0x63, 0x72, 0x63, 0, 1, 2]));
     const got = await readEngineResults(results, period, 60 * 60_000);
     const event = got.parsed.flatMap((p) => p.events)[0]!;
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -247,6 +250,8 @@ describe('hostile engine rows', () => {
     expect(r.status).toBe(0);
     const report = readReport(join(work, 'out'));
     expect(report.failedCalls.map((f) => f.eventName)).toEqual([hostile.eventname]);
+    expect(report.skipped.map((k) => k.path.split('/').pop())).toEqual(['.part-00000.json.gz.crc', '_SUCCESS']);
+    expect(report.counts.files.read).toBe(report.counts.files.used + report.counts.files.rejected + report.counts.files.skipped);
     const html = readFileSync(join(work, 'out', 'report.html'), 'utf8');
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).not.toContain('<img src=x');

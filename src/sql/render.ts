@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Period } from '../model/types.js';
+import { UsageError } from '../util/errors.js';
 import { KEEP_TREE, keepRule, type KeepExpr, type KeepRule, type TimeBound } from '../store/keep.js';
 
 /**
@@ -338,7 +339,7 @@ export function renderSql(opts: SqlOptions): Statement[] {
   }
   for (const s of out) {
     const bytes = Buffer.byteLength(s.text);
-    if (bytes > MAX_QUERY_BYTES) throw new RangeError(`a query of ${bytes} bytes exceeds Athena's ${MAX_QUERY_BYTES}-byte limit`);
+    if (bytes > MAX_QUERY_BYTES) throw new UsageError(`a query of ${bytes} bytes exceeds Athena's ${MAX_QUERY_BYTES}-byte limit: name fewer --accounts or --regions`);
   }
   return out;
 }

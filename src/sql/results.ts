@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ParsedFile, Period } from '../model/types.js';
 import { normaliseEvent } from '../parse/cloudtrail.js';
@@ -139,6 +139,10 @@ export async function readEngineResults(dir: string, period: Period, windowMs: n
       parsed.push(out);
       if (!st.isFile()) {
         out.skipped = { path, reason: st.isSymbolicLink() ? 'symbolic link not followed' : 'not a regular file' };
+        continue;
+      }
+      if (/^[._]/.test(basename(file))) {
+        out.skipped = { path, reason: "an engine's bookkeeping file (Spark's _SUCCESS, .crc checksums), not result rows" };
         continue;
       }
       const format = bytes.length === 0 ? undefined : formatOf(file);
