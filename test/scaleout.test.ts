@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Period } from '../src/model/types.js';
+import { generateExport } from '../samples/generator.js';
 import { normaliseEvent } from '../src/parse/cloudtrail.js';
 import { readEngineResults } from '../src/sql/results.js';
 import { formatSql, MAX_PARTITIONS, MAX_QUERY_BYTES, partsOf, renderKeep, renderSql, ruleId, type Engine, type SqlOptions } from '../src/sql/render.js';
@@ -207,6 +208,34 @@ describe('sql --engine duckdb, then report --engine-results', () => {
     expect(readdirSync(parquet).every((f) => f.endsWith('.parquet'))).toBe(true);
     expect(eventsOf(await readEngineResults(parquet, Q3, 60 * 60_000))).toEqual(eventsOf(fromJsonGz));
   }, 120_000);
+});
+
+describe('sql --engine duckdb over an organisation trail', () => {
+  it("gives the direct run's report on a generated export of three accounts", async () => {
+    const work = tempDir('scaleout-org');
+    const gen = join(work, 'gen');
+    await generateExport({ seed: 11, outDir: gen, from: '2026-07-01', to: '2026-07-31', accounts: 3, regions: ['us-east-1', 'eu-west-1'], targetEvents: 8000, organizationId: 'o-scaleout01' });
+    const exportDir = join(gen, 'export');
+    const results = join(work, 'results');
+    mkdirSync(results);
+    const r = runCli(['sql', '--engine', 'duckdb', '--from', '2026-07-01', '--to', '2026-07-31', '--location', exportDir, '--org', 'o-scaleout01', '--results', results]);
+    expect(r.status).toBe(0);
+    await (await duck()).run(r.stdout);
+    const configDirs = (function find(dir: string): string[] {
+      return readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .flatMap((d) => (d.name === 'Config' ? [join(dir, d.name)] : find(join(dir, d.name))));
+    })(exportDir);
+    expect(configDirs.length).toBe(3);
+    const args = ['--from', '2026-07-01', '--to', '2026-07-31', '--quiet', '--no-workspace', '--format', 'json'];
+    expect(runCli(['report', exportDir, ...args, '--out', join(work, 'direct')]).status).toBe(0);
+    const viaEngine = runCli(['report', ...configDirs, '--engine-results', results, ...args, '--out', join(work, 'engine')]);
+    expect(viaEngine.stderr).toBe('');
+    const a = readReport(join(work, 'direct'));
+    const b = readReport(join(work, 'engine'));
+    expect(a.changes.length).toBeGreaterThan(10);
+    for (const key of ['changes', 'controls', 'failedCalls', 'summary', 'coverage'] as const) expect(b[key]).toEqual(a[key]);
+  }, 180_000);
 });
 
 /** Every column of the results as text, for DuckDB's read_json. */
