@@ -64,6 +64,8 @@ interface ReportArgs {
   /** A folder, or false for --no-workspace. */
   workspace?: string | false;
   publicKeys: string[];
+  /** `--engine-results`: the rows `configtrail sql`'s queries wrote, instead of reading CloudTrail files. */
+  engineResults?: string;
 }
 
 function parseFormats(text: string): Set<OutputFormat> {
@@ -90,7 +92,8 @@ function prestartUnlessReplaying(inputs: string[], workspace: string | undefined
 
 async function reportCommand(args: ReportArgs): Promise<number> {
   const outDir = resolve(args.out);
-  const workspace = args.workspace === false ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
+  // Engine results are read whole each time: no workspace.
+  const workspace = args.workspace === false || args.engineResults !== undefined ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
   prestartUnlessReplaying(args.inputs, workspace);
   const period = resolvePeriod(args);
   const formats = parseFormats(args.format);
@@ -106,9 +109,12 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   if (workspace && existsSync(workspace) && !statSync(workspace).isDirectory()) throw new UsageError(`--workspace ${workspace} is not a folder`);
   const stats = { decoded: 0, reused: 0, replayed: false };
+  const windowMs = Math.floor(args.window * 60_000);
+  const engine = args.engineResults === undefined ? undefined : await (await import('../sql/results.js')).readEngineResults(args.engineResults, period, windowMs);
   let run;
   try {
     run = await runReport({
+      ...(engine ? { engine } : {}),
       ...(workspace ? { workspace } : {}),
       stats,
       inputs: args.inputs,
@@ -121,7 +127,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
       formats,
       outDir,
       ...sizes,
-      windowMs: Math.floor(args.window * 60_000),
+      windowMs,
       chromiumPath: args.chromium,
       documentRows: args.documentRows,
       ...(publicKeys.length > 0 ? { publicKeys } : {}),
@@ -372,6 +378,51 @@ async function pullCommand(args: PullArgs): Promise<number> {
   return EXIT.ok;
 }
 
+interface SqlArgs {
+  engine: string;
+  from?: string;
+  to?: string;
+  quarter?: string;
+  window: number;
+  location: string;
+  org?: string;
+  results?: string;
+  accounts?: string[];
+  regions?: string[];
+  format: string;
+  ddl: boolean;
+  table: string;
+}
+
+async function sqlCommand(args: SqlArgs): Promise<number> {
+  const period = resolvePeriod(args);
+  if (!(args.window > 0)) throw new UsageError('--window must be a positive number of minutes');
+  const { renderSql, formatSql } = await import('../sql/render.js');
+  const engine = args.engine as 'athena' | 'trino' | 'spark' | 'duckdb';
+  if (args.org !== undefined && !/^o-[a-z0-9]{10,32}$/.test(args.org)) throw new UsageError(`--org "${printable(args.org)}" is not an organisation id (o- and 10 to 32 lowercase letters or digits)`);
+  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(args.table)) throw new UsageError(`--table "${printable(args.table)}" is not a table name (letters, digits, _ and .)`);
+  const scope = loadExpectedScope(args);
+  if ((engine === 'athena' || engine === 'trino') && !scope.accounts) throw new UsageError(`--engine ${engine} needs --accounts: the table projects the account partition from the queries (ids, a file of ids, or \`aws organizations list-accounts\` JSON)`);
+  if (engine !== 'duckdb' && !isS3Url(args.location) && !/^[a-z0-9]+:\/\//.test(args.location)) throw new UsageError(`--engine ${engine} reads the trail where it is: --location must be a URL such as s3://bucket/prefix, got "${printable(args.location)}"`);
+  const results = args.results ?? (engine === 'duckdb' ? 'configtrail-results' : undefined);
+  if (results === undefined) throw new UsageError(`--engine ${engine} needs --results: the s3:// prefix the queries write their rows to`);
+  const statements = renderSql({
+    engine,
+    period,
+    windowMs: Math.floor(args.window * 60_000),
+    location: args.location,
+    ...(args.org ? { org: args.org } : {}),
+    results,
+    ...(scope.accounts ? { accounts: scope.accounts } : {}),
+    ...(scope.regions ? { regions: scope.regions } : {}),
+    format: args.format as 'json' | 'parquet',
+    ddl: args.ddl,
+    table: args.table,
+  });
+  process.stdout.write(formatSql(statements));
+  return EXIT.ok;
+}
+
 /** A command's work, given yargs' parsed and validated arguments; its exit code. */
 type Runner = (args: Record<string, unknown>) => Promise<number>;
 
@@ -380,6 +431,7 @@ const RUNNERS: Record<string, Runner> = {
   evidence: (args) => evidenceCommand(args as unknown as EvidenceArgs),
   pull: (args) => pullCommand(args as unknown as PullArgs),
   verify: (args) => verifyCommand(args as unknown as VerifyArgs),
+  sql: (args) => sqlCommand(args as unknown as SqlArgs),
   query: async (args) => {
     const { runQuery } = await import('../store/query.js');
     process.stdout.write(await runQuery(resolve(String(args.workspace)), String(args.sql), args.format as QueryFormat));
@@ -413,7 +465,9 @@ export async function main(argv: string[]): Promise<number> {
     .demandCommand(1, 'name a command, e.g. configtrail report ./export --quarter 2026-Q3')
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces on errors' })
     .command('report <inputs..>', 'attribute every configuration change in a period to its actor and render the audit report', (y) =>
-      runOptions(y).option('format', { type: 'string', default: 'html,pdf,json,csv', describe: 'comma-separated: html, pdf, json, csv' }),
+      runOptions(y)
+        .option('format', { type: 'string', default: 'html,pdf,json,csv', describe: 'comma-separated: html, pdf, json, csv' })
+        .option('engine-results', { type: 'string', describe: 'a folder of the rows `configtrail sql` had an engine write (JSON lines, JSON.gz, Parquet, CSV): the CloudTrail evidence, instead of log files' }),
     )
     .command('evidence <inputs..>', 'write a standalone evidence pack (PDF, HTML, CSV, JSON, manifest) for one or more controls', (y) =>
       runOptions(y)
@@ -436,6 +490,19 @@ export async function main(argv: string[]): Promise<number> {
         .option('public-keys', publicKeysOption)
         .option('json', { type: 'boolean', default: false, describe: 'print the integrity result (as in report.json) as JSON' })
         .option('max-file-size', { type: 'number', default: 256, describe: 'largest decompressed file or archive entry accepted, in MiB' }),
+    )
+    .command('sql', 'print the SQL that extracts the evidence where the trail is (Athena, Trino, Spark, DuckDB), for `report --engine-results`', (y) =>
+      periodOptions(y)
+        .option('engine', { type: 'string', choices: ['athena', 'trino', 'spark', 'duckdb'], demandOption: true, describe: 'the engine the SQL is written for' })
+        .option('location', { type: 'string', demandOption: true, describe: 's3://bucket/prefix (or a folder, for duckdb) holding the trail\'s AWSLogs/' })
+        .option('org', { type: 'string', describe: 'organisation id of an organisation trail (AWSLogs/o-…/<account>/…)' })
+        .option('results', { type: 'string', describe: 'folder or s3:// prefix the queries write their rows to (duckdb default: configtrail-results)' })
+        .option('accounts', { type: 'string', array: true, describe: 'accounts to extract (ids, a file of ids, or `aws organizations list-accounts` JSON); needed for athena and trino' })
+        .option('regions', { type: 'string', array: true, describe: 'regions to extract (names, a file, or `aws ec2 describe-regions` JSON; default: all commercial regions)' })
+        .option('window', { type: 'number', default: 60, describe: 'minutes before a configuration capture in which its causing API call is searched (as for report)' })
+        .option('format', { type: 'string', choices: ['json', 'parquet'], default: 'json', describe: 'result files: JSON lines (gzip) or Parquet' })
+        .option('ddl', { type: 'boolean', default: false, describe: 'also print the table definition' })
+        .option('table', { type: 'string', default: 'configtrail_cloudtrail', describe: 'the table standing for the trail (one per trail)' }),
     )
     .command('query <sql>', 'SQL (DuckDB) over the evidence of the last report run with this workspace: tables events, changes, findings, inputs', (y) =>
       y

@@ -54,6 +54,8 @@ export type InputKind =
   | 'config-api-batch' // `aws configservice batch-get-resource-config`
   | 'config-api-select' // `aws configservice select-resource-config` rows that are whole items
   | 'iam-credential-report' // `aws iam get-credential-report` CSV (or its JSON envelope)
+  | 'engine-extract' // rows of `configtrail sql`'s extract query, as an engine wrote them
+  | 'engine-counts' // rows of its counts query (events per account, region and day)
   | 'unknown';
 
 /** One entry of report.json `inputs[]`: every file read, with its hash. */

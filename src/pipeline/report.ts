@@ -22,6 +22,7 @@ import { IngestRecorder, readIngestMeta, savedIngest, savedIngests, touchIngest,
 import { eventPart, PendingRunKey, RunKey } from '../store/runkey.js';
 import { folderSignature, planFoldersStand, planFor, planRunKey, type PlanHeader } from '../store/plan.js';
 import { Reorder } from '../store/inputs.js';
+import type { EngineInput } from '../sql/results.js';
 import { generatorInfo } from '../util/version.js';
 import { ConfigtrailError } from '../util/errors.js';
 
@@ -65,6 +66,11 @@ export interface ReportRunOptions {
   publicKeys?: DigestPublicKey[];
   /** Where decoded inputs are cached by hash for later runs (see src/store/workspace.ts). */
   workspace?: string;
+  /**
+   * CloudTrail events an engine extracted (`--engine-results`, src/sql/results.ts): taken after the
+   * inputs, as parsed files; no workspace is used with them.
+   */
+  engine?: EngineInput;
   /** Filled in by the run: files decoded now and files reused from the workspace. */
   stats?: { decoded: number; reused: number; replayed?: boolean };
   onProgress?: (p: Progress) => void;
@@ -87,7 +93,7 @@ export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
 export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<Report> {
   const { evidence, ingestKey, closed, tell } = await readEvidence(opts);
   tell();
-  const coverage = coverageOf(evidence, opts.expected ?? {});
+  const coverage = coverageOf(evidence, opts.expected ?? {}, opts.engine?.trailDays);
   const correlation = correlate(evidence, { windowMs: opts.windowMs });
   const activity = activityOf(evidence);
   const controlEvidence = buildControlEvidence(evidence, correlation, {
@@ -113,6 +119,10 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
       publicKeyFiles: opts.criteriaFiles?.publicKeys ?? [],
     }),
   });
+  if (opts.engine) {
+    const files = opts.engine.parsed.filter((p) => p.input.kind === 'engine-extract').length;
+    report.integrity.notes.push(`CloudTrail events not verified (engine input): ${opts.engine.rows} rows from ${files} result file(s) have no digest to check; run \`configtrail verify\` over the delivered files`);
+  }
   if (opts.workspace) {
     // The tables but findings follow from the ingest, the period and the window alone.
     const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });
@@ -123,7 +133,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
 }
 
 /** What readEvidence needs: the inputs and how to read them. */
-export type ReadOptions = Pick<ReportRunOptions, 'inputs' | 'period' | 'maxFileBytes' | 'maxArchiveBytes' | 'windowMs' | 's3' | 'workspace' | 'stats' | 'onProgress' | 'publicKeys'> &
+export type ReadOptions = Pick<ReportRunOptions, 'inputs' | 'period' | 'maxFileBytes' | 'maxArchiveBytes' | 'windowMs' | 's3' | 'workspace' | 'stats' | 'onProgress' | 'publicKeys' | 'engine'> &
   Pick<StoreOptions, 'integrityWindow'>;
 
 /**
@@ -160,7 +170,7 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
   };
   const sources = () => readSourceGroups(opts.inputs, sourceOptions);
   // A saved ingest stands for local files only: S3 objects and archive entries have no stat key.
-  const ws = opts.workspace !== undefined && !opts.inputs.some(isS3Url) ? opts.workspace : undefined;
+  const ws = opts.workspace !== undefined && !opts.inputs.some(isS3Url) && !opts.engine ? opts.workspace : undefined;
   // The archive limit only where it was given: the run keys of runs without it stay as they were.
   const keyParts = [`inputs ${JSON.stringify(opts.inputs.map((i) => resolvePath(i)))}`, `max ${opts.maxFileBytes}`, ...(opts.maxArchiveBytes !== undefined ? [`archive max ${opts.maxArchiveBytes}`] : [])];
   // A plan is checked only by a run that would batch its files alike (see probeRunKey).
@@ -253,7 +263,7 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
       if (recorder) store.recordTo(recorder);
       let failure: Error | undefined;
       const heap = new HeapWatch();
-      await pump(readSourceGroups(opts.inputs, readOptions), limit, () => pool.flush(), (ev, seq) => {
+      let seq = await pump(readSourceGroups(opts.inputs, readOptions), limit, () => pool.flush(), (ev, seq) => {
         order?.put(seq, eventPart(ev));
         recorder?.planPart(ev);
         store.addSourceEvent(ev, seq);
@@ -292,6 +302,7 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
         recorder?.discard();
         throw failure;
       }
+      for (const parsed of opts.engine?.parsed ?? []) store.addParsed(parsed, seq++);
       if (recorder) {
         ingestKey = key.digest();
         recorder.finish(ingestKey, store.ingestMeta(), store.inputList);
@@ -332,7 +343,7 @@ async function pump(
   other: (ev: Exclude<SourceEvent, { type: 'file' }>, seq: number) => void,
   work: (file: SourceFile, seq: number) => Promise<void>,
   stop: () => boolean = () => false,
-): Promise<void> {
+): Promise<number> {
   let inFlight = 0;
   let seq = 0;
   // One waiter at a time: racing every in-flight promise per file would cost O(limit) per file.
@@ -364,6 +375,7 @@ async function pump(
   }
   flush();
   if (inFlight > 0) await new Promise<void>((resolve) => (allDone = resolve));
+  return seq;
 }
 
 /**

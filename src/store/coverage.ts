@@ -20,9 +20,15 @@ const DAY_MS = 86_400_000;
 /** A delivered CloudTrail log file's key: account, region and day (organisation trails included). */
 const LOG_FILE = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/[^/]*$/;
 
-export function coverageOf(evidence: Pick<Evidence, 'period' | 'inputs' | 'items' | 'events'> & Partial<Pick<Evidence, 'integrity'>>, expected: ExpectedScope): Coverage {
+/** `engineDays`: days with delivered events per `account|region` that an engine counted (src/sql/results.ts). */
+export function coverageOf(evidence: Pick<Evidence, 'period' | 'inputs' | 'items' | 'events'> & Partial<Pick<Evidence, 'integrity'>>, expected: ExpectedScope, engineDays?: Map<string, Set<string>>): Coverage {
   const { period } = evidence;
   const trailDays = deliveredLogDays(evidence.inputs, period);
+  for (const [k, days] of engineDays ?? []) {
+    const had = trailDays.get(k);
+    if (had) for (const d of days) had.add(d);
+    else trailDays.set(k, new Set(days));
+  }
   const trail = new Set<string>(trailDays.keys());
   for (const e of evidence.events) trail.add(`${e.accountId}|${e.awsRegion}`);
   const config = new Map<string, number>();

@@ -46,3 +46,62 @@ export function keepsEvent(e: KeepFields, r: KeepRule): boolean {
   if (e.userType === 'Root') return t >= r.startMs;
   return e.readOnly !== true;
 }
+
+/**
+ * The same rule as data, for the engines that run the extract in place (`configtrail sql`,
+ * src/sql/): an expression tree over the record's fields, rendered to each SQL dialect. Times are
+ * named bounds of a KeepRule. keepsEvent stays the hot path; tests require both to agree on every
+ * generated and real record (test/scaleout.test.ts).
+ */
+export type KeepField = 'eventTime' | 'eventName' | 'eventSource' | 'errorCode' | 'readOnly' | 'userIdentity.type';
+export type TimeBound = 'startMs' | 'endMs' | 'writeFromMs' | 'sessionFromMs';
+export type KeepExpr =
+  | { and: KeepExpr[] }
+  | { or: KeepExpr[] }
+  | { not: KeepExpr }
+  /** eventTime compared with a bound of the rule. */
+  | { time: '>=' | '<'; bound: TimeBound }
+  /** The field is one of these strings. */
+  | { field: Exclude<KeepField, 'eventTime'>; in: string[] }
+  /** The field is a non-empty string. */
+  | { field: 'errorCode'; present: true }
+  /** readOnly is true (JSON true or the text "true"). */
+  | { field: 'readOnly'; isTrue: true };
+
+const sessionCall: KeepExpr = { and: [{ field: 'eventName', in: [...SESSION_ISSUING_EVENTS].sort() }, { field: 'eventSource', in: ['sts.amazonaws.com'] }] };
+/** Failed calls, sign-ins and root use: evidence inside the period only. */
+const inPeriodOnly: KeepExpr = { or: [{ field: 'errorCode', present: true }, { field: 'eventSource', in: [...ACTIVITY_SOURCES].sort() }, { field: 'userIdentity.type', in: ['Root'] }] };
+
+export const KEEP_TREE: KeepExpr = {
+  and: [
+    { time: '<', bound: 'endMs' },
+    {
+      or: [
+        { and: [sessionCall, { time: '>=', bound: 'sessionFromMs' }] },
+        {
+          and: [
+            { not: sessionCall },
+            { time: '>=', bound: 'writeFromMs' },
+            { or: [{ and: [inPeriodOnly, { time: '>=', bound: 'startMs' }] }, { and: [{ not: inPeriodOnly }, { not: { field: 'readOnly', isTrue: true } }] }] },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+function fieldOf(e: KeepFields, f: Exclude<KeepField, 'eventTime'>): string | boolean | undefined {
+  return f === 'userIdentity.type' ? e.userType : e[f];
+}
+
+/** Evaluates a keep tree over an event (what the SQL renderings compute, exactly). */
+export function evaluateKeep(x: KeepExpr, e: KeepFields, r: KeepRule): boolean {
+  if ('and' in x) return x.and.every((y) => evaluateKeep(y, e, r));
+  if ('or' in x) return x.or.some((y) => evaluateKeep(y, e, r));
+  if ('not' in x) return !evaluateKeep(x.not, e, r);
+  if ('time' in x) return x.time === '<' ? e.eventTimeMs < r[x.bound] : e.eventTimeMs >= r[x.bound];
+  const v = fieldOf(e, x.field);
+  if ('in' in x) return typeof v === 'string' && x.in.includes(v);
+  if ('present' in x) return typeof v === 'string' && v.length > 0;
+  return v === true;
+}

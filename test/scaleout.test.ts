@@ -1,0 +1,345 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Period } from '../src/model/types.js';
+import { generateExport } from '../samples/generator.js';
+import { normaliseEvent } from '../src/parse/cloudtrail.js';
+import { readEngineResults } from '../src/sql/results.js';
+import { formatSql, MAX_PARTITIONS, MAX_QUERY_BYTES, partsOf, renderKeep, renderSql, ruleId, type Engine, type SqlOptions } from '../src/sql/render.js';
+import { evaluateKeep, KEEP_TREE, keepRule, keepsEvent, SESSION_ISSUING_EVENTS, type KeepFields } from '../src/store/keep.js';
+import { resolvePeriod } from '../src/util/period.js';
+import { readReport, REAL_DATA, ROOT, runCli, tempDir } from './helpers/cli.js';
+
+const DEMO = join(ROOT, 'samples/demo');
+const EXPORT = join(DEMO, 'export');
+const CONFIG_INPUTS = readdirSync(join(EXPORT, 'AWSLogs')).map((a) => join(EXPORT, 'AWSLogs', a, 'Config'));
+const Q3 = resolvePeriod({ quarter: '2026-Q3' });
+const REPORT_ARGS = ['--quarter', '2026-Q3', '--framework', 'cis-aws-v6.0', '--framework', 'soc2', '--authorized-principals', join(DEMO, 'authorized-principals.txt'), '--quiet', '--no-workspace'];
+
+async function duck(): Promise<DuckDBConnection> {
+  return (await DuckDBInstance.create(':memory:')).connect();
+}
+
+/** Runs `configtrail sql --engine duckdb` over a folder and executes what it printed. */
+async function extractWithDuckDb(location: string, results: string, extra: string[] = []): Promise<string> {
+  mkdirSync(results, { recursive: true });
+  const r = runCli(['sql', '--engine', 'duckdb', '--quarter', '2026-Q3', '--location', location, '--results', results, ...extra]);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  await (await duck()).run(r.stdout);
+  return r.stdout;
+}
+
+// ---- the keep rule as data ----------------------------------------------------------------
+
+const HOUR = 3_600_000;
+const NAMES = ['AssumeRole', 'GetSessionToken', 'AuthorizeSecurityGroupIngress', 'ConsoleLogin', 'DescribeInstances'];
+const SOURCES = ['sts.amazonaws.com', 'signin.amazonaws.com', 'ec2.amazonaws.com'];
+
+/** Every combination of the fields the rule reads, at and around each of its time bounds. */
+function generated(period: Period, windowMs: number): KeepFields[] {
+  const r = keepRule(period, windowMs);
+  const times = [r.startMs, r.endMs, r.writeFromMs, r.sessionFromMs].flatMap((t) => [t - 1, t, t + 1, t - 30 * HOUR, t + 30 * HOUR]);
+  const out: KeepFields[] = [];
+  for (const eventTimeMs of times)
+    for (const eventName of NAMES)
+      for (const eventSource of SOURCES)
+        for (const errorCode of [undefined, '', 'AccessDenied'])
+          for (const readOnly of [undefined, true, false])
+            for (const userType of [undefined, 'Root', 'IAMUser']) out.push({ eventTimeMs, eventName, eventSource, errorCode, readOnly, userType });
+  return out;
+}
+
+/** The CloudTrail records of the real AWS samples (test/fixtures/real/awsdocs-cloudtrail), normalised. */
+function realRecords(): KeepFields[] {
+  const dir = join(REAL_DATA, 'awsdocs-cloudtrail');
+  const out: KeepFields[] = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const doc = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { Records?: unknown[] };
+    (Array.isArray(doc.Records) ? doc.Records : [doc]).forEach((raw, i) => {
+      const e = normaliseEvent(raw, name, i);
+      if (typeof e !== 'string') out.push({ eventTimeMs: e.eventTimeMs, eventName: e.eventName, eventSource: e.eventSource, errorCode: e.errorCode, readOnly: e.readOnly, userType: e.userIdentity.type });
+    });
+  }
+  return out;
+}
+
+describe('the keep rule as an expression tree', () => {
+  it('decides as keepsEvent on every generated record, for a short and a long window', () => {
+    for (const windowMs of [60 * 60_000, 5 * 24 * HOUR]) {
+      const rule = keepRule(Q3, windowMs);
+      const records = generated(Q3, windowMs);
+      const differ = records.filter((e) => evaluateKeep(KEEP_TREE, e, rule) !== keepsEvent(e, rule));
+      expect(differ).toEqual([]);
+      // Both outcomes are exercised.
+      expect(records.filter((e) => keepsEvent(e, rule)).length).toBeGreaterThan(100);
+      expect(records.filter((e) => !keepsEvent(e, rule)).length).toBeGreaterThan(100);
+    }
+  });
+
+  it("decides as keepsEvent on the real AWS samples' records, at their own dates", () => {
+    const records = realRecords();
+    expect(records.length).toBeGreaterThan(15);
+    for (const e of records) {
+      const day = new Date(e.eventTimeMs).toISOString().slice(0, 10);
+      for (const period of [resolvePeriod({ from: day, to: day }), resolvePeriod({ from: '2010-01-01', to: '2010-01-02' })]) {
+        const rule = keepRule(period, 60 * 60_000);
+        expect(evaluateKeep(KEEP_TREE, e, rule)).toBe(keepsEvent(e, rule));
+      }
+    }
+  });
+
+  it('names every session-issuing STS call the code names', () => {
+    expect(JSON.stringify(KEEP_TREE)).toContain(JSON.stringify([...SESSION_ISSUING_EVENTS].sort()));
+  });
+});
+
+describe('the keep rule in SQL (DuckDB)', () => {
+  it('keeps every generated record keepsEvent keeps, in any form of eventTime, and drops read-only successes', async () => {
+    const conn = await duck();
+    const rule = keepRule(Q3, 60 * 60_000);
+    const records = generated(Q3, 60 * 60_000);
+    await conn.run('CREATE TABLE ev (i INTEGER, eventtime VARCHAR, eventname VARCHAR, eventsource VARCHAR, errorcode VARCHAR, readonly VARCHAR, useridentity VARCHAR)');
+    const forms = [(ms: number) => new Date(ms).toISOString().replace('.000', ''), (ms: number) => new Date(ms + 5 * HOUR).toISOString().replace('.000Z', '+05:00'), (ms: number) => new Date(ms - 8 * HOUR).toISOString().replace('.000Z', '-08:00').replace('T', ' ')];
+    const rows: string[] = [];
+    const q = (v: string | undefined) => (v === undefined ? 'NULL' : `'${v}'`);
+    records.forEach((e, i) => {
+      const form = forms[i % forms.length]!;
+      rows.push(`(${i}, ${q(form(e.eventTimeMs))}, ${q(e.eventName)}, ${q(e.eventSource)}, ${q(e.errorCode)}, ${q(e.readOnly === undefined ? undefined : String(e.readOnly))}, ${q(e.userType === undefined ? '{}' : JSON.stringify({ type: e.userType }))})`);
+    });
+    await conn.run(`INSERT INTO ev VALUES ${rows.join(', ')}`);
+    const kept = new Set((await conn.runAndReadAll(`SELECT i FROM ev WHERE ${renderKeep(KEEP_TREE, 'duckdb', rule)}`)).getRowsJson().map((r) => Number(r[0])));
+    const missed = records.filter((e, i) => keepsEvent(e, rule) && !kept.has(i));
+    expect(missed).toEqual([]);
+    // More than the rule, never everything: in-period read-only successes by non-root users stay out.
+    const readOnlyInPeriod = records.findIndex((e) => e.readOnly === true && !e.errorCode && e.eventSource === 'ec2.amazonaws.com' && e.userType === 'IAMUser' && e.eventTimeMs === Q3.startMs + 30 * HOUR);
+    expect(readOnlyInPeriod).toBeGreaterThanOrEqual(0);
+    expect(kept.has(readOnlyInPeriod)).toBe(false);
+    expect(kept.size).toBeLessThan(records.length * 0.8);
+  });
+});
+
+// ---- the engine path over the demo --------------------------------------------------------
+
+describe('sql --engine duckdb, then report --engine-results', () => {
+  let work: string;
+  let results: string;
+
+  beforeAll(async () => {
+    work = tempDir('scaleout');
+    results = join(work, 'results');
+    await extractWithDuckDb(EXPORT, results);
+  }, 120_000);
+
+  it("gives the direct run's changes, controls, failed calls, summary and coverage on the demo", () => {
+    const direct = runCli(['report', EXPORT, join(DEMO, 'credential-reports'), ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'direct')]);
+    expect(direct.status).toBe(0);
+    const viaEngine = runCli(['report', ...CONFIG_INPUTS, join(DEMO, 'credential-reports'), '--engine-results', results, ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'engine')]);
+    expect(viaEngine.stderr).toBe('');
+    expect(viaEngine.status).toBe(0);
+    const a = readReport(join(work, 'direct'));
+    const b = readReport(join(work, 'engine'));
+    expect(a.changes.length).toBeGreaterThan(50);
+    for (const key of ['changes', 'controls', 'failedCalls', 'summary', 'coverage', 'configRuleResults'] as const) expect(b[key]).toEqual(a[key]);
+    expect(b.counts.events.kept).toBe(a.counts.events.kept);
+    expect(b.integrity.notes.some((n) => n.startsWith('CloudTrail events not verified (engine input)'))).toBe(true);
+    // The counts reconcile over the result files.
+    expect(b.counts.files.read).toBe(b.counts.files.used + b.counts.files.rejected + b.counts.files.skipped);
+    expect([...b.inputs].filter((i) => i.kind === 'engine-extract').length).toBe(5);
+    expect([...b.inputs].filter((i) => i.kind === 'engine-counts').length).toBe(5);
+  }, 120_000);
+
+  it('refuses results written for another window or period, in one line with exit 2', () => {
+    const other = runCli(['report', ...CONFIG_INPUTS, '--engine-results', results, ...REPORT_ARGS, '--window', '90', '--format', 'json', '--out', join(work, 'other')]);
+    expect(other.status).toBe(2);
+    expect(other.stderr.trim().split('\n')).toHaveLength(1);
+    expect(other.stderr).toContain(`not of this run's rule ${ruleId(Q3, 90 * 60_000)}`);
+    const month = runCli(['report', ...CONFIG_INPUTS, '--engine-results', results, '--from', '2026-07-01', '--to', '2026-07-31', '--quiet', '--no-workspace', '--format', 'json', '--out', join(work, 'month')]);
+    expect(month.status).toBe(2);
+  });
+
+  it('refuses results with a missing or doubled file', async () => {
+    const gap = join(work, 'gap');
+    await extractWithDuckDb(EXPORT, gap);
+    const aug = readdirSync(gap).find((f) => f.includes('-counts-2026-08'))!;
+    const { rmSync, copyFileSync } = await import('node:fs');
+    rmSync(join(gap, aug));
+    const missing = runCli(['report', ...CONFIG_INPUTS, '--engine-results', gap, ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'gap-out')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no counts for 2026-08');
+    const doubled = join(work, 'doubled');
+    await extractWithDuckDb(EXPORT, doubled);
+    const jul = readdirSync(doubled).find((f) => f.includes('-extract-2026-07'))!;
+    copyFileSync(join(doubled, jul), join(doubled, `copy-${jul}`));
+    const twice = runCli(['report', ...CONFIG_INPUTS, '--engine-results', doubled, ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'doubled-out')]);
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toContain('part 2026-07 1/1 holds');
+  }, 120_000);
+
+  it('reads the same events from JSON lines, JSON.gz, Parquet and CSV results', async () => {
+    const conn = await duck();
+    const fromJsonGz = await readEngineResults(results, Q3, 60 * 60_000);
+    // The same events, whatever order an engine wrote the rows in (the store sorts them).
+    const eventsOf = (r: typeof fromJsonGz) =>
+      r.parsed
+        .flatMap((p) => p.events.map((e) => JSON.stringify({ ...e, source: undefined })))
+        .sort();
+    for (const [format, copyOptions] of [
+      ['jsonl', "FORMAT json"],
+      ['parquet', 'FORMAT parquet'],
+      ['csv', 'FORMAT csv, HEADER true'],
+    ] as const) {
+      const dir = join(work, `as-${format}`);
+      mkdirSync(dir, { recursive: true });
+      for (const f of readdirSync(results)) {
+        const to = join(dir, f.replace('.json.gz', `.${format}`));
+        await conn.run(`COPY (SELECT * FROM read_json('${join(results, f)}', format = 'newline_delimited', columns = {${JSON_TEXT_COLUMNS}})) TO '${to}' (${copyOptions})`);
+      }
+      const got = await readEngineResults(dir, Q3, 60 * 60_000);
+      expect(got.rows).toBe(fromJsonGz.rows);
+      expect(eventsOf(got)).toEqual(eventsOf(fromJsonGz));
+      expect(got.trailDays).toEqual(fromJsonGz.trailDays);
+    }
+    // Parquet written by the engine itself, as `sql --format parquet` asks.
+    const parquet = join(work, 'parquet');
+    await extractWithDuckDb(EXPORT, parquet, ['--format', 'parquet']);
+    expect(readdirSync(parquet).every((f) => f.endsWith('.parquet'))).toBe(true);
+    expect(eventsOf(await readEngineResults(parquet, Q3, 60 * 60_000))).toEqual(eventsOf(fromJsonGz));
+  }, 120_000);
+});
+
+describe('sql --engine duckdb over an organisation trail', () => {
+  it("gives the direct run's report on a generated export of three accounts", async () => {
+    const work = tempDir('scaleout-org');
+    const gen = join(work, 'gen');
+    await generateExport({ seed: 11, outDir: gen, from: '2026-07-01', to: '2026-07-31', accounts: 3, regions: ['us-east-1', 'eu-west-1'], targetEvents: 8000, organizationId: 'o-scaleout01' });
+    const exportDir = join(gen, 'export');
+    const results = join(work, 'results');
+    mkdirSync(results);
+    const r = runCli(['sql', '--engine', 'duckdb', '--from', '2026-07-01', '--to', '2026-07-31', '--location', exportDir, '--org', 'o-scaleout01', '--results', results]);
+    expect(r.status).toBe(0);
+    await (await duck()).run(r.stdout);
+    const configDirs = (function find(dir: string): string[] {
+      return readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .flatMap((d) => (d.name === 'Config' ? [join(dir, d.name)] : find(join(dir, d.name))));
+    })(exportDir);
+    expect(configDirs.length).toBe(3);
+    const args = ['--from', '2026-07-01', '--to', '2026-07-31', '--quiet', '--no-workspace', '--format', 'json'];
+    expect(runCli(['report', exportDir, ...args, '--out', join(work, 'direct')]).status).toBe(0);
+    const viaEngine = runCli(['report', ...configDirs, '--engine-results', results, ...args, '--out', join(work, 'engine')]);
+    expect(viaEngine.stderr).toBe('');
+    const a = readReport(join(work, 'direct'));
+    const b = readReport(join(work, 'engine'));
+    expect(a.changes.length).toBeGreaterThan(10);
+    for (const key of ['changes', 'controls', 'failedCalls', 'summary', 'coverage'] as const) expect(b[key]).toEqual(a[key]);
+  }, 180_000);
+});
+
+/** Every column of the results as text, for DuckDB's read_json. */
+const JSON_TEXT_COLUMNS = ['rule_id', 'part', 'period', 'window_minutes', 'account', 'region', 'day', 'events', 'kept', 'eventversion', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'recipientaccountid', 'eventid', 'eventtype', 'eventcategory', 'readonly', 'errorcode', 'errormessage', 'sourceipaddress', 'useragent', 'sharedeventid', 'requestid', 'useridentity', 'resources', 'requestparameters', 'responseelements', 'additionaleventdata']
+  .map((c) => `${c}: 'VARCHAR'`)
+  .join(', ');
+
+// ---- hostile rows -------------------------------------------------------------------------
+
+describe('hostile engine rows', () => {
+  it('go through as data: no prototype pollution, HTML escaped, values kept verbatim', async () => {
+    const work = tempDir('scaleout-hostile');
+    const period = resolvePeriod({ from: '2026-07-01', to: '2026-07-31' });
+    const id = ruleId(period, 60 * 60_000);
+    const results = join(work, 'results');
+    mkdirSync(results);
+    const hostile = {
+      rule_id: id, part: '2026-07 1/1', eventversion: '1.08', eventtime: '2026-07-02T10:00:00Z', eventsource: 'ec2.amazonaws.com', eventname: '=HYPERLINK("http://evil")', awsregion: 'us-east-1',
+      recipientaccountid: '111111111111', eventid: '<script>alert(1)</script>', readonly: 'false', errorcode: 'AccessDenied', errormessage: '<img src=x onerror=alert(1)>,"+cmd|\' /C calc\'!A0',
+      useridentity: '{"type":"IAMUser","arn":"arn:aws:iam::111111111111:user/<b>mallory</b>","__proto__":{"polluted":true},"accountId":"111111111111"}',
+      requestparameters: '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    };
+    writeFileSync(join(results, 'extract.json.gz'), gzipSync(`${JSON.stringify(hostile)}\n`));
+    const counts = ['2026-06', '2026-07', '2026-08'].map((m) => ({ rule_id: id, part: `${m} 1/1`, period: '2026-07-01..2026-07-31', window_minutes: 60, account: null, region: null, day: null, events: 0, kept: m === '2026-07' ? 1 : 0 }));
+    writeFileSync(join(results, 'counts.json'), counts.map((c) => JSON.stringify(c)).join('\n'));
+    // An engine's bookkeeping files beside the rows are listed as skipped, not read.
+    writeFileSync(join(results, '_SUCCESS'), '');
+    writeFileSync(join(results, '.part-00000.json.gz.crc'), Buffer.from([0x63, 0x72, 0x63, 0, 1, 2]));
+    const got = await readEngineResults(results, period, 60 * 60_000);
+    const event = got.parsed.flatMap((p) => p.events)[0]!;
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(event.eventName).toBe(hostile.eventname);
+    expect(event.userIdentity.arn).toBe('arn:aws:iam::111111111111:user/<b>mallory</b>');
+    expect(Object.getPrototypeOf(event.requestParameters)).toBe(Object.prototype);
+    expect(Object.keys(event.requestParameters as object)).toEqual(['__proto__', 'constructor']);
+
+    const config = join(work, 'config');
+    mkdirSync(config);
+    const r = runCli(['report', '--engine-results', results, '--from', '2026-07-01', '--to', '2026-07-31', '--format', 'html,json,csv', '--quiet', '--no-workspace', '--out', join(work, 'out'), config]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const report = readReport(join(work, 'out'));
+    expect(report.failedCalls.map((f) => f.eventName)).toEqual([hostile.eventname]);
+    expect(report.skipped.map((k) => k.path.split('/').pop())).toEqual(['.part-00000.json.gz.crc', '_SUCCESS']);
+    expect(report.counts.files.read).toBe(report.counts.files.used + report.counts.files.rejected + report.counts.files.skipped);
+    const html = readFileSync(join(work, 'out', 'report.html'), 'utf8');
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).not.toContain('<img src=x');
+  });
+});
+
+// ---- the other engines' texts -------------------------------------------------------------
+
+const GOLDEN = join(ROOT, 'test/fixtures/sql');
+const GOLDEN_OPTIONS: Omit<SqlOptions, 'engine'> = {
+  period: Q3,
+  windowMs: 60 * 60_000,
+  location: 's3://example-trail-bucket/trail',
+  org: 'o-exampleorg1',
+  results: 's3://example-results/configtrail',
+  accounts: ['111111111111', '222222222222'],
+  regions: ['eu-west-1', 'us-east-1'],
+  format: 'json',
+  ddl: true,
+  table: 'configtrail_cloudtrail',
+};
+
+describe('sql for Athena, Trino and Spark', () => {
+  for (const engine of ['athena', 'trino', 'spark'] as Engine[]) {
+    it(`prints the ${engine} statements of the golden file (UPDATE_SQL_GOLDEN=1 rewrites it)`, () => {
+      const text = formatSql(renderSql({ ...GOLDEN_OPTIONS, engine }));
+      const file = join(GOLDEN, `${engine}.sql`);
+      if (process.env.UPDATE_SQL_GOLDEN === '1' || !existsSync(file)) {
+        mkdirSync(GOLDEN, { recursive: true });
+        writeFileSync(file, text);
+      }
+      expect(text).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+
+  it('prints the same as the CLI, every statement opening with its rule id', () => {
+    const r = runCli(['sql', '--engine', 'athena', '--quarter', '2026-Q3', '--location', GOLDEN_OPTIONS.location, '--org', 'o-exampleorg1', '--results', GOLDEN_OPTIONS.results, '--accounts', '111111111111,222222222222', '--regions', 'eu-west-1,us-east-1', '--ddl']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(GOLDEN, 'athena.sql'), 'utf8'));
+    const statements = r.stdout.split(';\n\n');
+    expect(statements.length).toBe(1 + 5 * 2);
+    for (const s of statements) expect(s.startsWith(`-- configtrail `) && s.split('\n')[0]!.includes(`rule ${ruleId(Q3, 60 * 60_000)}`)).toBe(true);
+  });
+
+  it("splits many accounts into groups within Athena's partition and query-text limits", () => {
+    const accounts = Array.from({ length: 2500 }, (_, i) => String(100000000000 + i));
+    const parts = partsOf({ period: Q3, windowMs: 60 * 60_000, accounts });
+    const july = parts.filter((p) => p.month.label === '2026-07');
+    expect(july.length).toBeGreaterThan(1);
+    expect(july.flatMap((p) => p.accounts)).toEqual(accounts);
+    for (const p of july) expect(p.accounts!.length * 32 * 31).toBeLessThanOrEqual(MAX_PARTITIONS);
+    for (const s of renderSql({ ...GOLDEN_OPTIONS, regions: undefined, accounts, engine: 'athena' })) expect(Buffer.byteLength(s.text)).toBeLessThanOrEqual(MAX_QUERY_BYTES);
+  });
+
+  it('refuses athena without --accounts, and a local location, as usage errors', () => {
+    const noAccounts = runCli(['sql', '--engine', 'athena', '--quarter', '2026-Q3', '--location', 's3://b/p', '--results', 's3://r/p']);
+    expect(noAccounts.status).toBe(2);
+    expect(noAccounts.stderr).toContain('needs --accounts');
+    const local = runCli(['sql', '--engine', 'spark', '--quarter', '2026-Q3', '--location', 'some/folder', '--results', 's3://r/p']);
+    expect(local.status).toBe(2);
+  });
+});
