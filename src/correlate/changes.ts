@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChangeType, ConfigItem, DiffEntry, Period } from '../model/types.js';
 import { cmp, resourceKey } from '../store/index.js';
+import { describeChange } from './describe.js';
 import { capDiff, deepEqual, diffConfig } from './diff.js';
 
 const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
@@ -13,6 +14,8 @@ export interface ItemChange {
   previous?: ConfigItem;
   changeType: ChangeType;
   diff: DiffEntry[];
+  /** What the change did, in words (describe.ts). */
+  summary: string[];
 }
 
 export function changeId(c: Pick<ConfigItem, 'accountId' | 'region' | 'resourceType' | 'resourceId' | 'captureTime'>): string {
@@ -84,7 +87,8 @@ export function findChanges(items: ConfigItem[], period: Period): ItemChange[] {
         else if (!prev) changeType = item.origin === 'snapshot' ? undefined : 'update';
         else changeType = 'update';
         if (changeType) {
-          const c: ItemChange = { item, changeType, diff: diffOf(prev, item, changeType) };
+          const diff = diffOf(prev, item, changeType);
+          const c: ItemChange = { item, changeType, diff, summary: describeChange(prev, item, changeType, diff) };
           if (prev) c.previous = prev;
           out.push(c);
         }

@@ -99,6 +99,24 @@ function diffArrays(before: unknown[], after: unknown[], path: string, out: Diff
   }
   const added: number[] = [];
   for (let j = 0; j < after.length; j++) if (!used[j]) added.push(j);
+  const identity = identityAt(path);
+  if (identity) {
+    // Elements that are the same thing by identity (a rule for the same protocol and ports): compare
+    // their fields; the others were added or removed whole.
+    const pairs: [number, number][] = [];
+    const left = removed.filter((i) => {
+      const key = identity(before[i]);
+      const n = key === undefined ? -1 : added.findIndex((j) => !pairs.some(([, pj]) => pj === j) && identity(after[j]) === key);
+      if (n < 0) return true;
+      pairs.push([i, added[n]!]);
+      return false;
+    });
+    const paired = new Set(pairs.map(([, j]) => j));
+    for (const i of left) out.push({ path: `${path}[${i}]`, op: 'remove', before: before[i] });
+    for (const j of added) if (!paired.has(j)) out.push({ path: `${path}[${j}]`, op: 'add', after: after[j] });
+    for (let n = pairs.length - 1; n >= 0; n--) todo.push([before[pairs[n]![0]], after[pairs[n]![1]], `${path}[${pairs[n]![1]}]`]);
+    return;
+  }
   // As many objects left on each side as were edited in place (a rule gained a CIDR): pair them
   // in order and show the field that changed rather than the whole element twice.
   if (removed.length === added.length && removed.every((i, n) => isPlainObject(before[i]) && isPlainObject(after[added[n]!]))) {
@@ -107,6 +125,18 @@ function diffArrays(before: unknown[], after: unknown[], path: string, out: Diff
   }
   for (const i of removed) out.push({ path: `${path}[${i}]`, op: 'remove', before: before[i] });
   for (const j of added) out.push({ path: `${path}[${j}]`, op: 'add', after: after[j] });
+}
+
+/**
+ * The identity of the elements of a list, where the list's elements are things with one (security
+ * group rules by protocol and ports, policy statements by Sid, tag lists by key); undefined for
+ * lists whose elements are only their content.
+ */
+function identityAt(path: string): ((v: unknown) => string | undefined) | undefined {
+  if (/ipPermissions(Egress)?$/.test(path)) return (v) => (isPlainObject(v) ? `${String(v.ipProtocol)}|${String(v.fromPort)}|${String(v.toPort)}` : undefined);
+  if (/[Ss]tatement$/.test(path)) return (v) => (isPlainObject(v) && typeof v.Sid === 'string' && v.Sid !== '' ? v.Sid : undefined);
+  if (/\.tags$|\.[Tt]agSet$|\.tagList$/.test(path)) return (v) => (isPlainObject(v) ? String(v.key ?? v.Key ?? '') || undefined : undefined);
+  return undefined;
 }
 
 /** Caps a diff so one resource cannot flood the report; the last entry says how much was left out. */

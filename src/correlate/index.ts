@@ -28,6 +28,7 @@ export function correlate(evidence: Evidence, opts: CorrelationOptions): Correla
       resourceId: item.resourceId,
       captureTime: item.captureTime,
       changeType: c.changeType,
+      summary: c.summary,
       diff: c.diff,
       attribution,
       actor: event ? resolveActor(event, sessions) : null,

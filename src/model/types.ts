@@ -369,6 +369,8 @@ export interface Change {
   captureTime: string;
   previousCaptureTime?: string;
   changeType: ChangeType;
+  /** What the change did, in words: "added ingress tcp 3389 from 0.0.0.0/0", "tag Owner removed (was x)". */
+  summary: string[];
   diff: DiffEntry[];
   attribution: Attribution;
   /** Null when no causing event was found. */

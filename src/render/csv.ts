@@ -27,9 +27,9 @@ function diffSummary(d: Report['changes'][number]['diff']): string {
 
 export function changesCsv(report: Report): string {
   return csv(
-    ['id', 'captureTime', 'accountId', 'region', 'resourceType', 'resourceId', 'resourceName', 'changeType', 'method', 'confidence', 'eventName', 'eventTime', 'eventId', 'actorType', 'actorArn', 'origin', 'originType', 'chain', 'diff'],
+    ['id', 'captureTime', 'accountId', 'region', 'resourceType', 'resourceId', 'resourceName', 'changeType', 'summary', 'method', 'confidence', 'eventName', 'eventTime', 'eventId', 'actorType', 'actorArn', 'origin', 'originType', 'chain', 'diff'],
     report.changes.map((c) => [
-      c.id, c.captureTime, c.accountId, c.region, c.resourceType, c.resourceId, c.resourceName ?? '', c.changeType,
+      c.id, c.captureTime, c.accountId, c.region, c.resourceType, c.resourceId, c.resourceName ?? '', c.changeType, c.summary.join('; '),
       c.attribution.method, c.attribution.confidence, c.attribution.eventName ?? '', c.attribution.eventTime ?? '', c.attribution.eventId ?? '',
       c.actor?.type ?? '', c.actor?.arn ?? '', c.actor?.origin ?? '', c.actor?.originType ?? '',
       (c.actor?.chain ?? []).map((s) => s.name).join(' → '), diffSummary(c.diff),

@@ -137,6 +137,7 @@ function changeView(c: Change) {
     captureTime: c.captureTime,
     previousCaptureTime: c.previousCaptureTime ?? '',
     changeType: c.changeType,
+    summary: c.summary.join('; '),
     resource: c.resourceName && c.resourceName !== c.resourceId ? `${c.resourceName} (${c.resourceId})` : c.resourceId,
     resourceId: c.resourceId,
     resourceType: c.resourceType,

@@ -69,7 +69,7 @@ describe('tracked changes and change management', () => {
   });
 
   const change = (actor: Actor | null): Change => ({
-    id: 'c1', accountId: '111111111111', region: 'us-east-1', resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-1', captureTime: '2026-08-01T10:05:00.000Z', changeType: 'update', diff: [],
+    id: 'c1', accountId: '111111111111', region: 'us-east-1', resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-1', captureTime: '2026-08-01T10:05:00.000Z', changeType: 'update', summary: ['added ingress tcp 22 from 0.0.0.0/0'], diff: [],
     attribution: { method: actor ? 'inferred' : 'none', confidence: actor ? 0.9 : 0, reason: 'r', candidates: actor ? 1 : 0 }, actor,
   });
 

@@ -1,4 +1,4 @@
-import type { Finding } from '../../../model/types.js';
+import type { Change, Finding } from '../../../model/types.js';
 import type { Check } from '../../model.js';
 import { describeActor, isAuthorised } from './_shared.js';
 
@@ -23,10 +23,11 @@ export const changeManagementAuthorizedPrincipals: Check = {
         resourceType: c.resourceType,
         status: 'FAIL',
         detail: c.actor
-          ? `${c.resourceType} ${c.resourceId} changed (${c.changeType}) at ${c.captureTime} by ${describeActor(c.actor) ?? c.actor.origin}, who is not an authorised principal`
-          : `${c.resourceType} ${c.resourceId} changed (${c.changeType}) at ${c.captureTime}; the change could not be attributed to an actor`,
+          ? `${c.resourceType} ${c.resourceId} ${whatChanged(c)} at ${c.captureTime} by ${describeActor(c.actor) ?? c.actor.origin}, who is not an authorised principal`
+          : `${c.resourceType} ${c.resourceId} ${whatChanged(c)} at ${c.captureTime}; the change could not be attributed to an actor`,
         time: c.captureTime,
         changeId: c.id,
+        ...(c.attribution.eventId ? { eventId: c.attribution.eventId } : {}),
         ...(c.actor ? { actor: c.actor } : {}),
       }));
     return findings.length > 0
@@ -34,3 +35,9 @@ export const changeManagementAuthorizedPrincipals: Check = {
       : { status: 'PASS', findings: [], reason: `all ${ev.changes.length} changes were made by authorised principals` };
   },
 };
+
+/** The change in words, the first three sentences: "(added ingress tcp 22 from 0.0.0.0/0)". */
+function whatChanged(c: Change): string {
+  const said = c.summary.slice(0, 3).join('; ');
+  return `changed (${c.changeType}${said && said !== c.changeType && said !== `${c.changeType}d` ? `: ${said}${c.summary.length > 3 ? '; …' : ''}` : ''})`;
+}
