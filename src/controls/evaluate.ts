@@ -140,6 +140,13 @@ function reasonFor(status: ControlStatus, outcomes: CheckOutcome[], waived: numb
 function sortFindings(findings: Finding[]): Finding[] {
   const rank = (s: ControlStatus) => SEVERITY_ORDER.indexOf(s);
   return [...findings].sort(
-    (a, b) => rank(a.status) - rank(b.status) || cmp(a.resourceType, b.resourceType) || cmp(a.resourceId, b.resourceId) || cmp(a.time ?? '', b.time ?? '') || cmp(a.detail, b.detail),
+    // Events in time order (their resource id is the event id); resources by id, then since when.
+    (a, b) =>
+      rank(a.status) - rank(b.status) ||
+      cmp(a.resourceType, b.resourceType) ||
+      (a.resourceType === 'AWS::CloudTrail::Event' ? cmp(a.time ?? '', b.time ?? '') : 0) ||
+      cmp(a.resourceId, b.resourceId) ||
+      cmp(a.time ?? '', b.time ?? '') ||
+      cmp(a.detail, b.detail),
   );
 }

@@ -73,7 +73,7 @@ export function compactValue(v: unknown): string {
 
 export function actorChain(actor: Actor | null | undefined): { type: string; name: string; via?: string }[] {
   if (!actor) return [];
-  return actor.chain.map((s) => ({ type: s.type, name: s.name, ...(s.via ? { via: s.via } : {}) }));
+  return actor.chain.map((s) => ({ type: s.type, name: s.name, ...(s.accountId && !s.name.includes(s.accountId) ? { accountId: s.accountId } : {}), ...(s.via ? { via: s.via } : {}) }));
 }
 
 function pct(n: number, total: number): string {
@@ -154,6 +154,7 @@ function changeView(c: Change) {
     originType: c.actor?.originType ?? '',
     resolved: c.actor ? c.actor.resolved : true,
     sourceIdentity: c.actor?.sourceIdentity ?? '',
+    mfa: c.actor?.mfa === undefined ? '' : c.actor.mfa ? 'MFA used' : 'no MFA',
     chain: actorChain(c.actor),
     diff: c.diff.map((d) => ({ path: d.path, op: d.op, before: compactValue(d.before), after: compactValue(d.after) })),
   };

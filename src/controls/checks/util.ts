@@ -78,7 +78,9 @@ export function label(item: Pick<ConfigItem, 'resourceId' | 'resourceName'>): st
 export function describeActor(actor: Actor | null | undefined): string | undefined {
   if (!actor) return undefined;
   const acting = actor.chain.length > 1 ? actor.chain[actor.chain.length - 1] : undefined;
-  const via = acting && acting.name !== actor.origin ? ` via ${acting.name}` : '';
+  // The acting role's account where the origin's name does not carry it (an SSO user, a subject).
+  const account = acting?.accountId && !acting.name.includes(acting.accountId) ? ` in ${acting.accountId}` : '';
+  const via = acting && acting.name !== actor.origin ? ` via ${acting.name}${account}` : '';
   return `${actor.origin}${via}`;
 }
 
