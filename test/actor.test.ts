@@ -81,7 +81,7 @@ describe('resolveActor', () => {
 
   it('web identity: the token subject (a CI pipeline)', () => {
     const subject = 'repo:acme/infra:ref:refs/heads/main';
-    const web = assume({ type: 'WebIdentityUser', userName: subject, identityProvider: `arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com` }, 'ci', 'ASIAWEB', { eventName: 'AssumeRoleWithWebIdentity' });
+    const web = assume({ type: 'WebIdentityUser', userName: subject, identityProvider: `arn:aws:iam::${A}:oidc-provider/token.actions.githubusercontent.com` }, 'ci', 'ASIAWEB', { eventName: 'AssumeRoleWithWebIdentity', name: 'gh' });
     const a = resolve(call(session('ci', 'gh', 'ASIAWEB')), [web]);
     expect(a).toMatchObject({ origin: subject, originType: 'WebIdentityUser', resolved: true });
   });
@@ -116,12 +116,18 @@ describe('resolveActor', () => {
   });
 });
 
+/** A call ten minutes after an issuing call, by the session it created, with the key it handed out. */
+function useOf(issuing: CloudTrailEvent, key: string): CloudTrailEvent {
+  const arn = (issuing.responseElements as { assumedRoleUser: { arn: string } }).assumedRoleUser.arn;
+  return { ...call({ type: 'AssumedRole', arn, accessKeyId: key, accountId: issuing.accountId }), eventTime: new Date(issuing.eventTimeMs + 600_000).toISOString(), eventTimeMs: issuing.eventTimeMs + 600_000 };
+}
+
 describe.skipIf(noElasticData)('real samples (elastic/integrations)', () => {
   const load = (f: string) => parseFile({ path: f, key: f, bytes: readFileSync(join(ELASTIC, f)) }, { maxFileBytes: 1 << 24 }).events;
 
   it('a later call with the key issued to an IAM Identity Center session resolves to the SSO user', () => {
     const issuing = load('test-assume-role-email-session-json.log').find((e) => e.eventName === 'AssumeRole')!;
-    const later = call({ type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/x/y', accessKeyId: 'ASIAWHOJDLGPOEXAMPLE', accountId: issuing.accountId });
+    const later = useOf(issuing, 'ASIAWHOJDLGPOEXAMPLE');
     const a = resolve(later, [issuing]);
     expect(a.originType).toBe('SSOUser');
     expect(a.origin).toMatch(/@/);
@@ -131,8 +137,43 @@ describe.skipIf(noElasticData)('real samples (elastic/integrations)', () => {
   it('a later call with the key an AWS service obtained resolves to that service', () => {
     const issuing = load('test-assume-role-aws-service-json.log')[0]!;
     const key = (issuing.responseElements as { credentials: { accessKeyId: string } }).credentials.accessKeyId;
-    const later = call({ type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/x/i-1', accessKeyId: key, accountId: issuing.accountId });
-    expect(resolve(later, [issuing])).toMatchObject({ origin: 'ec2.amazonaws.com', originType: 'AWSService' });
+    expect(resolve(useOf(issuing, key), [issuing])).toMatchObject({ origin: 'ec2.amazonaws.com', originType: 'AWSService' });
+  });
+});
+
+describe('a session is traced only to a call that can have issued it', () => {
+  const issued = (key: string, time: string, name = 's', expiration = '2026-08-01T21:00:00Z') => {
+    const e = assume(user('alice'), 'deploy', key, { time, name });
+    (e.responseElements as { credentials: { expiration: string } }).credentials.expiration = expiration;
+    return e;
+  };
+  const use = (key: string, time: string, name = 's') => ({ ...call(session('deploy', name, key)), eventTime: time, eventTimeMs: Date.parse(time) });
+
+  it('not to an AssumeRole made after the call (a key masked in the export stands for many sessions)', () => {
+    const later = issued('ASIAXXXXXXXXXXXXXXXX', '2026-08-18T09:00:00Z', 's', '2026-08-18T21:00:00Z');
+    const a = resolve(use('ASIAXXXXXXXXXXXXXXXX', '2026-08-01T10:00:00Z'), [later]);
+    expect(a.resolved).toBe(false);
+    expect(a.chain.some((st) => st.eventId === later.eventId)).toBe(false);
+  });
+
+  it('a cross-account AssumeRole delivered to both accounts: the caller’s copy, not the role owner’s', () => {
+    const callers = issued('ASIACROSS', '2026-08-01T09:00:00Z');
+    const owners = { ...callers, eventId: 'ffffffff-owner-copy', accountId: B, userIdentity: { type: 'AWSAccount', principalId: 'AIDAALICE', accountId: A } };
+    for (const order of [[callers, owners], [owners, callers]]) {
+      expect(resolve(use('ASIACROSS', '2026-08-01T10:00:00Z'), order)).toMatchObject({ resolved: true, origin: `arn:aws:iam::${A}:user/alice` });
+    }
+  });
+
+  it('not after the credentials expired, nor for another session; the latest call that fits wins', () => {
+    const old = issued('ASIAMASKED', '2026-07-20T09:00:00Z', 's', '2026-07-20T10:00:00Z');
+    expect(resolve(use('ASIAMASKED', '2026-08-01T10:00:00Z'), [old]).resolved).toBe(false);
+    const other = issued('ASIAMASKED', '2026-08-01T09:30:00Z', 'someone-else');
+    expect(resolve(use('ASIAMASKED', '2026-08-01T10:00:00Z'), [other]).resolved).toBe(false);
+    const first = issued('ASIAMASKED', '2026-08-01T08:00:00Z');
+    const second = issued('ASIAMASKED', '2026-08-01T09:00:00Z');
+    const a = resolve(use('ASIAMASKED', '2026-08-01T10:00:00Z'), [first, second, other, old]);
+    expect(a).toMatchObject({ resolved: true, origin: `arn:aws:iam::${A}:user/alice` });
+    expect(a.chain[a.chain.length - 1]!.eventId).toBe(second.eventId);
   });
 });
 

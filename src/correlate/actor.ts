@@ -181,7 +181,10 @@ function resolveSession(event: CloudTrailEvent, step: ActorStep, sessions: Sessi
     return { origin: service, originType: 'AWSService', chain: [{ type: 'AWSService', name: service, via: 'service-linked role' }, step], resolved: true };
   }
 
-  const issuing = depth < MAX_DEPTH ? findIssuer(sessions, ui.accessKeyId, ui.principalId, ctx?.attributes?.creationDate) : undefined;
+  const issuing =
+    depth < MAX_DEPTH
+      ? findIssuer(sessions, { accessKeyId: ui.accessKeyId, principalId: ui.principalId, creationDate: ctx?.attributes?.creationDate, arn: ui.arn, timeMs: event.eventTimeMs })
+      : undefined;
   if (issuing && !seen.has(issuing.eventId)) {
     seen.add(issuing.eventId);
     const parent = resolveIdentity(issuing, sessions, depth + 1, seen);

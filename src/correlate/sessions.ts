@@ -10,7 +10,8 @@ export const ISSUING_EVENTS = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'Assu
  * `AROA…:session` (matched by the session's creation time).
  */
 export interface SessionIndex {
-  byAccessKey: Map<string, CloudTrailEvent>;
+  /** Every call that handed out a key, oldest first: masked keys (`ASIA…XXXX`) repeat across sessions. */
+  byAccessKey: Map<string, CloudTrailEvent[]>;
   byAssumedRoleId: Map<string, CloudTrailEvent[]>;
 }
 
@@ -29,15 +30,18 @@ export function issuedAssumedRoleId(e: CloudTrailEvent): string | undefined {
 }
 
 export function buildSessionIndex(events: CloudTrailEvent[]): SessionIndex {
-  const byAccessKey = new Map<string, CloudTrailEvent>();
+  const byAccessKey = new Map<string, CloudTrailEvent[]>();
   const byAssumedRoleId = new Map<string, CloudTrailEvent[]>();
   const issuing = events
     .filter((e) => ISSUING_EVENTS.has(e.eventName) && e.eventSource === 'sts.amazonaws.com' && !e.errorCode)
     .sort((a, b) => a.eventTimeMs - b.eventTimeMs || cmp(a.eventId, b.eventId));
   for (const e of issuing) {
     const key = issuedAccessKey(e);
-    // A key is issued once; the earliest record wins if a copy appears in another account's trail.
-    if (key && !byAccessKey.has(key)) byAccessKey.set(key, e);
+    if (key) {
+      const list = byAccessKey.get(key);
+      if (list) list.push(e);
+      else byAccessKey.set(key, [e]);
+    }
     const roleId = issuedAssumedRoleId(e);
     if (roleId) {
       const list = byAssumedRoleId.get(roleId);
@@ -65,19 +69,62 @@ export function parseCreationDate(v: string | undefined): number | undefined {
 /** Allowed skew between an STS call's eventTime and the session's creationDate. */
 const CREATION_SKEW_MS = 5 * 60_000;
 
-/** The issuing call of a session: by access key, else by assumed-role id closest before its creation. */
-export function findIssuer(sessions: SessionIndex, accessKeyId: string | undefined, principalId: string | undefined, creationDate: string | undefined): CloudTrailEvent | undefined {
-  if (accessKeyId) {
-    const hit = sessions.byAccessKey.get(accessKeyId);
-    if (hit) return hit;
+/** The session a credential-issuing call created: its assumed-role ARN and when its keys expire. */
+function issuedSession(e: CloudTrailEvent): { arn?: string; expiresMs?: number } {
+  const resp = obj(e.responseElements);
+  const arn = obj(resp?.assumedRoleUser)?.arn ?? obj(resp?.federatedUser)?.arn;
+  const expiration = obj(resp?.credentials)?.expiration;
+  const expiresMs = typeof expiration === 'string' ? parseCreationDate(expiration) : typeof expiration === 'number' ? (expiration < 1e11 ? expiration * 1000 : expiration) : undefined;
+  return { ...(typeof arn === 'string' && arn ? { arn } : {}), ...(expiresMs !== undefined ? { expiresMs } : {}) };
+}
+
+/** The call using the session: when, and as which session ARN. */
+export interface SessionUse {
+  accessKeyId?: string;
+  principalId?: string;
+  creationDate?: string;
+  /** The caller's `userIdentity.arn`. */
+  arn?: string;
+  timeMs: number;
+}
+
+/**
+ * Whether an issuing call can be the one behind a use of its key: issued no later than the use
+ * (a minute of clock skew), the use before the credentials expired, and the session ARN the same
+ * where both are known. Keys alone are not enough: exports shared for audits and SIEM copies mask
+ * them, and one masked key then stands for many sessions.
+ */
+function canIssue(issuer: CloudTrailEvent, use: SessionUse): boolean {
+  if (issuer.eventTimeMs > use.timeMs + ISSUE_SKEW_MS) return false;
+  const session = issuedSession(issuer);
+  if (session.expiresMs !== undefined && use.timeMs > session.expiresMs + ISSUE_SKEW_MS) return false;
+  return !(session.arn && use.arn && session.arn !== use.arn);
+}
+
+/** Clock skew allowed between an STS call and the first use of what it issued. */
+const ISSUE_SKEW_MS = 60_000;
+
+/**
+ * The issuing call of a session: by access key (the latest issuing call that can have issued it),
+ * else by assumed-role id closest to its creation. Undefined when no call fits: the chain then
+ * stops, unresolved, rather than name an origin the data does not support.
+ */
+export function findIssuer(sessions: SessionIndex, use: SessionUse): CloudTrailEvent | undefined {
+  if (use.accessKeyId) {
+    const fitting = (sessions.byAccessKey.get(use.accessKeyId) ?? []).filter((e) => canIssue(e, use));
+    const latest = fitting[fitting.length - 1];
+    // A cross-account call is delivered to both accounts under one sharedEventID; the role owner's
+    // copy names only the caller's account (an AWSAccount identity): take the caller's copy.
+    if (latest) return fitting.find((e) => e.eventTimeMs === latest.eventTimeMs && e.userIdentity.type !== 'AWSAccount') ?? latest;
   }
-  if (!principalId) return undefined;
-  const candidates = sessions.byAssumedRoleId.get(principalId);
-  const created = parseCreationDate(creationDate);
+  if (!use.principalId) return undefined;
+  const candidates = sessions.byAssumedRoleId.get(use.principalId);
+  const created = parseCreationDate(use.creationDate);
   if (!candidates || created === undefined) return undefined;
   // The STS call happens when the session is created: pick the call nearest to creationDate.
   let best: CloudTrailEvent | undefined;
   for (const c of candidates) {
+    if (!canIssue(c, use)) continue;
     const d = Math.abs(c.eventTimeMs - created);
     if (d <= CREATION_SKEW_MS && (!best || d < Math.abs(best.eventTimeMs - created))) best = c;
   }
