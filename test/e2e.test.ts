@@ -267,7 +267,7 @@ describe('CLI contract', () => {
     const out = join(work, 'out-links');
     mkdirSync(out, { recursive: true });
     const victim = join(work, 'victim.txt');
-    const names = ['report.json', 'report.html', 'changes.csv', 'findings.csv', 'inputs.csv'];
+    const names = ['report.json', 'report.html', 'changes.csv', 'findings.csv', 'inputs.csv', 'manifest.json', 'manifest.json.sig'];
     for (const name of names) {
       writeFileSync(victim, 'untouched');
       rmSync(join(out, name), { force: true });
@@ -276,7 +276,9 @@ describe('CLI contract', () => {
     const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json,html,csv', '--out', out, '--quiet']);
     expect(r.status).toBe(0);
     expect(readFileSync(victim, 'utf8')).toBe('untouched');
-    for (const name of names) expect(lstatSync(join(out, name)).isFile(), name).toBe(true);
+    // An unsigned run writes no signature: the link planted there is removed, its target untouched.
+    for (const name of names.slice(0, -1)) expect(lstatSync(join(out, name)).isFile(), name).toBe(true);
+    expect(lstatSync(join(out, 'manifest.json.sig'), { throwIfNoEntry: false })).toBeUndefined();
     expect(readReport(out).counts.files.read).toBeGreaterThan(0);
   });
 
@@ -494,6 +496,8 @@ describe.skipIf(!chromiumAvailable())('evidence pack', () => {
     expect(manifest.controls.map((c) => c.id)).toEqual(['6.3', '2.4']);
     expect(manifest.inputs.length).toBeGreaterThan(10);
     for (const o of manifest.outputs) expect(createHash('sha256').update(readFileSync(join(a, o.file))).digest('hex')).toBe(o.sha256);
+    // The pack verifies as a report folder does (its zip holds the manifest, which cannot list it).
+    expect(runCli(['verify-report', a]).status).toBe(0);
     const pack = JSON.parse(readFileSync(join(a, 'control.json'), 'utf8')) as Report;
     expect(pack.controls.map((c) => `${c.framework}:${c.id}`)).toEqual(['cis-aws-v6.0:6.3', 'cis-aws-v6.0:2.4']);
     expect(pack.changes.every((c) => pack.controls.some((ctl) => ctl.findings.some((f) => f.changeId === c.id || f.resourceId === c.resourceId)))).toBe(true);
