@@ -226,7 +226,7 @@ describe('bad input never crashes and never vanishes', () => {
     writeFileSync(join(flood, 'million.json'), bad(1_000_000));
     const space = join(work, 'flood-space');
     const run = (name: string) => {
-      const r = spawnSync(process.execPath, [CLI, 'report', flood, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, name), '--workspace', space, '--json'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+      const r = spawnSync(process.execPath, [CLI, 'report', flood, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, name), '--workspace', space, '--json'], { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, SOURCE_DATE_EPOCH: TEST_EPOCH } });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       return JSON.parse(r.stdout) as { workspace: { replayed: boolean } };
