@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Change, Report } from '../src/model/types.js';
 import { generateExport, type GroundTruth } from '../samples/generator.js';
 import { LISTED_PER_FILE } from '../src/parse/index.js';
-import { chromiumAvailable, CLI, hasCommand, readReport, REAL_DATA, ROOT, runCli, ELASTIC_DATA, noElasticData, tempDir } from './helpers/cli.js';
+import { chromiumAvailable, CLI, hasCommand, readReport, REAL_DATA, reportApartFromInvocation, ROOT, runCli, ELASTIC_DATA, noElasticData, TEST_EPOCH, tempDir } from './helpers/cli.js';
 
 const FROM = '2026-07-01';
 const TO = '2026-07-31';
@@ -226,7 +226,7 @@ describe('bad input never crashes and never vanishes', () => {
     writeFileSync(join(flood, 'million.json'), bad(1_000_000));
     const space = join(work, 'flood-space');
     const run = (name: string) => {
-      const r = spawnSync(process.execPath, [CLI, 'report', flood, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, name), '--workspace', space, '--json'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+      const r = spawnSync(process.execPath, [CLI, 'report', flood, '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, name), '--workspace', space, '--json'], { encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, SOURCE_DATE_EPOCH: TEST_EPOCH } });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       return JSON.parse(r.stdout) as { workspace: { replayed: boolean } };
@@ -239,7 +239,7 @@ describe('bad input never crashes and never vanishes', () => {
     expect(report.rejected.filter((r) => r.path.endsWith('million.json')).at(-1)!.reason).toBe(
       `record is number, not a CloudTrail event object (and ${(1_000_000 - LISTED_PER_FILE - 1).toLocaleString('en-US')} more records for this reason, up to #999999, not listed one by one)`,
     );
-    expect(readFileSync(join(work, 'flood-2', 'report.json'), 'utf8')).toBe(readFileSync(join(work, 'flood-1', 'report.json'), 'utf8'));
+    expect(reportApartFromInvocation(join(work, 'flood-2'))).toBe(reportApartFromInvocation(join(work, 'flood-1')));
   });
 
   it('--strict turns a rejection into exit code 3', () => {
@@ -250,14 +250,15 @@ describe('bad input never crashes and never vanishes', () => {
 });
 
 describe('CLI contract', () => {
-  it('same inputs and options give byte-identical report.json and report.html', () => {
-    const a = join(work, 'det-a');
-    const b = join(work, 'det-b');
+  it('the same command line over the same inputs gives byte-identical report.json, report.html and manifest.json with SOURCE_DATE_EPOCH set', () => {
+    // One command line, run from two folders: --out is the same word, the folder another.
+    const [a, b] = ['det-a', 'det-b'].map((d) => join(work, d, 'out')) as [string, string];
     for (const out of [a, b]) {
-      const r = runCli(['report', join(work, 'gen/export'), '--quarter', '2026-Q3', '--format', 'json,html,csv', '--out', out, '--quiet']);
+      mkdirSync(join(out, '..'), { recursive: true });
+      const r = runCli(['report', join(work, 'gen/export'), '--quarter', '2026-Q3', '--format', 'json,html,csv', '--out', 'out', '--quiet'], { cwd: join(out, '..'), env: { SOURCE_DATE_EPOCH: TEST_EPOCH } });
       expect(r.status).toBe(0);
     }
-    for (const f of ['report.json', 'report.html', 'changes.csv']) {
+    for (const f of ['report.json', 'report.html', 'changes.csv', 'manifest.json']) {
       expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     }
   });
@@ -266,7 +267,7 @@ describe('CLI contract', () => {
     const out = join(work, 'out-links');
     mkdirSync(out, { recursive: true });
     const victim = join(work, 'victim.txt');
-    const names = ['report.json', 'report.html', 'changes.csv', 'findings.csv', 'inputs.csv'];
+    const names = ['report.json', 'report.html', 'changes.csv', 'findings.csv', 'inputs.csv', 'manifest.json', 'manifest.json.sig'];
     for (const name of names) {
       writeFileSync(victim, 'untouched');
       rmSync(join(out, name), { force: true });
@@ -275,7 +276,9 @@ describe('CLI contract', () => {
     const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json,html,csv', '--out', out, '--quiet']);
     expect(r.status).toBe(0);
     expect(readFileSync(victim, 'utf8')).toBe('untouched');
-    for (const name of names) expect(lstatSync(join(out, name)).isFile(), name).toBe(true);
+    // An unsigned run writes no signature: the link planted there is removed, its target untouched.
+    for (const name of names.slice(0, -1)) expect(lstatSync(join(out, name)).isFile(), name).toBe(true);
+    expect(lstatSync(join(out, 'manifest.json.sig'), { throwIfNoEntry: false })).toBeUndefined();
     expect(readReport(out).counts.files.read).toBeGreaterThan(0);
   });
 
@@ -475,21 +478,26 @@ describe('governance controls end to end', () => {
 });
 
 describe.skipIf(!chromiumAvailable())('evidence pack', () => {
-  it('is reproducible byte for byte apart from the manifest time, and its manifest hashes every file', () => {
-    const outs = ['ev-a', 'ev-b'].map((d) => join(work, d));
+  it('is reproducible byte for byte with SOURCE_DATE_EPOCH set, manifest and zip included, and its manifest hashes every file', () => {
+    // One command line, run from two folders (see the report's byte-identical test).
+    const outs = ['ev-a', 'ev-b'].map((d) => join(work, d, 'out'));
     for (const out of outs) {
-      const r = runCli(['evidence', join(work, 'gen/export'), join(work, 'gen/credential-reports'), '--from', FROM, '--to', TO, '--control', 'cis-aws-v6.0:6.3', '--control', 'cis-aws-v6.0:2.4', '--zip', '--out', out, '--quiet']);
+      mkdirSync(join(out, '..'), { recursive: true });
+      const r = runCli(['evidence', join(work, 'gen/export'), join(work, 'gen/credential-reports'), '--from', FROM, '--to', TO, '--control', 'cis-aws-v6.0:6.3', '--control', 'cis-aws-v6.0:2.4', '--zip', '--out', 'out', '--quiet'], { cwd: join(out, '..'), env: { SOURCE_DATE_EPOCH: TEST_EPOCH } });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
     }
     const [a, b] = outs as [string, string];
     const files = readdirSync(a).sort();
     expect(files).toEqual(['changes.csv', 'control.html', 'control.json', 'control.pdf', 'events.csv', 'events.json', 'evidence-cis-aws-v6.0_6.3+cis-aws-v6.0_2.4.zip', 'findings.csv', 'manifest.json']);
-    for (const f of files.filter((x) => x !== 'manifest.json' && !x.endsWith('.zip'))) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8')) as { createdAt: string; controls: { id: string }[]; outputs: { file: string; sha256: string }[]; inputs: { sha256: string }[] };
+    for (const f of files) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8')) as { generated: { at: string }; controls: { id: string }[]; outputs: { file: string; sha256: string }[]; inputs: { sha256: string }[] };
+    expect(manifest.generated).toEqual({ at: new Date(Number(TEST_EPOCH) * 1000).toISOString().replace('.000Z', 'Z'), by: 'SOURCE_DATE_EPOCH' });
     expect(manifest.controls.map((c) => c.id)).toEqual(['6.3', '2.4']);
     expect(manifest.inputs.length).toBeGreaterThan(10);
     for (const o of manifest.outputs) expect(createHash('sha256').update(readFileSync(join(a, o.file))).digest('hex')).toBe(o.sha256);
+    // The pack verifies as a report folder does (its zip holds the manifest, which cannot list it).
+    expect(runCli(['verify-report', a]).status).toBe(0);
     const pack = JSON.parse(readFileSync(join(a, 'control.json'), 'utf8')) as Report;
     expect(pack.controls.map((c) => `${c.framework}:${c.id}`)).toEqual(['cis-aws-v6.0:6.3', 'cis-aws-v6.0:2.4']);
     expect(pack.changes.every((c) => pack.controls.some((ctl) => ctl.findings.some((f) => f.changeId === c.id || f.resourceId === c.resourceId)))).toBe(true);
@@ -508,7 +516,7 @@ describe('workspace and query', () => {
     expect(s1.workspace).toMatchObject({ reused: 0, decoded: s1.counts.files.read });
     const fresh1 = join(work, 'ws-fresh-1');
     expect(runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--out', fresh1, '--no-workspace', '--quiet']).status).toBe(0);
-    expect(readFileSync(join(work, 'ws-1', 'report.json'), 'utf8')).toBe(readFileSync(join(fresh1, 'report.json'), 'utf8'));
+    expect(reportApartFromInvocation(join(work, 'ws-1'))).toBe(reportApartFromInvocation(fresh1));
 
     const args = ['--from', '2026-07-10', '--to', '2026-07-20', '--framework', 'soc2', '--format', 'json'];
     const second = runCli(['report', join(work, 'gen/export'), ...args, '--out', join(work, 'ws-2'), '--workspace', ws, '--json']);
@@ -517,7 +525,7 @@ describe('workspace and query', () => {
     expect(s2.workspace).toEqual({ dir: ws, decoded: 0, reused: s1.workspace.decoded, replayed: true });
     const fresh2 = join(work, 'ws-fresh-2');
     expect(runCli(['report', join(work, 'gen/export'), ...args, '--out', fresh2, '--no-workspace', '--quiet']).status).toBe(0);
-    expect(readFileSync(join(work, 'ws-2', 'report.json'), 'utf8')).toBe(readFileSync(join(fresh2, 'report.json'), 'utf8'));
+    expect(reportApartFromInvocation(join(work, 'ws-2'))).toBe(reportApartFromInvocation(fresh2));
     expect(files()).toBeGreaterThan(0);
   });
 
@@ -575,7 +583,7 @@ describe('workspace and query', () => {
     writeFileSync(target, after);
     const fresh = join(work, 'ws-moved-fresh');
     expect(runCli(['report', moved, '--from', FROM, '--to', TO, '--format', 'json', '--out', fresh, '--no-workspace', '--quiet']).status).toBe(0);
-    expect(readFileSync(join(work, 'ws-moved-2', 'report.json'), 'utf8')).toBe(readFileSync(join(fresh, 'report.json'), 'utf8'));
+    expect(reportApartFromInvocation(join(work, 'ws-moved-2'))).toBe(reportApartFromInvocation(fresh));
   });
   it('checks a saved ingest against its plan while no folder changed, and walks the folders again when one did', () => {
     const exp = join(work, 'ws-plan');
@@ -607,7 +615,7 @@ describe('workspace and query', () => {
     const e = run('ws-plan-5');
     expect(e.workspace.replayed).toBe(true);
     expect(e.counts.files.read).toBe(a.counts.files.read);
-    expect(readFileSync(join(work, 'ws-plan-5', 'report.json'), 'utf8')).toBe(readFileSync(join(work, 'ws-plan-1', 'report.json'), 'utf8'));
+    expect(reportApartFromInvocation(join(work, 'ws-plan-5'))).toBe(reportApartFromInvocation(join(work, 'ws-plan-1')));
   });
   it('reads the files again when a saved ingest cannot be read whole, and saves it anew', () => {
     const space = join(work, 'ws-broken');
@@ -630,7 +638,7 @@ describe('workspace and query', () => {
       writeFileSync(events, broken);
       const r = run('ws-broken-2');
       expect(r.workspace.replayed).toBe(false);
-      expect(readFileSync(join(work, 'ws-broken-2', 'report.json'), 'utf8')).toBe(readFileSync(join(work, 'ws-broken-1', 'report.json'), 'utf8'));
+      expect(reportApartFromInvocation(join(work, 'ws-broken-2'))).toBe(reportApartFromInvocation(join(work, 'ws-broken-1')));
       // Saved anew: the next run replays it.
       expect(run('ws-broken-3').workspace.replayed).toBe(true);
     }
@@ -678,7 +686,7 @@ describe('a saved ingest with an unreadable file in a batch', () => {
     expect((JSON.parse(second.stdout) as { workspace: { replayed: boolean } }).workspace.replayed).toBe(true);
     const fresh = runCli(['report', exp, '--from', '2026-06-25', '--to', '2026-07-05', '--format', 'json', '--no-workspace', '--max-file-size', '0.1', '--out', join(d, 'c'), '--quiet']);
     expect(fresh.status).toBe(0);
-    expect(readFileSync(join(d, 'b', 'report.json'), 'utf8')).toBe(readFileSync(join(d, 'c', 'report.json'), 'utf8'));
+    expect(reportApartFromInvocation(join(d, 'b'))).toBe(reportApartFromInvocation(join(d, 'c')));
   });
 });
 
@@ -724,11 +732,15 @@ describe('missing data shows', () => {
 
 describe('golden report of the bundled sample', () => {
   it('is unchanged (after an intended change: npm run golden, and review the diff)', () => {
-    const out = join(work, 'golden');
+    // `npm run golden`'s very command line (report.json records it), from a folder whose samples/ is the checkout's.
+    const cwd = join(work, 'golden');
+    mkdirSync(cwd, { recursive: true });
+    symlinkSync(join(ROOT, 'samples'), join(cwd, 'samples'));
+    const out = join(cwd, 'reports/golden');
     const r = runCli([
       'report', 'samples/demo/export', 'samples/demo/credential-reports', '--quarter', '2026-Q3', '--framework', 'cis-aws-v6.0', '--framework', 'soc2',
-      '--authorized-principals', 'samples/demo/authorized-principals.txt', '--format', 'json', '--out', out, '--no-workspace', '--quiet',
-    ]);
+      '--authorized-principals', 'samples/demo/authorized-principals.txt', '--format', 'json', '--out', 'reports/golden', '--no-workspace', '--quiet',
+    ], { cwd, env: { SOURCE_DATE_EPOCH: TEST_EPOCH } });
     expect(r.status).toBe(0);
     const golden = readFileSync(join(ROOT, 'samples/demo/report.golden.json'), 'utf8');
     const actual = readFileSync(join(out, 'report.json'), 'utf8');

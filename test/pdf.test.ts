@@ -66,9 +66,10 @@ describe.skipIf(!ready)('PDF report (headless Chromium, checked with poppler)', 
     const outline = (await doc.getOutline()) ?? [];
     expect(outline.map((o) => o.title)).toContain('1. Executive summary');
     await doc.destroy();
-    // Printed again, the same bytes: the parts are joined with the period's dates, not the clock.
+    // Printed again, the same bytes: the parts are joined with the report's generation time, not the clock.
     const again = join(tempDir('pdf-parts-2'), 'report.pdf');
     await renderPdf(report, again, { wholeRows: 0, partRows: 60 });
     expect(readFileSync(again).equals(readFileSync(out))).toBe(true);
+    expect(execFileSync('pdfinfo', ['-isodates', out], { encoding: 'utf8' })).toMatch(new RegExp(`CreationDate:\\s+${report.generated.at}`));
   });
 });

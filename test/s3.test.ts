@@ -123,6 +123,11 @@ describe('S3 sources through the real AWS SDK and an S3-protocol server', () => 
     expect(evidence(fromS3)).toEqual(evidence(readReport(disk)));
     expect(fromS3.rejected).toEqual([]);
     expect([...fromS3.inputs].every((i) => i.path.startsWith(`s3://${BUCKET}/AWSLogs/`))).toBe(true);
+    // The inputs as given, an S3 URI as an S3 URI, in report.json and the manifest, which lists each object.
+    expect(fromS3.invocation.inputs).toEqual([`s3://${BUCKET}/AWSLogs/`]);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { invocation: { inputs: string[] }; inputs: { path: string }[] };
+    expect(manifest.invocation.inputs).toEqual([`s3://${BUCKET}/AWSLogs/`]);
+    expect(manifest.inputs.map((i) => i.path)).toEqual([...fromS3.inputs].map((i) => i.path));
     expect(fromS3.integrity.mismatched).toEqual([]);
     expect(fromS3.integrity.verified).toBeGreaterThan(0);
   });

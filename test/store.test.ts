@@ -162,7 +162,7 @@ describe('report assembly', () => {
         source: { path: 'digest' },
       },
     });
-    const report = buildReport(store.finish(), { changes: [], failedCalls: [] }, { generator: { name: 'configtrail', version: 't' }, frameworks: [], controls: [], coverage: NO_COVERAGE, criteria: NO_CRITERIA });
+    const report = buildReport(store.finish(), { changes: [], failedCalls: [] }, { generator: { name: 'configtrail', version: 't' }, generated: { at: '2026-10-01T00:00:00Z', by: 'clock' }, invocation: { argv: [], inputs: [] }, signoff: {}, frameworks: [], controls: [], coverage: NO_COVERAGE, criteria: NO_CRITERIA });
     expect(report.integrity.verified).toBe(1);
     expect(report.integrity.mismatched).toEqual([{ path: `/x/${badKey}`, expected: 'e'.repeat(64), actual: 'b'.repeat(64) }]);
     expect(report.integrity.uncovered).toBe(1);
@@ -182,7 +182,7 @@ describe('report assembly', () => {
         },
       });
     store.addParsed(parsed('c', { items: [compliance('2026-07-01T00:00:00.000Z', 'COMPLIANT'), compliance('2026-08-01T00:00:00.000Z', 'NON_COMPLIANT')] }));
-    const report = buildReport(store.finish(), { changes: [], failedCalls: [] }, { generator: { name: 'configtrail', version: 't' }, frameworks: [], controls: [], coverage: NO_COVERAGE, criteria: NO_CRITERIA });
+    const report = buildReport(store.finish(), { changes: [], failedCalls: [] }, { generator: { name: 'configtrail', version: 't' }, generated: { at: '2026-10-01T00:00:00Z', by: 'clock' }, invocation: { argv: [], inputs: [] }, signoff: {}, frameworks: [], controls: [], coverage: NO_COVERAGE, criteria: NO_CRITERIA });
     expect(report.configRuleResults).toEqual([
       expect.objectContaining({ ruleName: 'restricted-ssh', resourceId: 'sg-1', complianceType: 'NON_COMPLIANT', captureTime: '2026-08-01T00:00:00.000Z' }),
     ]);

@@ -19,6 +19,8 @@ import { resolvePeriod } from '../util/period.js';
 import { removeLastAtExit } from '../util/tempdir.js';
 import type { S3Options } from '../sources/s3.js';
 import { generatorInfo } from '../util/version.js';
+import { generationTime } from '../util/clock.js';
+import { loadSignKey } from '../pipeline/signing.js';
 import { createProgressReporter } from './progress.js';
 import { formatSummary, jsonSummary } from './summary.js';
 import { printable } from '../util/printable.js';
@@ -66,6 +68,9 @@ interface ReportArgs {
   publicKeys: string[];
   /** `--engine-results`: the rows `configtrail sql`'s queries wrote, instead of reading CloudTrail files. */
   engineResults?: string;
+  entity?: string;
+  preparedBy?: string;
+  signKey?: string;
 }
 
 function parseFormats(text: string): Set<OutputFormat> {
@@ -90,7 +95,7 @@ function prestartUnlessReplaying(inputs: string[], workspace: string | undefined
   prestartWorkers();
 }
 
-async function reportCommand(args: ReportArgs): Promise<number> {
+async function reportCommand(args: ReportArgs, argv: string[]): Promise<number> {
   const outDir = resolve(args.out);
   // Engine results are read whole each time: no workspace.
   const workspace = args.workspace === false || args.engineResults !== undefined ? undefined : resolve(args.workspace ?? join(outDir, '.workspace'));
@@ -106,6 +111,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
   const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
   const expected = loadExpectedScope(args);
   const publicKeys = loadPublicKeys(args.publicKeys);
+  const provenance = provenanceOf(args, argv);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   if (workspace && existsSync(workspace) && !statSync(workspace).isDirectory()) throw new UsageError(`--workspace ${workspace} is not a folder`);
   const stats = { decoded: 0, reused: 0, replayed: false };
@@ -116,6 +122,7 @@ async function reportCommand(args: ReportArgs): Promise<number> {
     run = await runReport({
       ...(engine ? { engine } : {}),
       ...(workspace ? { workspace } : {}),
+      ...provenance,
       stats,
       inputs: args.inputs,
       period,
@@ -146,6 +153,26 @@ async function reportCommand(args: ReportArgs): Promise<number> {
     return EXIT.strictRejections;
   }
   return EXIT.ok;
+}
+
+/**
+ * What the run records about itself, read before any input: the one generation time (the clock, or
+ * SOURCE_DATE_EPOCH), the command line as given, --entity and --prepared-by, and the --sign-key.
+ */
+function provenanceOf(args: { entity?: string; preparedBy?: string; signKey?: string }, argv: string[]) {
+  const named = (value: string | undefined, flag: string) => {
+    if (value === undefined) return undefined;
+    if (value.trim() === '') throw new UsageError(`${flag} needs a name`);
+    return value;
+  };
+  const entity = named(args.entity, '--entity');
+  const preparedBy = named(args.preparedBy, '--prepared-by');
+  return {
+    generated: generationTime(),
+    argv: [...argv],
+    signoff: { ...(entity !== undefined ? { entity } : {}), ...(preparedBy !== undefined ? { preparedBy } : {}) },
+    ...(args.signKey !== undefined ? { signKey: loadSignKey(args.signKey) } : {}),
+  };
 }
 
 /** --max-file-size and --max-archive-size in bytes (the archive limit only when given: see SourceOptions). */
@@ -237,7 +264,10 @@ function runOptions<T>(y: Argv<T>) {
     .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' })
     .option('document-rows', { type: 'number', default: DEFAULT_MAX_CHANGES, describe: 'rows the HTML/PDF lists per long table (change log, failed calls, input files); all are in the CSV and JSON' })
     .option('workspace', { type: 'string', describe: 'folder caching decoded inputs by hash, reused by later runs (report: default <out>/.workspace; --no-workspace: none)' })
-    .option('public-keys', publicKeysOption);
+    .option('public-keys', publicKeysOption)
+    .option('entity', { type: 'string', describe: 'the entity the report is for: shown on the cover and the sign-off page, recorded in report.json' })
+    .option('prepared-by', { type: 'string', describe: 'who prepared the report: shown on the cover and the sign-off page, recorded in report.json' })
+    .option('sign-key', { type: 'string', describe: 'PEM private key (Ed25519 or RSA): sign manifest.json, writing manifest.json.sig (check with `configtrail verify-report`)' });
 }
 
 const publicKeysOption = {
@@ -279,7 +309,7 @@ interface EvidenceArgs extends Omit<ReportArgs, 'format'> {
   zip: boolean;
 }
 
-async function evidenceCommand(args: EvidenceArgs): Promise<number> {
+async function evidenceCommand(args: EvidenceArgs, argv: string[]): Promise<number> {
   prestartUnlessReplaying(args.inputs, args.workspace ? resolve(args.workspace) : undefined);
   const period = resolvePeriod(args);
   // Each command loads its own stage modules: a report run does not load the others'.
@@ -292,11 +322,13 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
   const authorizedPrincipals = loadAuthorizedPrincipals(args.authorizedPrincipals);
   const expected = loadExpectedScope(args);
   const publicKeys = loadPublicKeys(args.publicKeys);
+  const provenance = provenanceOf(args, argv);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   let run;
   try {
     run = await runEvidence({
       ...(publicKeys.length > 0 ? { publicKeys } : {}),
+      ...provenance,
       ...(args.workspace ? { workspace: resolve(args.workspace) } : {}),
       inputs: args.inputs,
       period,
@@ -307,7 +339,6 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
       criteriaFiles: criteriaFiles(args),
       controls: args.control,
       zip: args.zip,
-      now: new Date(),
       outDir: resolve(args.out),
       ...sizeLimits(args),
       windowMs: Math.floor(args.window * 60_000),
@@ -318,9 +349,9 @@ async function evidenceCommand(args: EvidenceArgs): Promise<number> {
   } finally {
     progress.stop();
   }
-  if (args.json) process.stdout.write(`${JSON.stringify({ controls: run.manifest.controls, outputs: run.files }, null, 2)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify({ controls: run.manifest.controls ?? [], outputs: run.files }, null, 2)}\n`);
   else if (!args.quiet) {
-    const lines = run.manifest.controls.map((c) => printable(`${c.framework} ${c.id} ${c.status}: ${c.title}`));
+    const lines = (run.manifest.controls ?? []).map((c) => printable(`${c.framework} ${c.id} ${c.status}: ${c.title}`));
     process.stdout.write(`${[...lines, 'wrote:', ...run.files.map((f) => `  ${f}`)].join('\n')}\n`);
   }
   return EXIT.ok;
@@ -424,11 +455,17 @@ async function sqlCommand(args: SqlArgs): Promise<number> {
 }
 
 /** A command's work, given yargs' parsed and validated arguments; its exit code. */
-type Runner = (args: Record<string, unknown>) => Promise<number>;
+type Runner = (args: Record<string, unknown>, argv: string[]) => Promise<number>;
 
 const RUNNERS: Record<string, Runner> = {
-  report: (args) => reportCommand(args as unknown as ReportArgs),
-  evidence: (args) => evidenceCommand(args as unknown as EvidenceArgs),
+  report: (args, argv) => reportCommand(args as unknown as ReportArgs, argv),
+  evidence: (args, argv) => evidenceCommand(args as unknown as EvidenceArgs, argv),
+  'verify-report': async (args) => {
+    const { verifyReport, formatVerifyReport } = await import('../pipeline/verify-report.js');
+    const result = verifyReport(resolve(String(args.dir)), typeof args.publicKey === 'string' ? args.publicKey : undefined);
+    process.stdout.write(formatVerifyReport(result));
+    return result.problems.length === 0 ? EXIT.ok : EXIT.error;
+  },
   pull: (args) => pullCommand(args as unknown as PullArgs),
   verify: (args) => verifyCommand(args as unknown as VerifyArgs),
   sql: (args) => sqlCommand(args as unknown as SqlArgs),
@@ -491,6 +528,11 @@ export async function main(argv: string[]): Promise<number> {
         .option('json', { type: 'boolean', default: false, describe: 'print the integrity result (as in report.json) as JSON' })
         .option('max-file-size', { type: 'number', default: 256, describe: 'largest decompressed file or archive entry accepted, in MiB' }),
     )
+    .command('verify-report <dir>', 'check a report folder against its manifest.json (every output\'s SHA-256 and size, report.json\'s inputs) and, with --public-key, its signature (exit 1 with a line per problem)', (y) =>
+      y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'the report folder (report --out, or an evidence pack)' })
+        .option('public-key', { type: 'string', describe: 'PEM public key (Ed25519 or RSA) the manifest must be signed with' }),
+    )
     .command('sql', 'print the SQL that extracts the evidence where the trail is (Athena, Trino, Spark, DuckDB), for `report --engine-results`', (y) =>
       periodOptions(y)
         .option('engine', { type: 'string', choices: ['athena', 'trino', 'spark', 'duckdb'], demandOption: true, describe: 'the engine the SQL is written for' })
@@ -530,7 +572,7 @@ export async function main(argv: string[]): Promise<number> {
     debug = args.debug === true;
     const run = RUNNERS[String(args._[0])];
     if (!run) throw new UsageError(`unknown command: ${String(args._[0])}`);
-    return await run(args);
+    return await run(args, argv);
   } catch (err) {
     const code = err instanceof UsageError ? EXIT.usage : EXIT.error;
     process.stderr.write(`configtrail: error: ${printable(oneLine(err, 1000))}\n`);

@@ -614,9 +614,33 @@ export interface Criteria {
 }
 
 /** report.json, schemaVersion 1. Documented in README.md. */
+/** When a report was generated, and what said so. */
+export interface Generated {
+  /** ISO 8601, UTC, to the second: `2026-10-01T00:00:00Z`. */
+  at: string;
+  /** `SOURCE_DATE_EPOCH` when it is set (reproducible builds), else the system clock. */
+  by: 'clock' | 'SOURCE_DATE_EPOCH';
+}
+
+/** How a report was asked for, as given: the command line after the executable, and the inputs (S3 URIs as S3 URIs). */
+export interface Invocation {
+  argv: string[];
+  inputs: string[];
+}
+
+/** Who the report is for and who prepared it (`--entity`, `--prepared-by`): shown on the cover and the sign-off page. */
+export interface Signoff {
+  entity?: string;
+  preparedBy?: string;
+}
+
 export interface Report {
   schemaVersion: 1;
   generator: { name: string; version: string };
+  /** When it was generated: the clock, or SOURCE_DATE_EPOCH (src/util/clock.ts). */
+  generated: Generated;
+  invocation: Invocation;
+  signoff: Signoff;
   period: { from: string; to: string; label: string };
   criteria: Criteria;
   scope: { accounts: string[]; regions: string[]; frameworks: string[] };

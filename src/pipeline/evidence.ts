@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { openFresh, writeFresh } from '../util/fresh-file.js';
 import { basename, join } from 'node:path';
+import { writeManifest, type Manifest } from './manifest.js';
 import { csvStringify, lazy } from '../util/lazy.js';
 import type { Change, ControlResult, EventRef, Report } from '../model/types.js';
 import { summarise } from '../report/build.js';
@@ -20,22 +20,11 @@ export interface EvidenceRunOptions extends Omit<ReportRunOptions, 'formats'> {
   /** `framework:requirement`, e.g. `cis-aws-v6.0:6.3`. */
   controls: string[];
   zip: boolean;
-  /** The run's time, recorded in manifest.json only. */
-  now: Date;
 }
 
 export interface EvidenceRun {
   files: string[];
   manifest: Manifest;
-}
-
-export interface Manifest {
-  generator: Report['generator'];
-  createdAt: string;
-  period: Report['period'];
-  controls: { framework: string; id: string; title: string; status: string }[];
-  inputs: { path: string; sha256: string; size: number }[];
-  outputs: { file: string; sha256: string; size: number }[];
 }
 
 /** One event that is part of a control's evidence: causing calls of changes, activity, failures. */
@@ -106,13 +95,9 @@ function eventRows(sub: Report): EventRow[] {
   return [...rows.values()].sort((a, b) => cmp(a.eventTime, b.eventTime) || cmp(a.eventId, b.eventId));
 }
 
-function sha256(buf: Buffer): string {
-  return createHash('sha256').update(buf).digest('hex');
-}
-
 /**
  * `configtrail evidence`: a standalone pack for one or more controls, to attach to a ticket. The
- * same inputs give byte-identical files; only manifest.json records when the pack was made.
+ * same command line over the same inputs with SOURCE_DATE_EPOCH set gives byte-identical files.
  */
 export async function runEvidence(opts: EvidenceRunOptions): Promise<EvidenceRun> {
   // Official ids and the earlier ones a requirement is also known by (`soc2:cc_8_1` is CC8.1); an
@@ -145,23 +130,15 @@ export async function runEvidence(opts: EvidenceRunOptions): Promise<EvidenceRun
   write('events.csv', csvStringify().stringify([Object.keys(events[0] ?? { eventId: '' }), ...events.map((e) => Object.values(e).map(neutraliseCell))], { record_delimiter: '\n' }));
   write('events.json', `${JSON.stringify(events, null, 2)}\n`);
 
-  const manifest: Manifest = {
-    generator: report.generator,
-    createdAt: opts.now.toISOString(),
-    period: report.period,
-    controls: selected.map((c) => ({ framework: c.framework, id: c.id, title: c.title, status: c.status })),
-    inputs: Array.from(report.inputs, (i) => ({ path: i.path, sha256: i.sha256, size: i.size })),
-    outputs: files.map((f) => {
-      const buf = readFileSync(f);
-      return { file: basename(f), sha256: sha256(buf), size: buf.length };
-    }),
-  };
-  write('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  const controls = selected.map((c) => ({ framework: c.framework, id: c.id, title: c.title, status: c.status }));
+  const { manifest, files: written } = writeManifest(opts.outDir, sub, files, { signKey: opts.signKey, controls });
+  files.push(...written);
 
   if (opts.zip) {
     const name = `evidence-${selected.map((c) => `${c.framework}_${c.id}`).join('+').replace(/[^A-Za-z0-9._+-]/g, '_')}.zip`;
     const zipPath = join(opts.outDir, name);
-    await writeZip(zipPath, files, new Date(`${report.period.to}T00:00:00Z`));
+    // Its entries carry the generation time: the pack's, never a date derived from the period.
+    await writeZip(zipPath, files, new Date(report.generated.at));
     files.push(zipPath);
   }
   return { files, manifest };

@@ -4,7 +4,7 @@ import type { Waiver } from '../controls/waivers.js';
 import { activityOf } from '../correlate/activity.js';
 import { correlate } from '../correlate/index.js';
 import { basename, resolve as resolvePath } from 'node:path';
-import type { Evidence, Period, Report, SourceEvent, SourceFile } from '../model/types.js';
+import type { Evidence, Generated, Period, Report, Signoff, SourceEvent, SourceFile } from '../model/types.js';
 import { unreadable } from '../parse/index.js';
 import { BATCH_FILES, BatchCutter, ParsePool } from '../parse/pool.js';
 import { coverageOf, type ExpectedScope } from '../store/coverage.js';
@@ -24,6 +24,8 @@ import { folderSignature, planFoldersStand, planFor, planRunKey, type PlanHeader
 import { Reorder } from '../store/inputs.js';
 import type { EngineInput } from '../sql/results.js';
 import { generatorInfo } from '../util/version.js';
+import { generationTime } from '../util/clock.js';
+import { writeManifest, type SignKey } from './manifest.js';
 import { ConfigtrailError } from '../util/errors.js';
 
 export type Stage = 'check' | 'read' | 'correlate' | 'render';
@@ -71,6 +73,14 @@ export interface ReportRunOptions {
    * inputs, as parsed files; no workspace is used with them.
    */
   engine?: EngineInput;
+  /** The run's generation time (default: generationTime(), the clock or SOURCE_DATE_EPOCH). */
+  generated?: Generated;
+  /** The command line after the executable, as given (default: none; the inputs are recorded all the same). */
+  argv?: string[];
+  /** `--entity` and `--prepared-by`. */
+  signoff?: Signoff;
+  /** `--sign-key`: the private key manifest.json is signed with (src/pipeline/manifest.ts). */
+  signKey?: SignKey;
   /** Filled in by the run: files decoded now and files reused from the workspace. */
   stats?: { decoded: number; reused: number; replayed?: boolean };
   onProgress?: (p: Progress) => void;
@@ -86,6 +96,7 @@ export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
   const report = await analyse(opts);
   opts.onProgress?.({ stage: 'render', files: report.counts.files.read, bytes: inputBytes(report), records: report.counts.records.read, detail: [...opts.formats].join(',') });
   const files = await writeOutputs(report, opts.outDir, opts.formats, { executablePath: opts.chromiumPath, ...(opts.documentRows !== undefined ? { maxChangesInDocument: opts.documentRows } : {}) });
+  files.push(...writeManifest(opts.outDir, report, files, { signKey: opts.signKey }).files);
   return { report, files };
 }
 
@@ -104,6 +115,9 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
   const controls = evaluateControls(opts.frameworks, controlEvidence, opts.waivers);
   const report = buildReport(evidence, correlation, {
     generator: generatorInfo(),
+    generated: opts.generated ?? generationTime(),
+    invocation: { argv: opts.argv ?? [], inputs: [...opts.inputs] },
+    signoff: opts.signoff ?? {},
     frameworks: opts.frameworks.map((f) => f.id),
     controls,
     coverage,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFresh } from '../util/fresh-file.js';
 import type { Browser } from 'puppeteer';
 import type { Report } from '../model/types.js';
+import { pdfDateDigits } from '../util/clock.js';
 import { ConfigtrailError } from '../util/errors.js';
 import { makeTempDir, removeAtExit, removeNow } from '../util/tempdir.js';
 import { renderHtml } from './html.js';
@@ -90,7 +91,7 @@ export async function renderPdf(report: Report, outFile: string, opts: PdfOption
     }
     const first = await print(html);
     const pageNumbers = locateInTexts(await pageTexts(first), view.toc);
-    const final = fixDates(await print(renderHtml(report, { ...opts, pageNumbers })), report.period.to);
+    const final = fixDates(await print(renderHtml(report, { ...opts, pageNumbers })), report.generated.at);
     writeFresh(outFile, final);
     return { pages: await countPages(final), blockedRequests: blocked };
   } catch (err) {
@@ -154,13 +155,13 @@ async function printInParts(
     next += pages.length;
   }
   addOutline(joined, toc.flatMap((e) => (pageNumbers.has(e.id) ? [{ title: e.number ? `${e.number} ${e.title}` : e.title, page: pageNumbers.get(e.id)! }] : [])), pdfLib);
-  // Dates of the period's end, like a document printed whole: the same inputs give the same bytes.
-  const end = new Date(`${report.period.to}T00:00:00Z`);
+  // The generation time, as a document printed whole carries (fixDates): with SOURCE_DATE_EPOCH the same inputs give the same bytes.
+  const generated = new Date(report.generated.at);
   joined.setTitle(`${view.title} — ${report.period.label}`);
   joined.setProducer('configtrail');
   joined.setCreator('configtrail');
-  joined.setCreationDate(end);
-  joined.setModificationDate(end);
+  joined.setCreationDate(generated);
+  joined.setModificationDate(generated);
   return { pdf: Buffer.from(await joined.save()), pages: next - 1 };
 }
 
@@ -182,14 +183,19 @@ function addOutline(doc: import('pdf-lib').PDFDocument, entries: { title: string
 }
 
 /**
- * Chromium stamps the PDF with the time it was printed. Replace both dates with the last day of the
- * period, keeping their length (so the cross-reference offsets stay valid): the same inputs then give
- * the same bytes.
+ * Chromium stamps the PDF with the time it printed it, in its own time zone. Replace both dates with
+ * the run's generation time (src/util/clock.ts: the clock, or SOURCE_DATE_EPOCH), in UTC, keeping
+ * their length (so the cross-reference offsets stay valid): one time in report.json, the document
+ * and the PDF's metadata, and with SOURCE_DATE_EPOCH the same inputs give the same bytes.
  */
-export function fixDates(pdf: Buffer, day: string): Buffer {
-  const stamp = `D:${day.replace(/-/g, '')}000000`;
+export function fixDates(pdf: Buffer, at: string): Buffer {
+  const digits = pdfDateDigits(at);
   const text = pdf.toString('latin1');
-  const fixed = text.replace(/\/(CreationDate|ModDate) \(D:\d{14}/g, (_m, key: string) => `/${key} (${stamp}`);
+  const fixed = text.replace(/\/(CreationDate|ModDate) \(D:\d{14}([+-]\d\d'\d\d'|Z)?/g, (_m, key: string, zone: string | undefined) => {
+    // A zone is rewritten as UTC in the same number of characters; none stays none.
+    const utc = zone === undefined ? '' : zone === 'Z' ? 'Z' : "+00'00'";
+    return `/${key} (D:${digits}${utc}`;
+  });
   return fixed === text ? pdf : Buffer.from(fixed, 'latin1');
 }
 

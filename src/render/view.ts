@@ -285,6 +285,7 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
   const rulesSection = section('config-rules', `${++n}.`, 'AWS Config rule results');
   const appendixA = section('appendix-a', '', 'Appendix A — Rejected and skipped inputs');
   const appendixB = section('appendix-b', '', 'Appendix B — Input files and SHA-256');
+  const signoffSection = section('signoff', '', 'Provenance and sign-off');
   const counts = report.counts;
 
   return {
@@ -338,10 +339,34 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
     appendixB,
     inputList: inputList(report),
     audit: auditSummary(report),
+    signoffSection,
+    provenance: provenanceView(report),
     methodSection,
     criteria: criteriaView(report),
     coverage: coverageView(report, maxChanges),
   };
+}
+
+/**
+ * The cover's and the sign-off page's provenance: generation time and its source, the command line
+ * (shell-quoted for reading; report.json holds it word by word), the inputs as given, and the names
+ * given with --entity and --prepared-by (blank lines to sign where none was given).
+ */
+function provenanceView(report: Report) {
+  const g = report.generated;
+  return {
+    generatedAt: g.at.replace('T', ' ').replace(/Z$/, ' UTC'),
+    generatedBy: g.by === 'SOURCE_DATE_EPOCH' ? 'SOURCE_DATE_EPOCH (a fixed time set for reproducible output)' : 'the system clock',
+    commandLine: report.invocation.argv.length > 0 ? ['configtrail', ...report.invocation.argv].map(shellWord).join(' ') : '',
+    inputs: report.invocation.inputs,
+    entity: report.signoff.entity ?? '',
+    preparedBy: report.signoff.preparedBy ?? '',
+  };
+}
+
+/** A word as a POSIX shell reads it back: bare when it is plainly safe, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

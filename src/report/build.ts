@@ -8,14 +8,21 @@ import type {
   Criteria,
   CountRow,
   Evidence,
+  Generated,
+  Invocation,
   Period,
   Report,
+  Signoff,
 } from '../model/types.js';
 import { cmp, resourceKey } from '../store/index.js';
 import { isoWeekStart, weeksOf } from '../util/period.js';
 
 export interface BuildOptions {
   generator: { name: string; version: string };
+  /** The run's one generation time (src/util/clock.ts): passed in, so that building reads no clock. */
+  generated: Generated;
+  invocation: Invocation;
+  signoff: Signoff;
   frameworks: string[];
   controls: ControlResult[];
   coverage: Coverage;
@@ -24,14 +31,17 @@ export interface BuildOptions {
 
 /**
  * Assembles report.json (schemaVersion 1) from the evidence, the correlation and the control
- * results. Everything is sorted, and nothing depends on the clock: the same inputs and options
- * give the same bytes.
+ * results. Everything is sorted, and nothing reads the clock: the same inputs, options and
+ * generation time (SOURCE_DATE_EPOCH) give the same bytes.
  */
 export function buildReport(evidence: Evidence, correlation: Correlation, opts: BuildOptions): Report {
   const changes = [...correlation.changes].sort(compareChanges);
   return {
     schemaVersion: 1,
     generator: opts.generator,
+    generated: opts.generated,
+    invocation: opts.invocation,
+    signoff: opts.signoff,
     period: { from: evidence.period.from, to: evidence.period.to, label: evidence.period.label },
     criteria: opts.criteria,
     scope: {

@@ -25,10 +25,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would (`node <bin.configtrail>`), without a TTY. */
-export function runCli(args: string[], opts: { cwd?: string } = {}): CliResult {
+/**
+ * The generation time tests run with (SOURCE_DATE_EPOCH, 2026-10-01T00:00:00Z), as `npm run golden`
+ * does: reports of the same command line over the same inputs are then the same bytes.
+ */
+export const TEST_EPOCH = '1790812800';
+
+/**
+ * Runs the built CLI as a user would (`node <bin.configtrail>`), without a TTY, with
+ * SOURCE_DATE_EPOCH=TEST_EPOCH unless `env` says otherwise (a variable set to undefined is unset).
+ */
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', timeout: 240_000 });
+  const env = { ...process.env, SOURCE_DATE_EPOCH: TEST_EPOCH, ...opts.env };
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', timeout: 240_000, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -43,6 +53,14 @@ export function tempDir(prefix: string): string {
 
 export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * report.json's text without its invocation (the command line and inputs as given): for comparing
+ * the reports of runs asked for differently (another --out, a workspace or none).
+ */
+export function reportApartFromInvocation(outDir: string): string {
+  return readFileSync(join(outDir, 'report.json'), 'utf8').replace(/\n {2}"invocation": \{\n[\s\S]*?\n {2}\},/, '');
 }
 
 export function readReport(outDir: string): Report {
