@@ -5,6 +5,8 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/model/types.js';
+import { renderHtml } from '../src/render/html.js';
+import { describePopulation, drawSample, populationOf } from '../src/report/population.js';
 import { chromiumAvailable, readReport, ROOT, runCli, tempDir } from './helpers/cli.js';
 
 // Evidence packs that hold the population of a change-management control, and a seeded sample of it,
@@ -149,5 +151,23 @@ describe.skipIf(!chromiumAvailable())('evidence pack of a change-management cont
     expect(m.sample).toMatchObject({ requested: 100000, drawn: population.length });
     expect(new Set(readCsv(all, 'sample.csv').map((r) => r.changeId))).toEqual(new Set(population));
     expect(readFileSync(join(all, 'control.html'), 'utf8')).toContain('so the whole population is taken');
+  });
+
+  it('judges nothing without an authorised list, and says "not recorded" where a sampled change\'s files are not held', () => {
+    const control = report.controls.find((c) => c.id === 'CC8.1')!;
+    const unjudged: Report = { ...report, criteria: { ...report.criteria, authorizedPrincipals: { principals: [], files: [] } } };
+    const population = populationOf(unjudged, [control]);
+    expect(population).toMatchObject({ total: report.changes.length, judged: false, unauthorised: 0 });
+    expect(population.rows.every((r) => r.authorised === undefined)).toBe(true);
+    expect(describePopulation(population)).toBe(`the population of ${report.changes.length} configuration changes recorded by AWS Config in the period; none judged against an authorised list (no --authorized-principals given)`);
+    // A draw whose files the evidence did not hold (as the pipeline leaves them when it cannot find them).
+    const sample = drawSample(population, 1, 'seed');
+    const drawn = sample.drawn[0]!;
+    const html = renderHtml(unjudged, { title: 'pack', pack: { population, sample: { ...sample, drawn: [{ ...drawn, sources: {} }] } } });
+    expect(html).toContain('No --authorized-principals were given');
+    const page = html.slice(html.indexOf('id="sample-1"'));
+    expect(page).toContain(`Sampled change ${drawn.row.change.id}`);
+    expect(page).toContain('<td>Configuration item (after)</td><td class="mono wrap">not recorded</td>');
+    expect(page).toContain(drawn.row.change.attribution.eventId ? '<td>Causing CloudTrail event</td><td class="mono wrap">not recorded</td>' : 'none: no causing call found');
   });
 });
