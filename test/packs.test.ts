@@ -170,4 +170,15 @@ describe.skipIf(!chromiumAvailable())('evidence pack of a change-management cont
     expect(page).toContain('<td>Configuration item (after)</td><td class="mono wrap">not recorded</td>');
     expect(page).toContain(drawn.row.change.attribution.eventId ? '<td>Causing CloudTrail event</td><td class="mono wrap">not recorded</td>' : 'none: no causing call found');
   });
+
+  it('marks a waived exception as waived, and still counts it among the unauthorised changes, as the control does', () => {
+    const control = report.controls.find((c) => c.id === 'CC8.1')!;
+    const target = control.findings.find((f) => f.check === CHECK && f.status === 'FAIL' && f.changeId)!;
+    const waivedControl = { ...control, findings: control.findings.map((f) => (f === target ? { ...f, waiver: { reason: 'emergency fix', expired: false } } : f)) };
+    const population = populationOf(report, [waivedControl]);
+    const failing = control.findings.filter((f) => f.check === CHECK && f.status === 'FAIL' && f.changeId).length;
+    expect(population).toMatchObject({ unauthorised: failing, waived: 1, controls: [{ agrees: true }] });
+    expect(population.rows.filter((r) => r.waived).map((r) => r.change.id)).toEqual([target.changeId]);
+    expect(describePopulation(population)).toContain(`${failing} by principals outside the authorised list (1 of them waived)`);
+  });
 });
