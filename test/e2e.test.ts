@@ -489,7 +489,7 @@ describe.skipIf(!chromiumAvailable())('evidence pack', () => {
     }
     const [a, b] = outs as [string, string];
     const files = readdirSync(a).sort();
-    expect(files).toEqual(['changes.csv', 'control.html', 'control.json', 'control.pdf', 'events.csv', 'events.json', 'evidence-cis-aws-v6.0_6.3+cis-aws-v6.0_2.4.zip', 'findings.csv', 'manifest.json']);
+    expect(files).toEqual(['changes.csv', 'control.html', 'control.json', 'control.pdf', 'events.csv', 'events.json', 'evidence-cis-aws-v6.0_6.3+cis-aws-v6.0_2.4.zip', 'findings.csv', 'inputs.csv', 'manifest.json']);
     for (const f of files) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8')) as { generated: { at: string }; controls: { id: string }[]; outputs: { file: string; sha256: string }[]; inputs: { sha256: string }[] };
     expect(manifest.generated).toEqual({ at: new Date(Number(TEST_EPOCH) * 1000).toISOString().replace('.000Z', 'Z'), by: 'SOURCE_DATE_EPOCH' });

@@ -307,6 +307,17 @@ export function s3Options(args: { profile?: string; region?: string; endpointUrl
 interface EvidenceArgs extends Omit<ReportArgs, 'format'> {
   control: string[];
   zip: boolean;
+  sample?: number;
+  seed?: string;
+}
+
+/** `--sample N --seed S`: both or neither; N checked by the pipeline (a whole number, at least 1). */
+function sampleOption(args: Pick<EvidenceArgs, 'sample' | 'seed'>): { size: number; seed: string } | undefined {
+  if (args.sample === undefined && args.seed === undefined) return undefined;
+  if (args.sample === undefined) throw new UsageError('--seed is used with --sample N (the number of changes to draw)');
+  if (args.seed === undefined || args.seed === '') throw new UsageError('--sample needs --seed S: the seed is what makes the sample reproducible');
+  if (!/^[\x21-\x7e]{1,128}$/.test(args.seed)) throw new UsageError('--seed must be 1 to 128 printable ASCII characters without spaces');
+  return { size: args.sample, seed: args.seed };
 }
 
 async function evidenceCommand(args: EvidenceArgs, argv: string[]): Promise<number> {
@@ -315,6 +326,7 @@ async function evidenceCommand(args: EvidenceArgs, argv: string[]): Promise<numb
   // Each command loads its own stage modules: a report run does not load the others'.
   const { parseControlRef, runEvidence } = await import('../pipeline/evidence.js');
   const refs = args.control.map(parseControlRef);
+  const sample = sampleOption(args);
   const fromFiles = args.frameworkFile.map((f) => selectFrameworks([], [f])[0]!);
   const builtin = [...new Set(refs.map((r) => r.framework))].filter((id) => !fromFiles.some((f) => f.id === id));
   const frameworks = [...selectFrameworks(builtin, []), ...fromFiles];
@@ -339,6 +351,7 @@ async function evidenceCommand(args: EvidenceArgs, argv: string[]): Promise<numb
       criteriaFiles: criteriaFiles(args),
       controls: args.control,
       zip: args.zip,
+      ...(sample ? { sample } : {}),
       outDir: resolve(args.out),
       ...sizeLimits(args),
       windowMs: Math.floor(args.window * 60_000),
@@ -509,7 +522,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('evidence <inputs..>', 'write a standalone evidence pack (PDF, HTML, CSV, JSON, manifest) for one or more controls', (y) =>
       runOptions(y)
         .option('control', { type: 'string', array: true, demandOption: true, describe: 'framework:requirement, e.g. cis-aws-v6.0:6.3 (repeatable)' })
-        .option('zip', { type: 'boolean', default: false, describe: 'also pack the files into one .zip for a ticket' }),
+        .option('zip', { type: 'boolean', default: false, describe: 'also pack the files into one .zip for a ticket' })
+        .option('sample', { type: 'number', describe: 'for a change-management control (SOC 2 CC8.1, PCI DSS 6.5.1, NIST CM-3): draw N changes of its population, one page each (with --seed)' })
+        .option('seed', { type: 'string', describe: 'the seed of --sample: the same seed draws the same changes (method in manifest.json)' }),
     )
     .command('pull <source>', 'copy from S3 exactly what a report for the period needs, for an air-gapped machine (resumable)', (y) =>
       s3CliOptions(periodOptions(y.positional('source', { type: 'string', demandOption: true, describe: 's3://bucket/prefix holding AWSLogs/ deliveries' })))

@@ -33,6 +33,17 @@ export interface Manifest {
   inputs?: { path: string; sha256: string; size: number }[];
   /** Every file written beside the manifest, with its SHA-256 and size. */
   outputs: { file: string; sha256: string; size: number }[];
+  /** An evidence pack of a change-management control: the population it holds, and the sample drawn from it. */
+  population?: {
+    changes: number;
+    judged: boolean;
+    unauthorised: number;
+    waived: number;
+    statement: string;
+    controls: { framework: string; id: string; failingChanges: number; agrees: boolean }[];
+  };
+  /** `--sample`: the seed, the method, and the changes drawn (sample.csv), in draw order. */
+  sample?: { seed: string; requested: number; drawn: number; method: string; changes: { rank: number; key: string; changeId: string }[] };
   /** `--sign-key`: manifest.json.sig holds the signature of these very bytes; the key that makes it. */
   signature?: { file: typeof SIGNATURE; algorithm: SignatureAlgorithm; publicKeyFingerprint: string };
 }
@@ -60,7 +71,14 @@ export function hashFile(path: string): { sha256: string; size: number } {
  * bytes. An earlier run's signature is removed when this one signs nothing, so that no stale
  * signature is left beside a new manifest. Returns the manifest and the files written.
  */
-export function writeManifest(outDir: string, report: Report, files: string[], opts: { signKey?: SignKey | undefined; controls?: Manifest['controls'] }): { manifest: Manifest; files: string[] } {
+export interface ManifestOptions {
+  signKey?: SignKey | undefined;
+  controls?: Manifest['controls'];
+  /** An evidence pack's population and sample. */
+  pack?: Pick<Manifest, 'population' | 'sample'>;
+}
+
+export function writeManifest(outDir: string, report: Report, files: string[], opts: ManifestOptions): { manifest: Manifest; files: string[] } {
   const manifest = buildManifest(report, files, opts);
   const path = join(outDir, MANIFEST);
   const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
@@ -74,7 +92,7 @@ export function writeManifest(outDir: string, report: Report, files: string[], o
   return { manifest, files: [path, sigPath] };
 }
 
-export function buildManifest(report: Report, files: string[], opts: { signKey?: SignKey | undefined; controls?: Manifest['controls'] }): Manifest {
+export function buildManifest(report: Report, files: string[], opts: ManifestOptions): Manifest {
   let bytes = 0;
   const listed: NonNullable<Manifest['inputs']> = [];
   for (const i of report.inputs) {
@@ -88,6 +106,7 @@ export function buildManifest(report: Report, files: string[], opts: { signKey?:
     signoff: report.signoff,
     period: report.period,
     ...(opts.controls ? { controls: opts.controls } : {}),
+    ...opts.pack,
     inputList: { files: report.inputs.length, bytes, inputsCsvSha256: inputsCsvSha256(report) },
     ...(report.inputs.length <= MANIFEST_INPUTS ? { inputs: listed } : {}),
     outputs: files.map((f) => ({ file: basename(f), ...hashFile(f) })),

@@ -102,6 +102,14 @@ export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
 
 /** Every stage but rendering: the inputs read, correlated and evaluated into a Report. */
 export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<Report> {
+  return (await analyseWithEvidence(opts)).report;
+}
+
+/**
+ * As analyse, also handing back the evidence the report was drawn from: where each configuration
+ * item and CloudTrail event was read (an evidence pack cites the input file behind a change).
+ */
+export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<{ report: Report; evidence: Evidence }> {
   const { evidence, ingestKey, closed, tell } = await readEvidence(opts);
   tell();
   const coverage = coverageOf(evidence, opts.expected ?? {}, opts.engine?.trailDays);
@@ -143,7 +151,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
     writeQueryTables(opts.workspace, report, activity, evidenceKey);
   }
   await closed;
-  return report;
+  return { report, evidence };
 }
 
 /** What readEvidence needs: the inputs and how to read them. */

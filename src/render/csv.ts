@@ -14,7 +14,7 @@ export function neutraliseCell(v: unknown): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
-function csv(header: string[], rows: unknown[][]): string {
+export function csv(header: string[], rows: unknown[][]): string {
   return csvStringify().stringify([header, ...rows.map((r) => r.map(neutraliseCell))], { record_delimiter: '\n' });
 }
 

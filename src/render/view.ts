@@ -1,6 +1,7 @@
 import { integrityFailed, LIST_LIMIT } from '../store/integrity.js';
 import type { Actor, Change, CheckOutcome, ControlResult, ControlStatus, CountRow, Deviation, IntegrityResult, Report } from '../model/types.js';
 import { cellJson } from '../util/pretty-json.js';
+import { describePopulation, SAMPLE_METHOD, type FileCite, type PackContents, type Population, type SampleDraw } from '../report/population.js';
 import { inputsCsvSha256 } from './csv.js';
 
 /**
@@ -19,6 +20,12 @@ export interface RenderOptions {
   /** Requirements with findings listed per framework before the document points to findings.csv. */
   maxFindingsPerControl?: number;
   title?: string;
+  /**
+   * An evidence pack's document: the population of a change-management control and the sample
+   * drawn from it, or (for other controls) how many changes its findings cite. The cover then says
+   * what the pack holds, not what a report holds.
+   */
+  pack?: PackContents | { cited: number };
 }
 
 export const DEFAULT_MAX_CHANGES = 2000;
@@ -252,6 +259,14 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
     };
   });
 
+  // An evidence pack of a change-management control: its population, then the sample, a page each.
+  const pack = opts.pack && 'population' in opts.pack ? opts.pack : undefined;
+  const populationSection = pack ? section('population', `${++n}.`, 'Population of changes') : undefined;
+  const population = pack ? populationView(pack.population, maxChanges) : undefined;
+  const sampleNumber = pack?.sample ? `${++n}.` : '';
+  const sampleSection = pack?.sample ? section('sample', sampleNumber, 'Sample of changes') : undefined;
+  const sample = pack?.sample ? sampleView(pack.sample, (rank, id) => section(`sample-${rank}`, `${sampleNumber}${rank}`, `Sampled change ${id}`, 2)) : undefined;
+
   // Until controls are selected, the evidence is grouped by resource type.
   const byTypeNumber = frameworks.length === 0 ? `${++n}.` : '';
   const typeGroups = frameworks.length === 0 ? [...new Set(changes.map((c) => c.resourceType))].sort() : [];
@@ -290,6 +305,11 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
 
   return {
     title: opts.title ?? 'AWS configuration change audit',
+    coverNote: coverNote(opts.pack, populationSection?.number, sampleSection?.number, pack?.sample),
+    populationSection,
+    population,
+    sampleSection,
+    sample,
     generator: report.generator,
     period: report.period,
     scope: {
@@ -344,6 +364,93 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
     methodSection,
     criteria: criteriaView(report),
     coverage: coverageView(report, maxChanges),
+  };
+}
+
+/** What the cover claims: everything a report holds, or exactly what an evidence pack holds. */
+function coverNote(pack: RenderOptions['pack'], populationNumber?: string, sampleNumber?: string, sample?: SampleDraw): string {
+  const from = 'from the exported AWS Config and CloudTrail data named in Appendix B';
+  if (!pack) return `Every configuration change recorded by AWS Config in the period is listed with the API call that caused it and the identity behind that call, ${from}.`;
+  if (!('population' in pack)) {
+    return `This pack holds the findings of the selected controls and the ${pack.cited.toLocaleString('en-US')} configuration change${pack.cited === 1 ? '' : 's'} they cite, ${from}; it does not list every change of the period.`;
+  }
+  // "section 4", not "section 4.": the number as it ends a heading's label.
+  const sec = (x?: string) => (x ?? '').replace(/\.$/, '');
+  const drawn = sample
+    ? ` A sample of ${sample.drawn.length.toLocaleString('en-US')} of them, drawn with seed ${sample.seed}, is shown one change per page (section ${sec(sampleNumber)}).`
+    : '';
+  return `This pack holds ${describePopulation(pack.population)}: each with the API call that caused it and the identity behind that call (section ${sec(populationNumber)} and population.csv), ${from}.${drawn}`;
+}
+
+const judgement = (a: boolean | undefined) => (a === undefined ? 'not judged' : a ? 'yes' : 'no');
+
+function populationView(p: Population, maxRows: number) {
+  return {
+    statement: describePopulation(p),
+    total: p.total,
+    judged: p.judged,
+    unauthorised: p.unauthorised,
+    authorised: p.total - p.unauthorised,
+    waived: p.waived,
+    principals: p.principals,
+    controls: p.controls.map((c) => ({
+      ...c,
+      text: c.agrees
+        ? `${c.framework} ${c.id}: its ${c.failingChanges.toLocaleString('en-US')} failing finding(s) on changes are exactly the changes marked "no" here`
+        : `${c.framework} ${c.id}: its ${c.failingChanges.toLocaleString('en-US')} failing finding(s) on changes differ from the ${p.unauthorised.toLocaleString('en-US')} changes marked "no" here`,
+    })),
+    rows: p.rows.slice(0, maxRows).map(({ change: c, authorised, waived }) => ({
+      id: c.id,
+      captureTime: c.captureTime,
+      accountId: c.accountId,
+      region: c.region,
+      resourceType: c.resourceType,
+      resourceId: c.resourceId,
+      changeType: c.changeType,
+      eventId: c.attribution.eventId ?? '',
+      eventName: c.attribution.eventName ?? '',
+      origin: c.actor?.origin ?? 'not attributed',
+      authorised: judgement(authorised),
+      unauthorised: authorised === false,
+      waived,
+    })),
+    truncated: p.total > maxRows ? { shown: maxRows, total: p.total } : undefined,
+  };
+}
+
+/** One cited file for a sample page: "not recorded" where the evidence does not hold it. */
+function citeView(role: string, c: FileCite | undefined, none = 'not recorded') {
+  return c ? { role, path: c.path, record: String(c.index), sha256: c.sha256 ?? 'not recorded (not in the input list)' } : { role, path: none, record: '', sha256: '' };
+}
+
+function sampleView(s: SampleDraw, pageSection: (rank: number, id: string) => { id: string; heading: string }) {
+  return {
+    seed: s.seed,
+    requested: s.requested,
+    drawnCount: s.drawn.length,
+    all: s.drawn.length < s.requested,
+    method: SAMPLE_METHOD,
+    draws: s.drawn.map((d) => ({ rank: d.rank, key: d.key, id: d.row.change.id, captureTime: d.row.change.captureTime, authorised: judgement(d.row.authorised) })),
+    pages: s.drawn.map(({ rank, key, row, sources }) => {
+      const c = row.change;
+      const hasEvent = c.attribution.eventId !== undefined;
+      return {
+        ...pageSection(rank, c.id),
+        rank,
+        key,
+        change: changeView(c),
+        authorised: judgement(row.authorised),
+        unauthorised: row.authorised === false,
+        waived: row.waived,
+        sourceIp: sources?.sourceIPAddress ?? '',
+        steps: (c.actor?.chain ?? []).map((st, i) => ({ n: i + 1, type: st.type, name: st.name, arn: st.arn ?? '', accountId: st.accountId ?? '', via: st.via ?? '', eventId: st.eventId ?? '', eventTime: st.eventTime ?? '' })),
+        files: [
+          citeView('Configuration item (after)', sources?.item),
+          citeView('Configuration item (before)', sources?.previous, c.previousCaptureTime ? 'not recorded' : 'none: no earlier state in the input'),
+          citeView('Causing CloudTrail event', sources?.event, hasEvent ? 'not recorded' : 'none: no causing call found'),
+        ],
+      };
+    }),
   };
 }
 
