@@ -13,4 +13,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The report's inline script runs in the browser.
+  { files: ['templates/**/*.js'], languageOptions: { sourceType: 'script', globals: { ...globals.browser } } },
 );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Handlebars from 'handlebars';
@@ -5,6 +6,7 @@ import type { Report } from '../model/types.js';
 import { findPackageRoot } from '../util/package-root.js';
 import { lazy } from '../util/lazy.js';
 import { formatInstant } from '../util/period.js';
+import { jsonForScript, screenData } from './screen.js';
 import { buildView, type RenderOptions } from './view.js';
 
 export type { RenderOptions } from './view.js';
@@ -13,7 +15,13 @@ export type { RenderOptions } from './view.js';
 const handlebars = lazy<typeof Handlebars>('handlebars');
 
 let compiled: Handlebars.TemplateDelegate | undefined;
-let css: string | undefined;
+/** The inline stylesheet (print and screen) and the screen's script, with their CSP hashes. */
+let assets: { css: string; script: string; styleHash: string; scriptHash: string } | undefined;
+
+/** A CSP source expression for an inline element's exact text. */
+export function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
 
 /**
  * Formatting helpers only: every value they return goes through Handlebars' escaping (plain
@@ -39,14 +47,32 @@ function template(): Handlebars.TemplateDelegate {
   if (!compiled) {
     const root = findPackageRoot();
     compiled = engine().compile(readFileSync(join(root, 'templates', 'report.hbs'), 'utf8'), { strict: false, noEscape: false });
-    css = readFileSync(join(root, 'templates', 'report.css'), 'utf8');
+    const css = readFileSync(join(root, 'templates', 'report.css'), 'utf8') + readFileSync(join(root, 'templates', 'screen.css'), 'utf8');
+    const script = readFileSync(join(root, 'templates', 'screen.js'), 'utf8');
+    // Inline text ends at the first `</style` or `</script`: the repository's files must hold none.
+    if (/<\/(style|script)/i.test(css + script)) throw new Error('templates/report.css, screen.css or screen.js contains a closing tag');
+    assets = { css, script, styleHash: cspHash(css), scriptHash: cspHash(script) };
   }
   return compiled;
 }
 
-/** One self-contained HTML document: inline CSS and SVG, no scripts, nothing loaded from anywhere. */
+/**
+ * One self-contained HTML document: inline CSS, SVG and one inline script, nothing loaded from
+ * anywhere. The Content-Security-Policy allows exactly that stylesheet and that script (by their
+ * SHA-256). Without JavaScript (the PDF) it is the full static report; with it, the screen's
+ * navigation, search and filters (templates/screen.js), over the rendered rows and the rows the
+ * document leaves out, embedded once as JSON.
+ */
 export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   const tpl = template();
-  // The stylesheet is the only unescaped value, and it comes from the repository, not the data.
-  return tpl({ ...buildView(report, opts), css });
+  const data = screenData(report, opts);
+  // The stylesheet and script come from the repository; the JSON is escaped for its element
+  // (jsonForScript): the only unescaped values.
+  return tpl({ ...buildView(report, opts), ...assets, screenJson: data === undefined ? '' : jsonForScript(data) });
+}
+
+/** Adds a stylesheet at the end of the document's head, and its hash to the Content-Security-Policy. */
+export function addStyle(head: string, css: string): string {
+  const withHash = head.replace(/(<meta http-equiv="Content-Security-Policy" content="[^"]*style-src )/, `$1${cspHash(css)} `);
+  return withHash.replace('</head>', `<style>${css}</style></head>`);
 }

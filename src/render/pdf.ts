@@ -5,7 +5,7 @@ import type { Report } from '../model/types.js';
 import { pdfDateDigits } from '../util/clock.js';
 import { ConfigtrailError } from '../util/errors.js';
 import { makeTempDir, removeAtExit, removeNow } from '../util/tempdir.js';
-import { renderHtml } from './html.js';
+import { addStyle, renderHtml } from './html.js';
 import { rowsIn, splitDocument } from './split.js';
 import { buildView, type RenderOptions } from './view.js';
 
@@ -42,28 +42,51 @@ export interface PdfOptions extends RenderOptions {
   partRows?: number;
 }
 
-export async function renderPdf(report: Report, outFile: string, opts: PdfOptions = {}): Promise<PdfResult> {
-  const executablePath = findChromium(opts.executablePath);
+/** Flags for headless Chromium here: offline, no background traffic, no sandbox (containers). */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-extensions', '--disable-default-apps'];
+
+/**
+ * The system Chromium, headless, with a profile of its own (removed by `close`, or at exit if the
+ * run is interrupted). The PDF renderer prints with it; the screen tests drive report.html in it.
+ */
+export async function launchChromium(executablePath?: string): Promise<{ browser: Browser; close: () => Promise<void> }> {
+  const path = findChromium(executablePath);
   const profile = makeTempDir('chromium');
-  const blocked: string[] = [];
-  let browser: Browser | undefined;
   try {
     // Loaded on demand: a run without a PDF does not pay for puppeteer.
     const { default: puppeteer } = await import('puppeteer');
-    browser = await puppeteer.launch({
-      executablePath,
+    const browser = await puppeteer.launch({
+      executablePath: path,
       headless: true,
       userDataDir: profile,
       // Chromium's own temporary files go inside the profile too: one folder to remove, even when
       // the run is interrupted and Chromium killed before it could clean up.
       env: { ...process.env, TMPDIR: profile },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-extensions', '--disable-default-apps'],
+      args: CHROMIUM_ARGS,
     });
     // Interrupted: Chromium is stopped before its profile is removed, or it could write there again.
-    const launched = browser;
-    removeAtExit(profile, () => launched.process()?.kill('SIGKILL'));
+    removeAtExit(profile, () => browser.process()?.kill('SIGKILL'));
+    return {
+      browser,
+      close: async () => {
+        await browser.close().catch(() => undefined);
+        removeNow(profile);
+      },
+    };
+  } catch (err) {
+    removeNow(profile);
+    throw err;
+  }
+}
+
+export async function renderPdf(report: Report, outFile: string, opts: PdfOptions = {}): Promise<PdfResult> {
+  const blocked: string[] = [];
+  let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  try {
+    chromium = await launchChromium(opts.executablePath);
+    const browser = chromium.browser;
     const print = async (html: string): Promise<Buffer> => {
-      const page = await browser!.newPage();
+      const page = await browser.newPage();
       try {
         await page.setJavaScriptEnabled(false);
         await page.setRequestInterception(true);
@@ -98,8 +121,7 @@ export async function renderPdf(report: Report, outFile: string, opts: PdfOption
     if (err instanceof ConfigtrailError) throw err;
     throw new ConfigtrailError(`PDF rendering failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   } finally {
-    await browser?.close().catch(() => undefined);
-    removeNow(profile);
+    await chromium?.close();
   }
 }
 
@@ -130,7 +152,7 @@ async function printInParts(
     const footer = total === undefined ? '' : `@page { @bottom-right { content: "Page " counter(page) " of ${total}"; } } @page cover { @bottom-right { content: none; } }`;
     // The page counter starts at 1 in every document: the first page of a later part is moved on.
     const start = i > 0 ? `@page :first { counter-increment: page ${firstPage}; }` : '';
-    return doc.head.replace('</head>', `<style>${footer}${start}</style></head>`) + doc.parts[i] + doc.tail;
+    return addStyle(doc.head, `${footer}${start}`) + doc.parts[i] + doc.tail;
   };
   const partRows = opts.partRows ?? PART_ROWS;
   const pass1 = splitDocument(html, partRows);

@@ -29,7 +29,7 @@ export interface RenderOptions {
 }
 
 export const DEFAULT_MAX_CHANGES = 2000;
-const DEFAULT_MAX_FINDINGS = 50;
+export const DEFAULT_MAX_FINDINGS = 50;
 const VALUE_CHARS = 240;
 
 export interface TocEntry {
@@ -138,7 +138,7 @@ function deviationView(d: Deviation, anchored: Set<string>) {
   };
 }
 
-function changeView(c: Change) {
+export function changeView(c: Change) {
   return {
     id: c.id,
     captureTime: c.captureTime,
@@ -169,8 +169,28 @@ function changeView(c: Change) {
 
 export type ChangeView = ReturnType<typeof changeView>;
 
-function findingView(f: ControlResult['findings'][number], anchored: Set<string>) {
+/** Where a finding's resource lives: its change's account and region, else its ARN's, else unknown (''). */
+function findingPlace(f: ControlResult['findings'][number], byId: Map<string, Change>): { accountId: string; region: string } {
+  const c = f.changeId === undefined ? undefined : byId.get(f.changeId);
+  if (c) return { accountId: c.accountId, region: c.region };
+  const arn = /^arn:[^:]+:[^:]*:([^:]*):([0-9]{12})?:/.exec(f.resourceId);
+  return { accountId: arn?.[2] ?? '', region: arn?.[1] ?? '' };
+}
+
+/** What the screen's filters need of a finding: its anchor, framework and requirement, and where it lives. */
+export interface FindingContext {
+  anchor: string;
+  framework: string;
+  requirement: string;
+  byId: Map<string, Change>;
+}
+
+export function findingView(f: ControlResult['findings'][number], anchored: Set<string>, ctx: FindingContext) {
   return {
+    anchor: ctx.anchor,
+    framework: ctx.framework,
+    requirement: ctx.requirement,
+    ...findingPlace(f, ctx.byId),
     status: f.status,
     statusClass: STATUS_CLASS[f.status],
     severity: f.severity ?? '',
@@ -190,6 +210,11 @@ function findingView(f: ControlResult['findings'][number], anchored: Set<string>
   };
 }
 
+/** A finding's stable anchor: framework, requirement and finding, numbered from 1 in document order. */
+export function findingAnchor(framework: number, requirement: number, finding: number): string {
+  return `finding-${framework + 1}-${requirement + 1}-${finding + 1}`;
+}
+
 export function buildView(report: Report, opts: RenderOptions = {}) {
   const maxChanges = opts.maxChangesInDocument ?? DEFAULT_MAX_CHANGES;
   const maxFindings = opts.maxFindingsPerControl ?? DEFAULT_MAX_FINDINGS;
@@ -205,6 +230,7 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
   const changes = report.changes;
   // The change log lists the first `maxChanges` changes; only those carry an anchor to link to.
   const anchored = new Set(changes.slice(0, maxChanges).map((c) => c.id));
+  const byId = new Map(changes.map((c) => [c.id, c]));
   const attributed = changes.filter((c) => c.attribution.method !== 'none').length;
   const resolved = changes.filter((c) => c.actor?.resolved).length;
 
@@ -248,9 +274,9 @@ export function buildView(report: Report, opts: RenderOptions = {}) {
         waived: r.waived ?? 0,
         rationale: r.rationale ?? '',
         checks: (r.checks ?? []).map((c) => ({ check: c.check, status: c.status, statusClass: STATUS_CLASS[c.status], reason: c.reason, role: ROLE_LABEL[c.role] })),
-        supporting: (r.supportingFindings ?? []).slice(0, maxFindings).map((f) => findingView(f, anchored)),
+        supporting: (r.supportingFindings ?? []).slice(0, maxFindings).map((f, k) => findingView(f, anchored, { anchor: `support-${fi + 1}-${ri + 1}-${k + 1}`, framework: fw, requirement: r.id, byId })),
         moreSupporting: Math.max(0, (r.supportingFindings ?? []).length - maxFindings),
-        findings: r.findings.slice(0, maxFindings).map((f) => findingView(f, anchored)),
+        findings: r.findings.slice(0, maxFindings).map((f, k) => findingView(f, anchored, { anchor: findingAnchor(fi, ri, k), framework: fw, requirement: r.id, byId })),
         moreFindings: Math.max(0, r.findings.length - maxFindings),
         deviations: (r.deviations ?? []).slice(0, maxFindings).map((d) => deviationView(d, anchored)),
         moreDeviations: Math.max(0, (r.deviations ?? []).length - maxFindings),
