@@ -1,17 +1,21 @@
 import { ALL_CHECKS, builtinFrameworkIds, loadBuiltinFramework } from '../controls/index.js';
 import { cmp } from '../store/index.js';
 
-/** `configtrail frameworks`: id, title, version and how many requirements the checks evaluate. */
+/**
+ * `configtrail frameworks`: id, title, version, and how many requirements checks decide, how many
+ * they can only find exceptions to, and how many need a person (with or without supporting evidence).
+ */
 export function listFrameworks(json: boolean): string {
   const rows = builtinFrameworkIds().map((id) => {
     const fw = loadBuiltinFramework(id);
-    const automated = fw.requirements.filter((r) => r.checks.length > 0).length;
-    return { id, title: fw.title, version: fw.version ?? '', requirements: fw.requirements.length, automated, manual: fw.requirements.length - automated };
+    const decided = fw.requirements.filter((r) => r.checks.length > 0).length;
+    const exceptions = fw.requirements.filter((r) => r.checks.length === 0 && (r.indicators?.length ?? 0) > 0).length;
+    return { id, title: fw.title, version: fw.version ?? '', requirements: fw.requirements.length, decided, exceptions, manual: fw.requirements.length - decided - exceptions };
   });
   if (json) return `${JSON.stringify(rows, null, 2)}\n`;
   return table(
-    ['ID', 'FRAMEWORK', 'VERSION', 'REQUIREMENTS', 'EVALUATED', 'MANUAL'],
-    rows.map((r) => [r.id, r.title, r.version, String(r.requirements), String(r.automated), String(r.manual)]),
+    ['ID', 'FRAMEWORK', 'VERSION', 'REQUIREMENTS', 'DECIDED', 'EXCEPTIONS ONLY', 'MANUAL'],
+    rows.map((r) => [r.id, r.title, r.version, String(r.requirements), String(r.decided), String(r.exceptions), String(r.manual)]),
   );
 }
 
@@ -21,7 +25,7 @@ export function listChecks(frameworkIds: string[], json: boolean): string {
   const serves = new Map<string, string[]>();
   for (const id of ids) {
     for (const r of loadBuiltinFramework(id).requirements) {
-      for (const c of r.checks) serves.set(c, [...(serves.get(c) ?? []), `${id}:${r.id}`]);
+      for (const c of [...r.checks, ...(r.indicators ?? []), ...(r.supporting ?? [])]) serves.set(c, [...(serves.get(c) ?? []), `${id}:${r.id}`]);
     }
   }
   const rows = [...ALL_CHECKS]
