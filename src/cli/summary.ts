@@ -19,6 +19,11 @@ export function formatSummary(report: Report, files: string[]): string {
   for (const [fw, counts] of Object.entries(controlCounts(report))) {
     lines.push(`controls: ${fw}: ${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')}`);
   }
+  const cov = report.coverage;
+  const scope = cov.declared.accounts || cov.declared.regions ? 'the declared scope' : 'the scope the data shows (no --accounts/--regions)';
+  lines.push(`coverage: ${cov.expected.accounts.length} account(s) × ${cov.expected.regions.length} region(s), ${scope}; ${cov.gaps.length === 0 ? 'no gap' : `${cov.gaps.length} gap(s) (report.json coverage.gaps)`}`);
+  const deviations = report.controls.reduce((n, c) => n + (c.deviations?.length ?? 0), 0);
+  if (deviations > 0) lines.push(`deviations: ${deviations} failing fact(s) opened and closed during the period (deviations.csv)`);
   const i = report.integrity;
   const problems = [
     i.mismatchedTotal > 0 ? `${i.mismatchedTotal} log file(s) do NOT match their digest` : '',
