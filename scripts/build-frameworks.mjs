@@ -49,7 +49,8 @@ for (const [id, meta] of Object.entries(mapping.frameworks)) {
       }
     }
     for (const c of mapping.extra[id]?.[r.Id] ?? []) mapped.add(c);
-    let title = oneLine(r.Name ?? r.Description);
+    // Prowler names some requirements by a service alone (PCI DSS `elb`): its description is the title.
+    let title = oneLine(/^[a-z0-9-]+$/.test(r.Name ?? '') && r.Description ? r.Description : (r.Name ?? r.Description));
     let rid = r.Id;
     const official = mapping.officialIds[id] === 'title' ? officialId(title) : undefined;
     if (official) {
@@ -60,7 +61,7 @@ for (const [id, meta] of Object.entries(mapping.frameworks)) {
     if (rid !== r.Id) req.aliases = [r.Id];
     const section = oneLine([attr.Section, attr.SubSection].filter(Boolean).join(' — '));
     if (section) req.section = section;
-    const description = oneLine(r.Name ? r.Description : attr.Description);
+    const description = oneLine(r.Name && title !== oneLine(r.Description) ? r.Description : attr.Description);
     if (description && description !== title) req.description = description.length > 600 ? `${description.slice(0, 599)}…` : description;
     const own = curated[rid] ?? curated[r.Id];
     if (own) {
