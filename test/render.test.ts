@@ -152,6 +152,17 @@ describe('streamed report.json', () => {
 });
 
 describe('large reports in the document', () => {
+  it('cuts a value of a megabyte to a few thousand characters, saying its full length; report.json keeps it whole', () => {
+    const base = sampleReport();
+    const huge = `${'A'.repeat(1_000_000)}<script>alert(1)</script>`;
+    const report = { ...base, failedCalls: [{ ...base.failedCalls[0]!, errorMessage: huge }], controls: [{ ...base.controls[0]!, findings: [{ ...base.controls[0]!.findings[0]!, detail: huge }] }] };
+    const html = renderHtml(report);
+    expect(html.length).toBeLessThan(renderHtml(base).length + 20_000);
+    expect(html).toContain('… [cut: 1,000,025 characters in all; the whole value is in report.json]');
+    expect(reportJson(report)).toContain(huge.slice(0, 1000));
+    expect(JSON.parse(reportJson(report)).failedCalls[0].errorMessage).toBe(huge);
+  });
+
   it('cites the input list by its count and the SHA-256 of inputs.csv, which lists every file', () => {
     const base = sampleReport();
     const inputs = Array.from({ length: 30 }, (_, i) => ({ path: `AWSLogs/f${i}.json.gz`, sha256: 'a'.repeat(64), size: 1, kind: 'cloudtrail-log' as const, records: 1, rejected: 0 }));

@@ -1,3 +1,4 @@
+import { capStrings } from './cap.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,7 +69,7 @@ export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   const data = screenData(report, opts);
   // The stylesheet and script come from the repository; the JSON is escaped for its element
   // (jsonForScript): the only unescaped values.
-  return tpl({ ...buildView(report, opts), ...assets, screenJson: data === undefined ? '' : jsonForScript(data) });
+  return tpl({ ...buildView(report, opts), ...assets, screenJson: data === undefined ? '' : jsonForScript(capStrings(data)) });
 }
 
 /** Adds a stylesheet at the end of the document's head, and its hash to the Content-Security-Policy. */

@@ -2,6 +2,7 @@ import { integrityFailed, LIST_LIMIT } from '../store/integrity.js';
 import type { Actor, Change, CheckOutcome, ControlResult, ControlStatus, CountRow, Deviation, IntegrityResult, Report } from '../model/types.js';
 import { cellJson } from '../util/pretty-json.js';
 import { describePopulation, SAMPLE_METHOD, type FileCite, type PackContents, type Population, type SampleDraw } from '../report/population.js';
+import { capStrings } from './cap.js';
 import { inputsCsvSha256 } from './csv.js';
 
 /**
@@ -216,6 +217,10 @@ export function findingAnchor(framework: number, requirement: number, finding: n
 }
 
 export function buildView(report: Report, opts: RenderOptions = {}) {
+  return capStrings(viewOf(report, opts));
+}
+
+function viewOf(report: Report, opts: RenderOptions) {
   const maxChanges = opts.maxChangesInDocument ?? DEFAULT_MAX_CHANGES;
   const maxFindings = opts.maxFindingsPerControl ?? DEFAULT_MAX_FINDINGS;
   /** What a long table of `total` rows says it left out of the document, if anything. */
