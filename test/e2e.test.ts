@@ -282,6 +282,30 @@ describe('CLI contract', () => {
     expect(readReport(out).counts.files.read).toBeGreaterThan(0);
   });
 
+  it('refuses a workspace, output or tables folder that is a link, in one line, and writes nothing through it', () => {
+    const elsewhere = join(work, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    const base = ['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--quiet'];
+    const linkedOut = join(work, 'linked-out');
+    symlinkSync(elsewhere, linkedOut);
+    const a = runCli([...base, '--out', linkedOut, '--no-workspace']);
+    expect(a.status).toBe(1);
+    expect(a.stderr.trim().split('\n')).toEqual([`configtrail: error: ${linkedOut} is a symbolic link: configtrail does not write through links (name the folder it points to instead)`]);
+    const out = join(work, 'out-linked-ws');
+    mkdirSync(out, { recursive: true });
+    symlinkSync(elsewhere, join(out, '.workspace'));
+    const b = runCli([...base, '--out', out]);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/is a symbolic link/);
+    const ws = join(work, 'ws-linked-tables');
+    mkdirSync(ws, { recursive: true });
+    symlinkSync(elsewhere, join(ws, 'tables'));
+    const c = runCli([...base, '--out', join(work, 'out-linked-tables'), '--workspace', ws]);
+    expect(c.status).toBe(1);
+    expect(c.stderr).toMatch(/tables is a symbolic link/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
   it('--json prints a machine-readable summary', () => {
     const r = runCli(['report', join(work, 'gen/export'), '--from', FROM, '--to', TO, '--format', 'json', '--out', join(work, 'out-json'), '--json']);
     expect(r.status).toBe(0);

@@ -1,5 +1,5 @@
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { openFresh, writeFresh } from '../util/fresh-file.js';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { FreshFile, ownFolder, writeFresh } from '../util/fresh-file.js';
 import { basename, join } from 'node:path';
 import { writeManifest, type Manifest } from './manifest.js';
 import { csvStringify, lazy } from '../util/lazy.js';
@@ -122,7 +122,7 @@ export async function runEvidence(opts: EvidenceRunOptions): Promise<EvidenceRun
   const sub = evidenceSubset(report, selected, opts.period, population !== undefined);
   const title = `Evidence: ${selected.map((c) => `${c.framework} ${c.id}`).join(', ')}`;
 
-  mkdirSync(opts.outDir, { recursive: true });
+  ownFolder(opts.outDir);
   const files: string[] = [];
   const write = (name: string, body: string | Buffer) => {
     const p = join(opts.outDir, name);
@@ -261,7 +261,21 @@ function writeZip(path: string, files: string[], mtime: Date): Promise<void> {
     const zip = new (yazl().ZipFile)();
     for (const f of files) zip.addBuffer(readFileSync(f), basename(f), { mtime, mode: 0o100644, compress: true });
     zip.end();
-    const out = createWriteStream(path, { fd: openFresh(path) });
-    zip.outputStream.pipe(out).on('close', () => resolve()).on('error', reject);
+    const file = new FreshFile(path);
+    const out = createWriteStream(path, { fd: file.fd, autoClose: false });
+    zip.outputStream
+      .pipe(out)
+      .on('finish', () => {
+        try {
+          file.commit();
+          resolve();
+        } catch (err) {
+          reject(err as Error);
+        }
+      })
+      .on('error', (err) => {
+        file.abandon();
+        reject(err);
+      });
   });
 }

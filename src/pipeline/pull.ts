@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { ownFolder, writeFresh } from '../util/fresh-file.js';
 import { dirname, join } from 'node:path';
 import type { Period, Rejection } from '../model/types.js';
 import { unsafeEntryName } from '../sources/archive.js';
@@ -60,7 +61,7 @@ function readJournal(path: string): Map<string, PulledObject> {
  */
 export async function runPull(opts: PullOptions): Promise<PullResult> {
   const loc = parseS3Url(opts.source);
-  mkdirSync(opts.outDir, { recursive: true });
+  ownFolder(opts.outDir);
   const journalPath = join(opts.outDir, JOURNAL);
   const done = readJournal(journalPath);
   const client = await makeClient(opts.s3 ?? {});
@@ -104,8 +105,7 @@ export async function runPull(opts: PullOptions): Promise<PullResult> {
     try {
       const body = await fetchObject(client, loc.bucket, item, opts.maxFileBytes, opts.s3?.attempts);
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(`${target}.part`, body);
-      renameSync(`${target}.part`, target);
+      writeFresh(target, body);
       const entry: PulledObject = { key: item.key, size: body.length, etag: item.etag, sha256: createHash('sha256').update(body).digest('hex') };
       appendFileSync(journalPath, `${JSON.stringify(entry)}\n`);
       objects.set(item.key, entry);
@@ -131,6 +131,6 @@ export async function runPull(opts: PullOptions): Promise<PullResult> {
     objects: sorted,
     rejected: [...rejected].sort((a, b) => cmp(a.path, b.path)),
   };
-  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFresh(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return { downloaded, resumed, objects: sorted, rejected: manifest.rejected, manifestPath };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, writeSync } from 'node:fs';
-import { openFresh } from '../util/fresh-file.js';
+import { writeSync } from 'node:fs';
+import { writeFreshWith } from '../util/fresh-file.js';
 import { cellJson } from '../util/pretty-json.js';
 import { csvStringify } from '../util/lazy.js';
 import type { Report } from '../model/types.js';
@@ -98,12 +98,9 @@ function* inputsCsvBlocks(report: Report): Generator<string> {
 
 /** inputs.csv: every input file with its SHA-256, written a block at a time. */
 export function writeInputsCsv(report: Report, path: string): void {
-  const fd = openFresh(path);
-  try {
+  writeFreshWith(path, (fd) => {
     for (const text of inputsCsvBlocks(report)) writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** The SHA-256 of inputs.csv as writeInputsCsv writes it: the document cites the list by this hash. */

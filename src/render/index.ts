@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { writeFresh } from '../util/fresh-file.js';
+import { ownFolder, writeFresh } from '../util/fresh-file.js';
 import { join } from 'node:path';
 import type { Report } from '../model/types.js';
 import { changesCsv, deviationsCsv, findingsCsv, rejectedCsv, writeInputsCsv } from './csv.js';
@@ -14,7 +13,7 @@ export type OutputFormat = 'html' | 'pdf' | 'json' | 'csv';
  * comes from the data. Returns the files written, in a stable order.
  */
 export async function writeOutputs(report: Report, outDir: string, formats: Set<OutputFormat>, opts: RenderOptions & { executablePath?: string } = {}): Promise<string[]> {
-  mkdirSync(outDir, { recursive: true });
+  ownFolder(outDir);
   const files: string[] = [];
   const write = (name: string, body: string) => {
     const p = join(outDir, name);

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { openFresh } from '../util/fresh-file.js';
+import { writeFreshWith } from '../util/fresh-file.js';
 import type { Report } from '../model/types.js';
 import { elementsAt, omitted, stringifyAt } from '../util/pretty-json.js';
 
@@ -22,27 +22,24 @@ const LONG_LIST = 64;
  * top are walked (the input list may live on disk); deeper values are small and stringified whole.
  */
 export function writeReportJson(report: Report, path: string): void {
-  const fd = openFresh(path);
-  let buf = '';
-  const out: Out = (s: string) => {
-    buf += s;
-    if (buf.length >= 1 << 20) {
+  writeFreshWith(path, (fd) => {
+    let buf = '';
+    const out: Out = (s: string) => {
+      buf += s;
+      if (buf.length >= 1 << 20) {
+        writeSync(fd, buf);
+        buf = '';
+      }
+    };
+    out.file = (from: string) => {
       writeSync(fd, buf);
       buf = '';
-    }
-  };
-  out.file = (from: string) => {
-    writeSync(fd, buf);
-    buf = '';
-    copyInto(fd, from);
-  };
-  try {
+      copyInto(fd, from);
+    };
     emit(report, '', 0, out);
     out('\n');
     writeSync(fd, buf);
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Where report.json goes: text, and (when writing a file) another file's bytes as they stand. */

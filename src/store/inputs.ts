@@ -107,7 +107,7 @@ export class InputList implements Iterable<InputRecord> {
     if (!this.spill) {
       this.dir = makeTempDir('inputs');
       this.spillPath = join(this.dir, 'inputs.ndjson');
-      this.spill = new LineWriter(this.spillPath, 4096);
+      this.spill = new LineWriter(this.spillPath, 4096, true);
       // A list this long is laid out for report.json while the run reads, not after.
       this.laidOutSpill = new LaidOutWriter(join(this.dir, 'inputs.report.json'));
       for (const r of this.head) this.laidOutSpill.add(r);

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { openFresh } from '../util/fresh-file.js';
+import { FreshFile } from '../util/fresh-file.js';
 import { StringDecoder } from 'node:string_decoder';
 
 /**
@@ -44,15 +44,22 @@ export function* readJsonLines<T>(path: string): Generator<T> {
 
 /** Appends lines to a file a block at a time; `written` of them are in the file, the rest still in `unwritten`. */
 export class LineWriter {
-  private readonly fd: number;
+  /** A file written whole then renamed into place; or, for a spill read back while written, the file itself. */
+  private readonly file: FreshFile | { fd: number; commit(): void; abandon(): void };
   private block: string[] = [];
   written = 0;
 
   constructor(
     path: string,
     private readonly blockLines = 2048,
+    /** Readable under its name while it is written (a private spill file, not an output). */
+    readableWhileWritten = false,
   ) {
-    this.fd = openFresh(path);
+    if (!readableWhileWritten) this.file = new FreshFile(path);
+    else {
+      const fd = openSync(path, 'wx');
+      this.file = { fd, commit: () => closeSync(fd), abandon: () => closeSync(fd) };
+    }
   }
 
   add(v: unknown): void {
@@ -69,13 +76,19 @@ export class LineWriter {
   }
 
   flush(): void {
-    if (this.block.length > 0) writeSync(this.fd, `${this.block.join('\n')}\n`);
+    if (this.block.length > 0) writeSync(this.file.fd, `${this.block.join('\n')}\n`);
     this.written += this.block.length;
     this.block = [];
   }
 
+  /** Writes what is left and puts the file in place under its name. */
   close(): void {
-    this.flush();
-    closeSync(this.fd);
+    try {
+      this.flush();
+    } catch (err) {
+      this.file.abandon();
+      throw err;
+    }
+    this.file.commit();
   }
 }

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { ownFolder, writeFresh } from '../util/fresh-file.js';
 import { join } from 'node:path';
 import type { ActivityEvent } from '../controls/model.js';
 import type { Report } from '../model/types.js';
@@ -76,7 +77,8 @@ const TABLES_VERSION = 'tables 1';
  */
 export function writeQueryTables(workspace: string, report: Report, activity: ActivityEvent[], evidenceKey?: string): void {
   const dir = join(workspace, 'tables');
-  mkdirSync(dir, { recursive: true });
+  ownFolder(workspace);
+  ownFolder(dir);
   const keyFile = join(dir, EVIDENCE_KEY_FILE);
   const key = evidenceKey === undefined ? undefined : `${TABLES_VERSION}\n${evidenceKey}`;
   const stands = key !== undefined && readText(keyFile) === key && TABLES.every((t) => existsSync(join(dir, `${t}.ndjson`)));
@@ -91,8 +93,8 @@ export function writeQueryTables(workspace: string, report: Report, activity: Ac
     else writeTable(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : json(report.inputs));
   }
   writeTable(join(dir, 'findings.ndjson'), json(findingRows(report)));
-  writeFileSync(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
-  if (!stands && key !== undefined) writeFileSync(keyFile, key);
+  writeFresh(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
+  if (!stands && key !== undefined) writeFresh(keyFile, key);
 }
 
 function readText(path: string): string | undefined {

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { ownFolder } from '../util/fresh-file.js';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ParsedFile, SourceFile } from '../model/types.js';
@@ -143,8 +144,8 @@ export function readStat(workspace: string, key: string): string | undefined {
 function writeAtomic(p: string, body: Buffer | string): void {
   const tmp = `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(tmp, body);
+    ownFolder(dirname(p));
+    writeFileSync(tmp, body, { flag: 'wx' });
     renameSync(tmp, p);
   } catch {
     try {

@@ -1,0 +1,34 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeFresh, writeFreshWith } from '../src/util/fresh-file.js';
+import { tempDir } from './helpers/cli.js';
+
+describe('files are written whole or not at all', () => {
+  it('a write that fails leaves nothing under the final name, not even what stood there, and names the file', () => {
+    const dir = tempDir('fresh');
+    const path = join(dir, 'report.html');
+    writeFileSync(path, 'the last run');
+    expect(() =>
+      writeFreshWith(path, (fd) => {
+        writeFileSync(fd, 'half a report');
+        throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+      }),
+    ).toThrow(`cannot write ${path}: ENOSPC (no space left on the device)`);
+    // The earlier output stands until a whole one replaces it; no temporary file is left.
+    expect(readFileSync(path, 'utf8')).toBe('the last run');
+    expect(readdirSync(dir)).toEqual(['report.html']);
+  });
+
+  it('replaces a link planted at the final name instead of writing through it', () => {
+    const dir = tempDir('fresh-link');
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'untouched');
+    mkdirSync(join(dir, 'out'));
+    symlinkSync(victim, join(dir, 'out', 'report.json'));
+    writeFresh(join(dir, 'out', 'report.json'), '{}');
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+    expect(readFileSync(join(dir, 'out', 'report.json'), 'utf8')).toBe('{}');
+    expect(existsSync(join(dir, 'out', '.report.json.tmp'))).toBe(false);
+  });
+});
