@@ -227,7 +227,60 @@ describe('CloudTrail records without eventID (eventVersion 1.0, 2014)', () => {
 
   it('reads the bare record a custodian capture holds without eventID, and rejects it only for its missing eventTime', () => {
     const p = parseReal('custodian/cwe/event-cloud-trail-bedrock-create-customization-jobs.json');
-    expect(p.rejected.map((r) => r.reason)).toEqual(['CloudTrail record has no valid eventTime (null)']);
+    expect(p.rejected.map((r) => r.reason)).toEqual(['CloudTrail record has no eventTime and no @timestamp (where a SIEM export keeps the event time)']);
+  });
+});
+
+/**
+ * No SIEM export is among the real samples: these reshape AWS's 2014 log file example the way each
+ * SIEM documents its pipeline. Logstash's date filter (target @timestamp, eventTime removed), Datadog's
+ * CloudTrail pipeline remappers (which drop the source attribute unless told to keep it).
+ */
+describe('SIEM exports', () => {
+  const LOG = 'awsdocs-cloudtrail/cloudtrail-log-file-examples-02.json';
+  const records = (): Record<string, unknown>[] => json(LOG).Records as Record<string, unknown>[];
+  const ndjson = (recs: unknown[]): string => recs.map((r) => JSON.stringify(r)).join('\n');
+
+  it('reads a Logstash/Elastic export\'s @timestamp as the event time where eventTime is absent', () => {
+    const logstash = records().map(({ eventTime, ...rest }) => ({ '@timestamp': `${String(eventTime).slice(0, -1)}.000Z`, '@version': '1', ...rest }));
+    const p = parseText('logstash.ndjson', ndjson(logstash));
+    const native = parseReal(LOG);
+    expect(p.rejected).toEqual([]);
+    expect(p.events.map((e) => [e.eventName, e.eventTime])).toEqual(native.events.map((e) => [e.eventName, e.eventTime]));
+    // The record's own eventTime wins over a SIEM's time of ingestion.
+    const both = { ...records()[0], '@timestamp': '2026-01-01T00:00:00.000Z' };
+    expect(parseText('both.json', JSON.stringify(both)).events[0]!.eventTime).toBe('2014-03-06T21:22:54.000Z');
+  });
+
+  it('rejects a record with neither eventTime nor @timestamp naming both, and a bad @timestamp naming it', () => {
+    const [first] = records();
+    const { eventTime: _, ...timeless } = first!;
+    const p = parseText('t.ndjson', ndjson([timeless, { ...timeless, '@timestamp': 'soon' }]));
+    expect(p.rejected.map((r) => [r.record, r.reason])).toEqual([
+      [0, 'CloudTrail record has no eventTime and no @timestamp (where a SIEM export keeps the event time)'],
+      [1, 'CloudTrail record has no valid @timestamp ("soon")'],
+    ]);
+    expectReconciled(p);
+  });
+
+  it('reads the source address, user agent and event name a Datadog export moved, nested or dotted', () => {
+    const datadog = records().map(({ sourceIPAddress, userAgent, eventName, ...rest }) => ({
+      ...rest,
+      network: { client: { ip: sourceIPAddress } },
+      http: { useragent: userAgent },
+      evt: { name: eventName },
+    }));
+    const dotted = records().map(({ sourceIPAddress, ...rest }) => ({ ...rest, 'network.client.ip': sourceIPAddress }));
+    const expected = parseReal(LOG).events.map((e) => [e.eventName, e.sourceIPAddress, e.userAgent]);
+    expect(expected[0]).toEqual(['StartInstances', '205.251.233.176', 'ec2-api-tools 1.6.12.2']);
+    for (const [key, recs] of [['datadog.ndjson', datadog], ['datadog-dotted.json', dotted]] as const) {
+      const p = parseText(key, key.endsWith('.json') ? JSON.stringify(recs) : ndjson(recs));
+      expect(p.rejected, key).toEqual([]);
+      expect(p.events.map((e) => [e.eventName, e.sourceIPAddress, e.userAgent]), key).toEqual(expected);
+    }
+    // A field the record keeps is read from the record, whatever a SIEM added beside it.
+    const kept = { ...records()[0], network: { client: { ip: '10.0.0.1' } } };
+    expect(parseText('k.json', JSON.stringify(kept)).events[0]!.sourceIPAddress).toBe('205.251.233.176');
   });
 });
 
