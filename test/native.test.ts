@@ -162,6 +162,12 @@ function oddRecords(): unknown[] {
     { eventName: undefined, evt: { name: 'RunInstances' }, readOnly: undefined },
     { 'network.client.ip': '192.0.2.1', http: { useragent: 'dd' } },
     { network: { client: { ip: '192.0.2.1' } }, readOnly: false },
+    // Read-only by the rule attribution uses (store/keep.ts isWrite), counted alike by both readers.
+    ...['ListBuckets', 'Listbuckets', 'Get', 'GetÉtat', 'HeadObject', 'TestInvokeMethod', 'ConsoleLogin', 'PutObject'].flatMap((eventName) => [
+      { eventTime: '2026-10-01T00:00:00Z', eventName, readOnly: undefined },
+      { eventTime: '2026-10-01T00:00:00Z', eventName, readOnly: false },
+      { eventTime: '2026-10-01T00:00:00Z', eventName, readOnly: 'nope' },
+    ]),
   ];
   const records: unknown[] = odd.map((o, i) => event({ eventID: `odd-${i}`, ...o }));
   records.push(null, 7, 'text', [event()], true);

@@ -6,7 +6,7 @@ import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '
 import { looksLikeEvent, looksLikeInsight, normaliseEvent } from './cloudtrail.js';
 import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
-import { keepsEvent, type KeepRule } from '../store/keep.js';
+import { isWrite, keepsEvent, type KeepRule } from '../store/keep.js';
 import { readFileNative, scanTrail, type TrailScan } from './native.js';
 import { readOpen } from '../util/read-open.js';
 import { MAX_DEPTH, bool, deeperThan, isObj, parseTime, shortReason, str, text, tooDeep, type Obj } from './values.js';
@@ -407,7 +407,7 @@ function dropIfNotEvidence(out: ParsedFile, raw: unknown, rule: KeepRule): boole
   const d = (out.dropped ??= { read: 0, readOnly: 0, failed: 0 });
   d.read++;
   if (errorCode) d.failed++;
-  else if (readOnly === true) d.readOnly++;
+  else if (!isWrite({ eventName, readOnly })) d.readOnly++;
   return true;
 }
 

@@ -19,7 +19,7 @@ import { LAID_OUT_FILE, readIntegrityLines, readSavedEvents, type IngestMeta, ty
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
-import { keepRule, keepsEvent, type KeepRule } from './keep.js';
+import { isWrite, keepRule, keepsEvent, type KeepRule } from './keep.js';
 import type { HeapWatch } from './memory.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
@@ -243,7 +243,7 @@ export class EvidenceStore {
     const c = this.counts.events;
     c.read++;
     if (event.errorCode) c.failed++;
-    else if (event.readOnly === true) c.readOnly++;
+    else if (!isWrite(event)) c.readOnly++;
     if (!this.keeps(event)) return;
     // Organization and account trails, and lookup-events output, can all carry the same event. The
     // id alone is not enough: exports (and sample data) reuse ids for different records.
