@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { ParsedFile } from '../src/model/types.js';
 import { parseFile } from '../src/parse/index.js';
 import { isoTime, parseTime } from '../src/parse/values.js';
+import { findChanges } from '../src/correlate/changes.js';
+import { resolvePeriod } from '../src/util/period.js';
 import { REAL_DATA } from './helpers/cli.js';
 import { cloudTrailEvent } from './helpers/records.js';
 
@@ -281,6 +283,49 @@ describe('SIEM exports', () => {
     // A field the record keeps is read from the record, whatever a SIEM added beside it.
     const kept = { ...records()[0], network: { client: { ip: '10.0.0.1' } } };
     expect(parseText('k.json', JSON.stringify(kept)).events[0]!.sourceIPAddress).toBe('205.251.233.176');
+  });
+});
+
+describe('oversized configuration item change notifications', () => {
+  const OVERSIZED = 'awsdocs-config/oversized-notification-example-00.json';
+  const LOCATION = (json(OVERSIZED).s3DeliverySummary as { s3BucketLocation: string }).s3BucketLocation;
+  const Q4_2016 = resolvePeriod({ quarter: '2016-Q4' });
+
+  /**
+   * The object AWS Config put at the oversized item's location: a change notification of the whole
+   * item. No such object is among the samples; this is AWS's 2017 instance notification
+   * (wrapped/bare-message-01) given the oversized item's identity and capture time.
+   */
+  function wholeItem(): string {
+    const doc = json('awsdocs-config/wrapped/bare-message-01.json');
+    const summary = json(OVERSIZED).configurationItemSummary as Record<string, unknown>;
+    const item = { ...(doc.configurationItem as Record<string, unknown>) };
+    for (const k of ['resourceId', 'ARN', 'awsAccountId', 'awsRegion', 'configurationItemCaptureTime', 'configurationStateId']) item[k] = summary[k];
+    return JSON.stringify({ ...doc, configurationItem: item });
+  }
+
+  it('keeps where AWS put the item, and makes its change say so as data, not prose', () => {
+    const p = parseReal(OVERSIZED);
+    expect(p.items[0]).toMatchObject({ oversized: true, configuration: null, s3BucketLocation: LOCATION });
+    const [change, ...more] = findChanges(p.items, Q4_2016);
+    expect(more).toEqual([]);
+    expect(change!.diff).toEqual([{ path: 'configuration', op: 'replace', after: { notDelivered: true, s3BucketLocation: LOCATION } }]);
+    expect(change!.diff[0]).not.toHaveProperty('before');
+    expect(change!.summary).toEqual([`changed; the configuration was not delivered (oversized notification); AWS Config put it at s3://${LOCATION}`]);
+    // A rule invocation's oversized message carries no delivery summary: the diff says only that.
+    const invoked = parseReal('awsdocs-config/evaluate-config_develop-rules_example-events-01.json');
+    expect(findChanges(invoked.items, Q4_2016)[0]!.diff).toEqual([{ path: 'configuration', op: 'replace', after: { notDelivered: true } }]);
+  });
+
+  it('is superseded by the whole item when that is among the inputs, whichever is read first', () => {
+    const small = parseReal(OVERSIZED).items;
+    const whole = parseText('AWSLogs/123456789012/Config/us-west-2/2016/10/6/OversizedChangeNotification/whole.json', wholeItem()).items;
+    expect(whole).toHaveLength(1);
+    for (const items of [[...small, ...whole], [...whole, ...small]]) {
+      const changes = findChanges(items, Q4_2016);
+      expect(changes.map((c) => [c.item.oversized ?? false, c.item.source.path])).toEqual([[false, whole[0]!.source.path]]);
+      expect(JSON.stringify(changes[0]!.diff)).not.toContain('notDelivered');
+    }
   });
 });
 

@@ -217,6 +217,19 @@ describe('events kept as evidence', () => {
   });
 });
 
+describe('oversized items', () => {
+  it('keeps, as the last state before the period, the whole item over an oversized one of the same time, whatever the order read', () => {
+    const at = '2026-06-20T00:00:00.000Z';
+    const small = item('sg-1', at, { oversized: true, configuration: null, origin: 'notification', source: { path: 'z-oversized.json', index: 0 } });
+    const whole = item('sg-1', at, { origin: 'notification', source: { path: 'a-whole.json', index: 0 } });
+    for (const order of [[small, whole], [whole, small]]) {
+      const store = new EvidenceStore(period, { windowMs: HOUR });
+      for (const i of order) store.addParsed(parsed(i.source.path, { items: [i] }));
+      expect(store.finish().items.map((i) => i.source.path)).toEqual(['a-whole.json']);
+    }
+  });
+});
+
 describe('counts of read-only events', () => {
   const real = (rel: string): Record<string, unknown>[] => {
     const doc = JSON.parse(readFileSync(join(REAL_DATA, rel), 'utf8')) as Record<string, unknown>;

@@ -8,7 +8,11 @@ import type { ChangeType, ConfigItem, DiffEntry } from '../model/types.js';
 export function describeChange(prev: ConfigItem | undefined, item: ConfigItem, changeType: ChangeType, diff: DiffEntry[]): string[] {
   if (changeType === 'create') return ['created'];
   if (changeType === 'delete') return ['deleted'];
-  if (!prev || item.oversized || prev.oversized) return ['changed; the previous state is not in the input'];
+  if (item.oversized) {
+    const where = item.s3BucketLocation === undefined ? '' : `; AWS Config put it at s3://${item.s3BucketLocation}`;
+    return [`changed; the configuration was not delivered (oversized notification)${where}`];
+  }
+  if (!prev || prev.oversized) return ['changed; the previous state is not in the input'];
   const out: string[] = [];
   if (item.resourceType === 'AWS::EC2::SecurityGroup') {
     for (const direction of ['ingress', 'egress'] as const) {

@@ -206,6 +206,11 @@ export interface ConfigItem {
   relatedEvents: string[];
   /** From an OversizedConfigurationItemChangeNotification: no configuration body. */
   oversized?: boolean;
+  /**
+   * An oversized item's `s3DeliverySummary.s3BucketLocation`, as delivered: the bucket and key where
+   * AWS Config put the whole item (a change notification file, read like any other when given).
+   */
+  s3BucketLocation?: string;
   origin: 'snapshot' | 'history' | 'notification' | 'api';
   source: { path: string; index: number };
 }

@@ -19,6 +19,8 @@ import {
   isSelectOutput,
   knownReply,
   itemOfEnvelope,
+  oversizedOf,
+  type Oversized,
   quoted,
   recordOfEnvelope,
   rowIsItem,
@@ -452,7 +454,7 @@ function addEnvelope(out: ParsedFile, env: Obj, index: number): void {
   }
 }
 
-function addItem(out: ParsedFile, raw: unknown, origin: ConfigItem['origin'], index: number, oversized = false): void {
+function addItem(out: ParsedFile, raw: unknown, origin: ConfigItem['origin'], index: number, oversized?: Oversized): void {
   const item = normaliseItem(raw, origin, out.input.path, index, oversized, depthLimit);
   if (typeof item === 'string') recordRejected(out, index, item);
   else out.items.push(item);
@@ -566,7 +568,7 @@ function readConfigMessage(out: ParsedFile, doc: Obj, within = ''): void {
   if (type === 'OversizedConfigurationItemChangeNotification') {
     // Only a summary is delivered; the body must be fetched from the Config API.
     setKind(out, 'config-notification', 1);
-    return addItem(out, doc.configurationItemSummary, 'notification', 0, true);
+    return addItem(out, doc.configurationItemSummary, 'notification', 0, oversizedOf(doc));
   }
   skip(out, `${within}${configNotice(type) ?? `AWS Config message of type ${shortReason(type, 80)} carries no configuration item`}`);
 }

@@ -40,15 +40,27 @@ export function recordOfEnvelope(env: Obj): Obj | undefined {
   return rec;
 }
 
+/** What an OversizedConfigurationItemChangeNotification says of its item besides its summary. */
+export interface Oversized {
+  /** `s3DeliverySummary.s3BucketLocation`: where AWS Config put the whole item. */
+  s3BucketLocation?: string | undefined;
+}
+
+/** The oversized notification's delivery summary (the message itself, or an EventBridge event's detail). */
+export function oversizedOf(message: Obj): Oversized {
+  const delivery = message.s3DeliverySummary;
+  return { s3BucketLocation: isObj(delivery) ? text(delivery.s3BucketLocation) : undefined };
+}
+
 /**
  * The configuration item in a `Config Configuration Item Change` event (the detail is a
  * ConfigurationItemChangeNotification, or its oversized form), the envelope's `account` and
  * `region` filling what the item lacks.
  */
-export function itemOfEnvelope(env: Obj): { item: Obj; oversized: boolean } | undefined {
+export function itemOfEnvelope(env: Obj): { item: Obj; oversized: Oversized | undefined } | undefined {
   const detail = env.detail;
   if (!isObj(detail)) return undefined;
-  const oversized = !isObj(detail.configurationItem) && isObj(detail.configurationItemSummary);
+  const oversized = !isObj(detail.configurationItem) && isObj(detail.configurationItemSummary) ? oversizedOf(detail) : undefined;
   const body = oversized ? detail.configurationItemSummary : detail.configurationItem;
   if (!isObj(body)) return undefined;
   const item: Obj = { ...body };

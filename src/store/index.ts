@@ -326,10 +326,12 @@ export function resourceKey(item: Pick<ConfigItem, 'accountId' | 'region' | 'res
   return `${item.accountId}|${item.region}|${item.resourceType}|${item.resourceId}`;
 }
 
+/** Items in time order; of a resource's items at one time, an oversized one (no body) before one with its body, which supersedes it. */
 function compareItems(a: ConfigItem, b: ConfigItem): number {
   return (
     a.captureTimeMs - b.captureTimeMs ||
     cmp(resourceKey(a), resourceKey(b)) ||
+    Number(!a.oversized) - Number(!b.oversized) ||
     cmp(String(a.stateId ?? ''), String(b.stateId ?? '')) ||
     cmp(a.source.path, b.source.path) ||
     a.source.index - b.source.index
