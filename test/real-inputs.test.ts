@@ -329,6 +329,53 @@ describe('oversized configuration item change notifications', () => {
   });
 });
 
+describe('configurationItemDiff in change notifications', () => {
+  const VOLUME = 'awsdocs-config/wrapped/bare-message-00.json';
+  const INSTANCE = 'awsdocs-config/wrapped/bare-message-01.json';
+  const delivered = (rel: string): Record<string, unknown> => json(rel).configurationItemDiff as Record<string, unknown>;
+
+  it('keeps the diff on the item as delivered', () => {
+    expect(parseReal(VOLUME).items[0]!.configurationItemDiff).toEqual(delivered(VOLUME));
+    expect(parseReal(INSTANCE).items[0]!.configurationItemDiff).toEqual(delivered(INSTANCE));
+    // A null one (custodian's capture of a rule invocation event) is left out.
+    const rule = parseReal('custodian/cwe/event-config-rule-security-group.json');
+    expect((JSON.parse(json('custodian/cwe/event-config-rule-security-group.json').invokingEvent as string) as Record<string, unknown>).configurationItemDiff).toBeNull();
+    expect(rule.items[0]).not.toHaveProperty('configurationItemDiff');
+  });
+
+  it('builds the change\'s diff from it when the previous item is not in the input, entry by entry', () => {
+    const [volume] = findChanges(parseReal(VOLUME).items, resolvePeriod({ quarter: '2014-Q1' }));
+    expect(volume!.diff).toEqual([
+      {
+        path: 'Configuration.Attachments.0',
+        op: 'add',
+        after: { VolumeId: 'vol-ce676ccc', InstanceId: 'i-344c463d', Device: '/dev/sdf', State: 'attached', AttachTime: 'FriMar0723: 46: 28UTC2014', DeleteOnTermination: 'false' },
+      },
+      { path: 'Configuration.State', op: 'replace', before: 'available', after: 'in-use' },
+    ]);
+    expect(volume!.summary).toEqual(["changed Configuration.Attachments, Configuration.State (as AWS Config's configurationItemDiff says; the previous state is not in the input)"]);
+    const [instance] = findChanges(parseReal(INSTANCE).items, resolvePeriod({ quarter: '2017-Q1' }));
+    const props = delivered(INSTANCE).changedProperties as Record<string, { previousValue: unknown; updatedValue: unknown }>;
+    expect(instance!.diff.map((d) => [d.path, d.op])).toEqual(
+      Object.keys(props)
+        .sort()
+        .map((k) => [k, props[k]!.previousValue === null ? 'add' : props[k]!.updatedValue === null ? 'remove' : 'replace']),
+    );
+    expect(instance!.diff.find((d) => d.path === 'Relationships.0')).toEqual({ path: 'Relationships.0', op: 'remove', before: props['Relationships.0']!.previousValue });
+  });
+
+  it('compares with the previous item instead when that is in the input', () => {
+    const [now] = parseReal(VOLUME).items;
+    // Reshaped: the volume an hour before, detached and available (what the delivered diff says it was).
+    const config = now!.configuration as Record<string, unknown>;
+    const before = { ...now!, captureTime: '2014-03-07T22:47:08.918Z', captureTimeMs: Date.parse('2014-03-07T22:47:08.918Z'), configuration: { ...config, state: 'available', attachments: [] } };
+    delete before.configurationItemDiff;
+    const [change] = findChanges([before, now!], resolvePeriod({ quarter: '2014-Q1' })).filter((c) => c.item === now);
+    expect(change!.diff.map((d) => d.path)).toEqual(expect.arrayContaining(['configuration.state']));
+    expect(change!.diff.every((d) => d.path.startsWith('configuration.'))).toBe(true);
+  });
+});
+
 describe('times in one form', () => {
   it('writes botocore\'s microsecond offsets, epoch seconds and Z times alike, so they sort as strings', () => {
     const micro = parseReal('custodian/cli-form/test_sg_config_diff--config.GetResourceConfigHistory_1.json');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ChangeType, ConfigItem, DiffEntry, Period } from '../model/types.js';
 import { cmp, resourceKey } from '../store/index.js';
 import { describeChange } from './describe.js';
-import { capDiff, deepEqual, diffConfig } from './diff.js';
+import { capDiff, deepEqual, deliveredDiff, diffConfig } from './diff.js';
 
 const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 
@@ -49,8 +49,9 @@ function diffOf(prev: ConfigItem | undefined, item: ConfigItem, changeType: Chan
   if (item.oversized && changeType !== 'delete') return notDelivered(item);
   if (changeType === 'delete') return [{ path: 'configuration', op: 'remove', before: prev?.configuration ?? null }];
   if (changeType === 'create') return [{ path: 'configuration', op: 'add', after: item.configuration }];
-  // An oversized previous item holds no body either: the state before is not in the input.
-  if (!prev || prev.oversized) return [{ path: 'configuration', op: 'add', after: item.configuration, before: 'previous state not in the input' }];
+  // An oversized previous item holds no body either: the state before is not in the input, and
+  // only the diff AWS Config delivered with the notification, if any, says what changed.
+  if (!prev || prev.oversized) return deliveredDiff(item.configurationItemDiff) ?? [{ path: 'configuration', op: 'add', after: item.configuration, before: 'previous state not in the input' }];
   const entries = [
     ...diffConfig(prev.configuration, item.configuration, 'configuration'),
     ...diffConfig(prev.supplementaryConfiguration, item.supplementaryConfiguration, 'supplementaryConfiguration'),

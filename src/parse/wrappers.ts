@@ -40,16 +40,27 @@ export function recordOfEnvelope(env: Obj): Obj | undefined {
   return rec;
 }
 
-/** What an OversizedConfigurationItemChangeNotification says of its item besides its summary. */
-export interface Oversized {
-  /** `s3DeliverySummary.s3BucketLocation`: where AWS Config put the whole item. */
+/** What a change notification says of its item besides the item itself. */
+export interface Notice {
+  /** An OversizedConfigurationItemChangeNotification: the item is only its summary. */
+  oversized?: boolean | undefined;
+  /** `s3DeliverySummary.s3BucketLocation` of an oversized one: where AWS Config put the whole item. */
   s3BucketLocation?: string | undefined;
+  /** `configurationItemDiff`, as delivered (an object, else left out). */
+  configurationItemDiff?: Obj | undefined;
 }
 
-/** The oversized notification's delivery summary (the message itself, or an EventBridge event's detail). */
-export function oversizedOf(message: Obj): Oversized {
+/**
+ * A change notification's notice (the message itself, or an EventBridge event's detail). A diff is
+ * kept only where the message holds one item (AWS's 2014 examples hold an array).
+ */
+export function noticeOf(message: Obj, oversized: boolean, items = 1): Notice {
   const delivery = message.s3DeliverySummary;
-  return { s3BucketLocation: isObj(delivery) ? text(delivery.s3BucketLocation) : undefined };
+  return {
+    oversized: oversized || undefined,
+    s3BucketLocation: oversized && isObj(delivery) ? text(delivery.s3BucketLocation) : undefined,
+    configurationItemDiff: items === 1 && isObj(message.configurationItemDiff) ? message.configurationItemDiff : undefined,
+  };
 }
 
 /**
@@ -57,16 +68,16 @@ export function oversizedOf(message: Obj): Oversized {
  * ConfigurationItemChangeNotification, or its oversized form), the envelope's `account` and
  * `region` filling what the item lacks.
  */
-export function itemOfEnvelope(env: Obj): { item: Obj; oversized: Oversized | undefined } | undefined {
+export function itemOfEnvelope(env: Obj): { item: Obj; notice: Notice } | undefined {
   const detail = env.detail;
   if (!isObj(detail)) return undefined;
-  const oversized = !isObj(detail.configurationItem) && isObj(detail.configurationItemSummary) ? oversizedOf(detail) : undefined;
+  const oversized = !isObj(detail.configurationItem) && isObj(detail.configurationItemSummary);
   const body = oversized ? detail.configurationItemSummary : detail.configurationItem;
   if (!isObj(body)) return undefined;
   const item: Obj = { ...body };
   if (!text(item.awsAccountId) && !text(item.accountId) && text(env.account)) item.awsAccountId = env.account;
   if (!text(item.awsRegion) && text(env.region)) item.awsRegion = env.region;
-  return { item, oversized };
+  return { item, notice: noticeOf(detail, oversized) };
 }
 
 /** A detail-type as a reason quotes it: bounded, one line. */
