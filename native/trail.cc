@@ -74,6 +74,20 @@ bool isSessionIssuing(std::string_view n) {
          n == "GetSessionToken";
 }
 
+// isWrite() of src/store/keep.ts: a call is read-only when it says so, is one that changes nothing
+// (a sign-in…), or, saying nothing (readOnly -1), is named with a read verb and an upper-case letter.
+bool isWrite(std::string_view n, int readOnly) {
+  if (readOnly == 1) return false;
+  if (n == "ConsoleLogin" || n == "CheckMfa" || n == "SwitchRole" || n == "ExitRole" || n == "RenewRole" || n == "GetSigninToken") return false;
+  if (readOnly == 0) return true;
+  static constexpr std::string_view verbs[] = {"Get",     "List",    "Describe", "Head",     "Lookup",   "BatchGet", "Search", "Scan",
+                                               "Query",   "Select",  "Check",    "Preview",  "Validate", "Simulate", "Estimate", "Test"};
+  for (const auto v : verbs) {
+    if (n.size() > v.size() && n.substr(0, v.size()) == v && n[v.size()] >= 'A' && n[v.size()] <= 'Z') return false;
+  }
+  return true;
+}
+
 enum class Verdict { Dropped, NotMine };
 
 struct Counts {
@@ -153,7 +167,7 @@ Verdict judge(simdjson::dom::element rec, const Rule& r, Counts& c) {
 
   c.read++;
   if (failed) c.failed++;
-  else if (readOnly == 1) c.readOnly++;
+  else if (!isWrite(eventName.s, readOnly)) c.readOnly++;
   return Verdict::Dropped;
 }
 

@@ -153,6 +153,21 @@ function oddRecords(): unknown[] {
     { eventTime: '2026-09-30T23:59:59Z' },
     { requestParameters: { small: 1e-7, neg: -0.5, exp: 1e21, text: 'héllo \u2028 "quoted" \\ \u0001 😀' } },
     { eventName: 'Désactivé', eventSource: 'ec2.amazonaws.com' },
+    // SIEM exports' moved fields (parse/cloudtrail.ts MOVED_FIELDS): the native reader hands these back.
+    { eventTime: undefined, '@timestamp': '2026-07-02T10:00:00.000Z' },
+    { eventTime: null, '@timestamp': '2026-07-02T10:00:00.000Z', readOnly: false },
+    { eventTime: undefined, '@timestamp': 'soon' },
+    { eventTime: undefined },
+    { eventName: undefined, evt: { name: 'DescribeInstances' } },
+    { eventName: undefined, evt: { name: 'RunInstances' }, readOnly: undefined },
+    { 'network.client.ip': '192.0.2.1', http: { useragent: 'dd' } },
+    { network: { client: { ip: '192.0.2.1' } }, readOnly: false },
+    // Read-only by the rule attribution uses (store/keep.ts isWrite), counted alike by both readers.
+    ...['ListBuckets', 'Listbuckets', 'Get', 'GetÉtat', 'HeadObject', 'TestInvokeMethod', 'ConsoleLogin', 'PutObject'].flatMap((eventName) => [
+      { eventTime: '2026-10-01T00:00:00Z', eventName, readOnly: undefined },
+      { eventTime: '2026-10-01T00:00:00Z', eventName, readOnly: false },
+      { eventTime: '2026-10-01T00:00:00Z', eventName, readOnly: 'nope' },
+    ]),
   ];
   const records: unknown[] = odd.map((o, i) => event({ eventID: `odd-${i}`, ...o }));
   records.push(null, 7, 'text', [event()], true);

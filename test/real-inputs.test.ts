@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { ParsedFile } from '../src/model/types.js';
 import { parseFile } from '../src/parse/index.js';
 import { isoTime, parseTime } from '../src/parse/values.js';
+import { findChanges } from '../src/correlate/changes.js';
+import { resolvePeriod } from '../src/util/period.js';
 import { REAL_DATA } from './helpers/cli.js';
 import { cloudTrailEvent } from './helpers/records.js';
 
@@ -227,7 +229,150 @@ describe('CloudTrail records without eventID (eventVersion 1.0, 2014)', () => {
 
   it('reads the bare record a custodian capture holds without eventID, and rejects it only for its missing eventTime', () => {
     const p = parseReal('custodian/cwe/event-cloud-trail-bedrock-create-customization-jobs.json');
-    expect(p.rejected.map((r) => r.reason)).toEqual(['CloudTrail record has no valid eventTime (null)']);
+    expect(p.rejected.map((r) => r.reason)).toEqual(['CloudTrail record has no eventTime and no @timestamp (where a SIEM export keeps the event time)']);
+  });
+});
+
+/**
+ * No SIEM export is among the real samples: these reshape AWS's 2014 log file example the way each
+ * SIEM documents its pipeline. Logstash's date filter (target @timestamp, eventTime removed), Datadog's
+ * CloudTrail pipeline remappers (which drop the source attribute unless told to keep it).
+ */
+describe('SIEM exports', () => {
+  const LOG = 'awsdocs-cloudtrail/cloudtrail-log-file-examples-02.json';
+  const records = (): Record<string, unknown>[] => json(LOG).Records as Record<string, unknown>[];
+  const ndjson = (recs: unknown[]): string => recs.map((r) => JSON.stringify(r)).join('\n');
+
+  it('reads a Logstash/Elastic export\'s @timestamp as the event time where eventTime is absent', () => {
+    const logstash = records().map(({ eventTime, ...rest }) => ({ '@timestamp': `${String(eventTime).slice(0, -1)}.000Z`, '@version': '1', ...rest }));
+    const p = parseText('logstash.ndjson', ndjson(logstash));
+    const native = parseReal(LOG);
+    expect(p.rejected).toEqual([]);
+    expect(p.events.map((e) => [e.eventName, e.eventTime])).toEqual(native.events.map((e) => [e.eventName, e.eventTime]));
+    // The record's own eventTime wins over a SIEM's time of ingestion.
+    const both = { ...records()[0], '@timestamp': '2026-01-01T00:00:00.000Z' };
+    expect(parseText('both.json', JSON.stringify(both)).events[0]!.eventTime).toBe('2014-03-06T21:22:54.000Z');
+  });
+
+  it('rejects a record with neither eventTime nor @timestamp naming both, and a bad @timestamp naming it', () => {
+    const [first] = records();
+    const { eventTime: _, ...timeless } = first!;
+    const p = parseText('t.ndjson', ndjson([timeless, { ...timeless, '@timestamp': 'soon' }]));
+    expect(p.rejected.map((r) => [r.record, r.reason])).toEqual([
+      [0, 'CloudTrail record has no eventTime and no @timestamp (where a SIEM export keeps the event time)'],
+      [1, 'CloudTrail record has no valid @timestamp ("soon")'],
+    ]);
+    expectReconciled(p);
+  });
+
+  it('reads the source address, user agent and event name a Datadog export moved, nested or dotted', () => {
+    const datadog = records().map(({ sourceIPAddress, userAgent, eventName, ...rest }) => ({
+      ...rest,
+      network: { client: { ip: sourceIPAddress } },
+      http: { useragent: userAgent },
+      evt: { name: eventName },
+    }));
+    const dotted = records().map(({ sourceIPAddress, ...rest }) => ({ ...rest, 'network.client.ip': sourceIPAddress }));
+    const expected = parseReal(LOG).events.map((e) => [e.eventName, e.sourceIPAddress, e.userAgent]);
+    expect(expected[0]).toEqual(['StartInstances', '205.251.233.176', 'ec2-api-tools 1.6.12.2']);
+    for (const [key, recs] of [['datadog.ndjson', datadog], ['datadog-dotted.json', dotted]] as const) {
+      const p = parseText(key, key.endsWith('.json') ? JSON.stringify(recs) : ndjson(recs));
+      expect(p.rejected, key).toEqual([]);
+      expect(p.events.map((e) => [e.eventName, e.sourceIPAddress, e.userAgent]), key).toEqual(expected);
+    }
+    // A field the record keeps is read from the record, whatever a SIEM added beside it.
+    const kept = { ...records()[0], network: { client: { ip: '10.0.0.1' } } };
+    expect(parseText('k.json', JSON.stringify(kept)).events[0]!.sourceIPAddress).toBe('205.251.233.176');
+  });
+});
+
+describe('oversized configuration item change notifications', () => {
+  const OVERSIZED = 'awsdocs-config/oversized-notification-example-00.json';
+  const LOCATION = (json(OVERSIZED).s3DeliverySummary as { s3BucketLocation: string }).s3BucketLocation;
+  const Q4_2016 = resolvePeriod({ quarter: '2016-Q4' });
+
+  /**
+   * The object AWS Config put at the oversized item's location: a change notification of the whole
+   * item. No such object is among the samples; this is AWS's 2017 instance notification
+   * (wrapped/bare-message-01) given the oversized item's identity and capture time.
+   */
+  function wholeItem(): string {
+    const doc = json('awsdocs-config/wrapped/bare-message-01.json');
+    const summary = json(OVERSIZED).configurationItemSummary as Record<string, unknown>;
+    const item = { ...(doc.configurationItem as Record<string, unknown>) };
+    for (const k of ['resourceId', 'ARN', 'awsAccountId', 'awsRegion', 'configurationItemCaptureTime', 'configurationStateId']) item[k] = summary[k];
+    return JSON.stringify({ ...doc, configurationItem: item });
+  }
+
+  it('keeps where AWS put the item, and makes its change say so as data, not prose', () => {
+    const p = parseReal(OVERSIZED);
+    expect(p.items[0]).toMatchObject({ oversized: true, configuration: null, s3BucketLocation: LOCATION });
+    const [change, ...more] = findChanges(p.items, Q4_2016);
+    expect(more).toEqual([]);
+    expect(change!.diff).toEqual([{ path: 'configuration', op: 'replace', after: { notDelivered: true, s3BucketLocation: LOCATION } }]);
+    expect(change!.diff[0]).not.toHaveProperty('before');
+    expect(change!.summary).toEqual([`changed; the configuration was not delivered (oversized notification); AWS Config put it at s3://${LOCATION}`]);
+    // A rule invocation's oversized message carries no delivery summary: the diff says only that.
+    const invoked = parseReal('awsdocs-config/evaluate-config_develop-rules_example-events-01.json');
+    expect(findChanges(invoked.items, Q4_2016)[0]!.diff).toEqual([{ path: 'configuration', op: 'replace', after: { notDelivered: true } }]);
+  });
+
+  it('is superseded by the whole item when that is among the inputs, whichever is read first', () => {
+    const small = parseReal(OVERSIZED).items;
+    const whole = parseText('AWSLogs/123456789012/Config/us-west-2/2016/10/6/OversizedChangeNotification/whole.json', wholeItem()).items;
+    expect(whole).toHaveLength(1);
+    for (const items of [[...small, ...whole], [...whole, ...small]]) {
+      const changes = findChanges(items, Q4_2016);
+      expect(changes.map((c) => [c.item.oversized ?? false, c.item.source.path])).toEqual([[false, whole[0]!.source.path]]);
+      expect(JSON.stringify(changes[0]!.diff)).not.toContain('notDelivered');
+    }
+  });
+});
+
+describe('configurationItemDiff in change notifications', () => {
+  const VOLUME = 'awsdocs-config/wrapped/bare-message-00.json';
+  const INSTANCE = 'awsdocs-config/wrapped/bare-message-01.json';
+  const delivered = (rel: string): Record<string, unknown> => json(rel).configurationItemDiff as Record<string, unknown>;
+
+  it('keeps the diff on the item as delivered', () => {
+    expect(parseReal(VOLUME).items[0]!.configurationItemDiff).toEqual(delivered(VOLUME));
+    expect(parseReal(INSTANCE).items[0]!.configurationItemDiff).toEqual(delivered(INSTANCE));
+    // A null one (custodian's capture of a rule invocation event) is left out.
+    const rule = parseReal('custodian/cwe/event-config-rule-security-group.json');
+    expect((JSON.parse(json('custodian/cwe/event-config-rule-security-group.json').invokingEvent as string) as Record<string, unknown>).configurationItemDiff).toBeNull();
+    expect(rule.items[0]).not.toHaveProperty('configurationItemDiff');
+  });
+
+  it('builds the change\'s diff from it when the previous item is not in the input, entry by entry', () => {
+    const [volume] = findChanges(parseReal(VOLUME).items, resolvePeriod({ quarter: '2014-Q1' }));
+    expect(volume!.diff).toEqual([
+      {
+        path: 'Configuration.Attachments.0',
+        op: 'add',
+        after: { VolumeId: 'vol-ce676ccc', InstanceId: 'i-344c463d', Device: '/dev/sdf', State: 'attached', AttachTime: 'FriMar0723: 46: 28UTC2014', DeleteOnTermination: 'false' },
+      },
+      { path: 'Configuration.State', op: 'replace', before: 'available', after: 'in-use' },
+    ]);
+    expect(volume!.summary).toEqual(["changed Configuration.Attachments, Configuration.State (as AWS Config's configurationItemDiff says; the previous state is not in the input)"]);
+    const [instance] = findChanges(parseReal(INSTANCE).items, resolvePeriod({ quarter: '2017-Q1' }));
+    const props = delivered(INSTANCE).changedProperties as Record<string, { previousValue: unknown; updatedValue: unknown }>;
+    expect(instance!.diff.map((d) => [d.path, d.op])).toEqual(
+      Object.keys(props)
+        .sort()
+        .map((k) => [k, props[k]!.previousValue === null ? 'add' : props[k]!.updatedValue === null ? 'remove' : 'replace']),
+    );
+    expect(instance!.diff.find((d) => d.path === 'Relationships.0')).toEqual({ path: 'Relationships.0', op: 'remove', before: props['Relationships.0']!.previousValue });
+  });
+
+  it('compares with the previous item instead when that is in the input', () => {
+    const [now] = parseReal(VOLUME).items;
+    // Reshaped: the volume an hour before, detached and available (what the delivered diff says it was).
+    const config = now!.configuration as Record<string, unknown>;
+    const before = { ...now!, captureTime: '2014-03-07T22:47:08.918Z', captureTimeMs: Date.parse('2014-03-07T22:47:08.918Z'), configuration: { ...config, state: 'available', attachments: [] } };
+    delete before.configurationItemDiff;
+    const [change] = findChanges([before, now!], resolvePeriod({ quarter: '2014-Q1' })).filter((c) => c.item === now);
+    expect(change!.diff.map((d) => d.path)).toEqual(expect.arrayContaining(['configuration.state']));
+    expect(change!.diff.every((d) => d.path.startsWith('configuration.'))).toBe(true);
   });
 });
 

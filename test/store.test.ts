@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { CloudTrailEvent, ConfigItem, ParsedFile } from '../src/model/types.js';
 import { buildReport } from '../src/report/build.js';
+import { parseFile } from '../src/parse/index.js';
 import { EvidenceStore } from '../src/store/index.js';
+import { isWrite, keepRule } from '../src/store/keep.js';
 import { resolvePeriod } from '../src/util/period.js';
 import { NO_COVERAGE, NO_CRITERIA } from './fixtures/report-fixture.js';
+import { REAL_DATA } from './helpers/cli.js';
 
 const period = resolvePeriod({ quarter: '2026-Q3' });
 const HOUR = 3_600_000;
@@ -208,5 +214,50 @@ describe('events kept as evidence', () => {
     const userRead = event('user-read', '2026-07-10T10:00:00Z', { eventName: 'DescribeInstances', readOnly: true });
     store.addParsed(parsed('ct.json', { events: [rootRead, userRead] }));
     expect(store.finish().events.map((e) => e.eventId)).toEqual(['root-read']);
+  });
+});
+
+describe('oversized items', () => {
+  it('keeps, as the last state before the period, the whole item over an oversized one of the same time, whatever the order read', () => {
+    const at = '2026-06-20T00:00:00.000Z';
+    const small = item('sg-1', at, { oversized: true, configuration: null, origin: 'notification', source: { path: 'z-oversized.json', index: 0 } });
+    const whole = item('sg-1', at, { origin: 'notification', source: { path: 'a-whole.json', index: 0 } });
+    for (const order of [[small, whole], [whole, small]]) {
+      const store = new EvidenceStore(period, { windowMs: HOUR });
+      for (const i of order) store.addParsed(parsed(i.source.path, { items: [i] }));
+      expect(store.finish().items.map((i) => i.source.path)).toEqual(['a-whole.json']);
+    }
+  });
+});
+
+describe('counts of read-only events', () => {
+  const real = (rel: string): Record<string, unknown>[] => {
+    const doc = JSON.parse(readFileSync(join(REAL_DATA, rel), 'utf8')) as Record<string, unknown>;
+    return (doc.Records as Record<string, unknown>[] | undefined) ?? [doc];
+  };
+
+  it('counts a call read-only by the rule attribution uses, readOnly or, where absent, its name, whether the store or the parse stage counts it', () => {
+    // Real records without a readOnly field: a console sign-in (2019) and a 2014 StartInstances.
+    const signIn = real('awsdocs-cloudtrail/cloudtrail-event-reference-aws-console-sign-in-events-00.json')[0]!;
+    const start = real('awsdocs-cloudtrail/cloudtrail-log-file-examples-02.json')[0]!;
+    // Hand-written, on the 2014 record's documented shape (no readOnly): a Describe, and one that says it writes.
+    const describe = { ...start, eventID: 'hand-describe', eventName: 'DescribeInstances' };
+    const saysWrite = { ...start, eventID: 'hand-list', eventName: 'ListThings', readOnly: false };
+    // In the period (all kept as evidence) and after it (none kept: with the store's rule the parse
+    // stage counts them without building them, in both readers alike: test/native.test.ts).
+    for (const eventTime of ['2026-07-10T00:00:00Z', '2026-10-02T00:00:00Z']) {
+      const records = [signIn, start, describe, saysWrite].map((r) => ({ ...r, eventTime }));
+      const file = { path: '/in/t.json.gz', key: 't.json.gz', bytes: gzipSync(JSON.stringify({ Records: records })) };
+      for (const keep of [undefined, keepRule(period, HOUR)]) {
+        const store = new EvidenceStore(period, { windowMs: HOUR });
+        const p = parseFile(file, { maxFileBytes: 1 << 20, ...(keep ? { keep } : {}) });
+        store.addParsed(p);
+        const what = `${eventTime}, ${keep ? `parse stage given the rule (dropped ${p.dropped?.read ?? 0})` : 'all built'}`;
+        expect(store.finish().counts.events, what).toMatchObject({ read: 4, readOnly: 2, failed: 0 });
+      }
+      // The same events attribution reads as non-writes.
+      const built = parseFile(file, { maxFileBytes: 1 << 20 }).events;
+      expect(built.filter((e) => !isWrite(e)).map((e) => e.eventName)).toEqual(['ConsoleLogin', 'DescribeInstances']);
+    }
   });
 });

@@ -1,17 +1,7 @@
 import type { Attribution, CloudTrailEvent, ConfigItem } from '../model/types.js';
 import { cmp } from '../store/index.js';
+import { isWrite } from '../store/keep.js';
 import type { ItemChange } from './changes.js';
-
-/** Read-only API verbs: never the cause of a change, whatever `readOnly` says (or omits). */
-const READ_VERB = /^(Get|List|Describe|Head|Lookup|BatchGet|Search|Scan|Query|Select|Check|Preview|Validate|Simulate|Estimate|Test)[A-Z]/;
-const NOT_WRITES = new Set(['ConsoleLogin', 'CheckMfa', 'SwitchRole', 'ExitRole', 'RenewRole', 'GetSigninToken']);
-
-export function isWrite(e: CloudTrailEvent): boolean {
-  if (e.readOnly === true) return false;
-  if (NOT_WRITES.has(e.eventName)) return false;
-  if (e.readOnly === false) return true;
-  return !READ_VERB.test(e.eventName);
-}
 
 /** `AWS::<Service>::…` → the eventSource prefix, where it is not simply the lower-cased service. */
 const SOURCE_OF_SERVICE: Record<string, string> = {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ChangeType, ConfigItem, DiffEntry, Period } from '../model/types.js';
 import { cmp, resourceKey } from '../store/index.js';
 import { describeChange } from './describe.js';
-import { capDiff, deepEqual, diffConfig } from './diff.js';
+import { capDiff, deepEqual, deliveredDiff, diffConfig } from './diff.js';
 
 const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 
@@ -36,19 +36,38 @@ function sameState(a: ConfigItem, b: ConfigItem): boolean {
   );
 }
 
+/**
+ * An oversized item's diff: its body was not delivered with the notification, only where AWS Config
+ * put it (the object is not among the inputs: when it is, it supersedes this item, see superseded).
+ */
+function notDelivered(item: ConfigItem): DiffEntry[] {
+  const after = item.s3BucketLocation === undefined ? { notDelivered: true } : { notDelivered: true, s3BucketLocation: item.s3BucketLocation };
+  return [{ path: 'configuration', op: 'replace', after }];
+}
+
 function diffOf(prev: ConfigItem | undefined, item: ConfigItem, changeType: ChangeType): DiffEntry[] {
+  if (item.oversized && changeType !== 'delete') return notDelivered(item);
   if (changeType === 'delete') return [{ path: 'configuration', op: 'remove', before: prev?.configuration ?? null }];
   if (changeType === 'create') return [{ path: 'configuration', op: 'add', after: item.configuration }];
-  if (!prev) return [{ path: 'configuration', op: 'add', after: item.configuration, before: 'previous state not in the input' }];
-  if (item.oversized || prev.oversized) {
-    return [{ path: 'configuration', op: 'replace', after: 'configuration body not delivered (OversizedConfigurationItemChangeNotification): fetch it with get-resource-config-history' }];
-  }
+  // An oversized previous item holds no body either: the state before is not in the input, and
+  // only the diff AWS Config delivered with the notification, if any, says what changed.
+  if (!prev || prev.oversized) return deliveredDiff(item.configurationItemDiff) ?? [{ path: 'configuration', op: 'add', after: item.configuration, before: 'previous state not in the input' }];
   const entries = [
     ...diffConfig(prev.configuration, item.configuration, 'configuration'),
     ...diffConfig(prev.supplementaryConfiguration, item.supplementaryConfiguration, 'supplementaryConfiguration'),
     ...diffConfig(prev.tags, item.tags, 'tags'),
   ];
   return capDiff(entries);
+}
+
+/**
+ * Oversized items whose whole item is among the inputs too (the object AWS Config put at their
+ * s3BucketLocation, or the same item from history or the API): one with a body for the same
+ * resource and capture time. They are superseded by it, and make no change of their own.
+ */
+function superseded(list: ConfigItem[]): Set<ConfigItem> {
+  const whole = new Set(list.filter((i) => !i.oversized).map((i) => i.captureTimeMs));
+  return new Set(list.filter((i) => i.oversized && whole.has(i.captureTimeMs)));
 }
 
 /**
@@ -70,9 +89,10 @@ export function findChanges(items: ConfigItem[], period: Period): ItemChange[] {
     const list = byResource
       .get(key)!
       .sort((a, b) => a.captureTimeMs - b.captureTimeMs || stateIdNum(a) - stateIdNum(b) || cmp(a.source.path, b.source.path) || a.source.index - b.source.index);
+    const gone = superseded(list);
     let prev: ConfigItem | undefined;
     for (const item of list) {
-      if (item.status === 'ResourceNotRecorded') continue;
+      if (item.status === 'ResourceNotRecorded' || gone.has(item)) continue;
       const inPeriod = item.captureTimeMs >= period.startMs && item.captureTimeMs < period.endMs;
       if (prev && sameState(prev, item)) {
         prev = item;

@@ -1,4 +1,5 @@
 import type { ChangeType, ConfigItem, DiffEntry } from '../model/types.js';
+import { deliveredDiff } from './diff.js';
 
 /**
  * What a change did, in words a reviewer reads without the diff: "added ingress tcp 3389 from
@@ -8,7 +9,16 @@ import type { ChangeType, ConfigItem, DiffEntry } from '../model/types.js';
 export function describeChange(prev: ConfigItem | undefined, item: ConfigItem, changeType: ChangeType, diff: DiffEntry[]): string[] {
   if (changeType === 'create') return ['created'];
   if (changeType === 'delete') return ['deleted'];
-  if (!prev || item.oversized || prev.oversized) return ['changed; the previous state is not in the input'];
+  if (item.oversized) {
+    const where = item.s3BucketLocation === undefined ? '' : `; AWS Config put it at s3://${item.s3BucketLocation}`;
+    return [`changed; the configuration was not delivered (oversized notification)${where}`];
+  }
+  if (!prev || prev.oversized) {
+    // `Configuration.Attachments.0` → `Configuration.Attachments`, `Relationships.0` → `Relationships`.
+    const fields = deliveredDiff(item.configurationItemDiff)?.map((d) => d.path.split('.').filter((s) => !/^\d+$/.test(s)).slice(0, 2).join('.'));
+    if (!fields) return ['changed; the previous state is not in the input'];
+    return [`changed ${listed([...new Set(fields)])} (as AWS Config's configurationItemDiff says; the previous state is not in the input)`];
+  }
   const out: string[] = [];
   if (item.resourceType === 'AWS::EC2::SecurityGroup') {
     for (const direction of ['ingress', 'egress'] as const) {
@@ -28,8 +38,13 @@ export function describeChange(prev: ConfigItem | undefined, item: ConfigItem, c
   // What the sentences above do not cover: the fields that changed, by their top-level name.
   const covered = (path: string) => path.startsWith('tags') || (item.resourceType === 'AWS::EC2::SecurityGroup' && /^configuration\.ipPermissions(Egress)?\b/.test(path));
   const fields = [...new Set(diff.filter((d) => !covered(d.path)).map((d) => fieldOf(d.path)))];
-  if (fields.length > 0) out.push(`changed ${fields.slice(0, 6).join(', ')}${fields.length > 6 ? ` and ${fields.length - 6} more` : ''}`);
+  if (fields.length > 0) out.push(`changed ${listed(fields)}`);
   return out.length > 0 ? out : ['changed'];
+}
+
+/** Up to six names, and how many more. */
+function listed(names: string[]): string {
+  return `${names.slice(0, 6).join(', ')}${names.length > 6 ? ` and ${names.length - 6} more` : ''}`;
 }
 
 /** `configuration.ipPermissions[1].ipRanges[0]` → `configuration.ipPermissions`. */

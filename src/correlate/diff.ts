@@ -144,3 +144,29 @@ export function capDiff(entries: DiffEntry[], max = MAX_DIFF_ENTRIES): DiffEntry
   if (entries.length <= max) return entries;
   return [...entries.slice(0, max), { path: '…', op: 'replace', after: `${entries.length - max} more differences not shown` }];
 }
+
+const DELIVERED_OPS: Record<string, DiffEntry['op']> = { CREATE: 'add', DELETE: 'remove', UPDATE: 'replace' };
+
+/**
+ * The diff AWS Config delivered with a change notification (ConfigItem.configurationItemDiff): an
+ * entry per `changedProperties` key, its path as AWS wrote it (`Configuration.IpPermissions.0`),
+ * CREATE an add of `updatedValue`, DELETE a remove of `previousValue`, UPDATE a replace of one by
+ * the other (any other changeType: by which values are there). Sorted by path; undefined when the
+ * item has none, or one with no entries.
+ */
+export function deliveredDiff(diff: Record<string, unknown> | undefined): DiffEntry[] | undefined {
+  const props = diff?.changedProperties;
+  if (!isPlainObject(props)) return undefined;
+  const entries: DiffEntry[] = [];
+  for (const path of Object.keys(props).sort()) {
+    const p = props[path];
+    if (!isPlainObject(p)) continue;
+    const { previousValue: before, updatedValue: after } = p;
+    const op = (typeof p.changeType === 'string' ? DELIVERED_OPS[p.changeType] : undefined) ?? (before == null ? 'add' : after == null ? 'remove' : 'replace');
+    const e: DiffEntry = { path, op };
+    if (op !== 'add' && before !== undefined) e.before = before;
+    if (op !== 'remove' && after !== undefined) e.after = after;
+    entries.push(e);
+  }
+  return entries.length > 0 ? capDiff(entries) : undefined;
+}

@@ -206,6 +206,17 @@ export interface ConfigItem {
   relatedEvents: string[];
   /** From an OversizedConfigurationItemChangeNotification: no configuration body. */
   oversized?: boolean;
+  /**
+   * An oversized item's `s3DeliverySummary.s3BucketLocation`, as delivered: the bucket and key where
+   * AWS Config put the whole item (a change notification file, read like any other when given).
+   */
+  s3BucketLocation?: string;
+  /**
+   * A change notification's `configurationItemDiff`, as delivered: `changeType` and
+   * `changedProperties` keyed by paths like `Configuration.IpPermissions.0`, each with its
+   * `changeType` (CREATE, UPDATE, DELETE), `previousValue` and `updatedValue`.
+   */
+  configurationItemDiff?: Record<string, unknown>;
   origin: 'snapshot' | 'history' | 'notification' | 'api';
   source: { path: string; index: number };
 }

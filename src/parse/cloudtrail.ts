@@ -4,7 +4,38 @@ import { bool, isObj, isoTime, str, text, type Obj } from './values.js';
 
 /** A record is a CloudTrail event when it carries these (used to recognise NDJSON and single records). */
 export function looksLikeEvent(v: unknown): boolean {
-  return isObj(v) && typeof v.eventName === 'string' && (typeof v.eventSource === 'string' || typeof v.eventVersion === 'string');
+  return isObj(v) && typeof (v.eventName ?? moved(v, 'eventName')) === 'string' && (typeof v.eventSource === 'string' || typeof v.eventVersion === 'string');
+}
+
+/**
+ * Where SIEM exports put CloudTrail fields they move: Logstash/Elastic keeps the event time in
+ * `@timestamp` (its date filter's target), Datadog's CloudTrail pipeline remaps `sourceIPAddress`
+ * to `network.client.ip`, `userAgent` to `http.useragent` and `eventName` to `evt.name` (nested
+ * objects in its JSON export, a dotted key in some CSV-to-JSON conversions).
+ */
+export const MOVED_FIELDS = {
+  eventTime: ['@timestamp'],
+  sourceIPAddress: ['network', 'client', 'ip'],
+  userAgent: ['http', 'useragent'],
+  eventName: ['evt', 'name'],
+} as const;
+
+type Moved = keyof typeof MOVED_FIELDS;
+
+/** The value a SIEM export moved a CloudTrail field to (MOVED_FIELDS); read only where the field itself is absent. */
+export function moved(raw: Obj, field: Moved): unknown {
+  const path = MOVED_FIELDS[field];
+  const dotted = raw[path.join('.')];
+  if (dotted !== undefined) return dotted;
+  let v: unknown = raw;
+  for (const k of path) v = isObj(v) ? v[k] : undefined;
+  return v;
+}
+
+/** The record's field, else (where it is absent or null) where a SIEM export moved it. */
+function field(raw: Obj, name: Moved): unknown {
+  const own = raw[name];
+  return own == null ? (moved(raw, name) ?? own) : own;
 }
 
 /**
@@ -90,16 +121,22 @@ export function userIdentity(v: Obj): UserIdentity {
 /**
  * Normalises one CloudTrail record, or returns why it cannot be used. The record's own values are
  * kept (names as recorded; eventTime in the one form of every time, see isoTime); only types are
- * enforced. A record without eventID gets a synthetic one (syntheticEventId).
+ * enforced. A record without eventID gets a synthetic one (syntheticEventId). Fields a SIEM export
+ * moved (MOVED_FIELDS) are read where the record lacks its own.
  */
 export function normaliseEvent(raw: unknown, path: string, index: number): CloudTrailEvent | string {
   if (!isObj(raw)) return `record is ${Array.isArray(raw) ? 'an array' : typeof raw}, not a CloudTrail event object`;
-  const eventName = text(raw.eventName);
+  const eventName = text(field(raw, 'eventName'));
   if (!eventName) return 'CloudTrail record has no eventName';
   const eventSource = text(raw.eventSource);
   if (!eventSource) return 'CloudTrail record has no eventSource';
-  const time = isoTime(raw.eventTime);
-  if (time === undefined) return `CloudTrail record has no valid eventTime (${JSON.stringify(raw.eventTime ?? null).slice(0, 40)})`;
+  const when = field(raw, 'eventTime');
+  if (when == null) return 'CloudTrail record has no eventTime and no @timestamp (where a SIEM export keeps the event time)';
+  const time = isoTime(when);
+  if (time === undefined) {
+    const name = raw.eventTime == null ? '@timestamp' : 'eventTime';
+    return `CloudTrail record has no valid ${name} (${JSON.stringify(when).slice(0, 40)})`;
+  }
   const { iso: eventTime, ms: eventTimeMs } = time;
   if (raw.userIdentity !== undefined && !isObj(raw.userIdentity)) return 'CloudTrail record has a userIdentity that is not an object';
   const ui = userIdentity(isObj(raw.userIdentity) ? raw.userIdentity : {});
@@ -128,8 +165,8 @@ export function normaliseEvent(raw: unknown, path: string, index: number): Cloud
     readOnly: bool(raw.readOnly),
     errorCode: text(raw.errorCode),
     errorMessage: str(raw.errorMessage),
-    sourceIPAddress: str(raw.sourceIPAddress),
-    userAgent: str(raw.userAgent),
+    sourceIPAddress: str(field(raw, 'sourceIPAddress')),
+    userAgent: str(field(raw, 'userAgent')),
     sharedEventID: str(raw.sharedEventID),
   };
   Object.assign(ev, clean(opt));

@@ -1,5 +1,6 @@
 import type { ConfigItem, DigestFile } from '../model/types.js';
 import { clean } from './cloudtrail.js';
+import type { Notice } from './wrappers.js';
 import { MAX_DEPTH, deeperThan, isObj, isoTime, maybeJson, str, stringMap, text, tooDeep } from './values.js';
 
 type Origin = ConfigItem['origin'];
@@ -31,9 +32,10 @@ export function regionOfItem(raw: Record<string, unknown>): string | undefined {
  * (`awsAccountId`, `ARN`, ISO capture time, configuration as an object) and the Config API's
  * output (`accountId`, `arn`, epoch-seconds times, configuration as a JSON string). Times are
  * written in one form (see isoTime); a missing `awsRegion` is taken from the ARN or zone
- * (regionOfItem). Returns why the item cannot be used when it lacks what identifies it.
+ * (regionOfItem). A notification's item keeps what the message says of it (noticeOf): an oversized
+ * one is its summary (no configuration) and where AWS put the whole item. Returns why the item cannot be used when it lacks what identifies it.
  */
-export function normaliseItem(raw: unknown, origin: Origin, path: string, index: number, oversized = false, maxDepth = MAX_DEPTH): ConfigItem | string {
+export function normaliseItem(raw: unknown, origin: Origin, path: string, index: number, notice: Notice = {}, maxDepth = MAX_DEPTH): ConfigItem | string {
   if (!isObj(raw)) return `configuration item is ${Array.isArray(raw) ? 'an array' : typeof raw}, not an object`;
   if (deeperThan(raw, maxDepth)) return tooDeep('configuration item', maxDepth);
   const resourceType = text(raw.resourceType);
@@ -50,6 +52,8 @@ export function normaliseItem(raw: unknown, origin: Origin, path: string, index:
   const { iso: captureTime, ms: captureTimeMs } = capture;
 
   // Values given as JSON text (the API's) nest in the item as deep as they parse: item → field (→ key).
+  const { oversized, s3BucketLocation, configurationItemDiff } = notice;
+  if (configurationItemDiff !== undefined && deeperThan(configurationItemDiff, maxDepth - 1)) return tooDeep('configuration item (its configurationItemDiff)', maxDepth);
   const configuration = oversized ? null : (maybeJson(raw.configuration) ?? null);
   if (typeof raw.configuration === 'string' && deeperThan(configuration, maxDepth - 1)) return tooDeep('configuration item', maxDepth);
   const supplementary: Record<string, unknown> = {};
@@ -84,7 +88,9 @@ export function normaliseItem(raw: unknown, origin: Origin, path: string, index:
       availabilityZone: text(raw.availabilityZone),
       stateId: str(raw.configurationStateId),
       resourceCreationTime: isoTime(raw.resourceCreationTime)?.iso,
-      oversized: oversized || undefined,
+      oversized,
+      s3BucketLocation,
+      configurationItemDiff,
     }),
   );
   return item;

@@ -6,7 +6,7 @@ import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '
 import { looksLikeEvent, looksLikeInsight, normaliseEvent } from './cloudtrail.js';
 import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
-import { keepsEvent, type KeepRule } from '../store/keep.js';
+import { isWrite, keepsEvent, type KeepRule } from '../store/keep.js';
 import { readFileNative, scanTrail, type TrailScan } from './native.js';
 import { readOpen } from '../util/read-open.js';
 import { MAX_DEPTH, bool, deeperThan, isObj, parseTime, shortReason, str, text, tooDeep, type Obj } from './values.js';
@@ -19,6 +19,8 @@ import {
   isSelectOutput,
   knownReply,
   itemOfEnvelope,
+  noticeOf,
+  type Notice,
   quoted,
   recordOfEnvelope,
   rowIsItem,
@@ -407,7 +409,7 @@ function dropIfNotEvidence(out: ParsedFile, raw: unknown, rule: KeepRule): boole
   const d = (out.dropped ??= { read: 0, readOnly: 0, failed: 0 });
   d.read++;
   if (errorCode) d.failed++;
-  else if (readOnly === true) d.readOnly++;
+  else if (!isWrite({ eventName, readOnly })) d.readOnly++;
   return true;
 }
 
@@ -445,15 +447,15 @@ function addEnvelope(out: ParsedFile, env: Obj, index: number): void {
     case 'config-item': {
       const found = itemOfEnvelope(env);
       if (!found) return recordRejected(out, index, `EventBridge ${quoted(type)} event has no configurationItem in its detail`);
-      return addItem(out, found.item, 'notification', index, found.oversized);
+      return addItem(out, found.item, 'notification', index, found.notice);
     }
     default:
       unused.other(type);
   }
 }
 
-function addItem(out: ParsedFile, raw: unknown, origin: ConfigItem['origin'], index: number, oversized = false): void {
-  const item = normaliseItem(raw, origin, out.input.path, index, oversized, depthLimit);
+function addItem(out: ParsedFile, raw: unknown, origin: ConfigItem['origin'], index: number, notice?: Notice): void {
+  const item = normaliseItem(raw, origin, out.input.path, index, notice, depthLimit);
   if (typeof item === 'string') recordRejected(out, index, item);
   else out.items.push(item);
 }
@@ -561,12 +563,13 @@ function readConfigMessage(out: ParsedFile, doc: Obj, within = ''): void {
     // AWS's 2014 examples hold the item in a one-element array.
     const items = Array.isArray(doc.configurationItem) ? doc.configurationItem : [doc.configurationItem];
     setKind(out, 'config-notification', items.length);
-    return items.forEach((item, i) => addItem(out, item, 'notification', i));
+    const notice = noticeOf(doc, false, items.length);
+    return items.forEach((item, i) => addItem(out, item, 'notification', i, notice));
   }
   if (type === 'OversizedConfigurationItemChangeNotification') {
     // Only a summary is delivered; the body must be fetched from the Config API.
     setKind(out, 'config-notification', 1);
-    return addItem(out, doc.configurationItemSummary, 'notification', 0, true);
+    return addItem(out, doc.configurationItemSummary, 'notification', 0, noticeOf(doc, true));
   }
   skip(out, `${within}${configNotice(type) ?? `AWS Config message of type ${shortReason(type, 80)} carries no configuration item`}`);
 }

@@ -40,12 +40,35 @@ export function recordOfEnvelope(env: Obj): Obj | undefined {
   return rec;
 }
 
+/** What a change notification says of its item besides the item itself. */
+export interface Notice {
+  /** An OversizedConfigurationItemChangeNotification: the item is only its summary. */
+  oversized?: boolean | undefined;
+  /** `s3DeliverySummary.s3BucketLocation` of an oversized one: where AWS Config put the whole item. */
+  s3BucketLocation?: string | undefined;
+  /** `configurationItemDiff`, as delivered (an object, else left out). */
+  configurationItemDiff?: Obj | undefined;
+}
+
+/**
+ * A change notification's notice (the message itself, or an EventBridge event's detail). A diff is
+ * kept only where the message holds one item (AWS's 2014 examples hold an array).
+ */
+export function noticeOf(message: Obj, oversized: boolean, items = 1): Notice {
+  const delivery = message.s3DeliverySummary;
+  return {
+    oversized: oversized || undefined,
+    s3BucketLocation: oversized && isObj(delivery) ? text(delivery.s3BucketLocation) : undefined,
+    configurationItemDiff: items === 1 && isObj(message.configurationItemDiff) ? message.configurationItemDiff : undefined,
+  };
+}
+
 /**
  * The configuration item in a `Config Configuration Item Change` event (the detail is a
  * ConfigurationItemChangeNotification, or its oversized form), the envelope's `account` and
  * `region` filling what the item lacks.
  */
-export function itemOfEnvelope(env: Obj): { item: Obj; oversized: boolean } | undefined {
+export function itemOfEnvelope(env: Obj): { item: Obj; notice: Notice } | undefined {
   const detail = env.detail;
   if (!isObj(detail)) return undefined;
   const oversized = !isObj(detail.configurationItem) && isObj(detail.configurationItemSummary);
@@ -54,7 +77,7 @@ export function itemOfEnvelope(env: Obj): { item: Obj; oversized: boolean } | un
   const item: Obj = { ...body };
   if (!text(item.awsAccountId) && !text(item.accountId) && text(env.account)) item.awsAccountId = env.account;
   if (!text(item.awsRegion) && text(env.region)) item.awsRegion = env.region;
-  return { item, oversized };
+  return { item, notice: noticeOf(detail, oversized) };
 }
 
 /** A detail-type as a reason quotes it: bounded, one line. */

@@ -19,7 +19,7 @@ import { LAID_OUT_FILE, readIntegrityLines, readSavedEvents, type IngestMeta, ty
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
-import { keepRule, keepsEvent, type KeepRule } from './keep.js';
+import { isWrite, keepRule, keepsEvent, type KeepRule } from './keep.js';
 import type { HeapWatch } from './memory.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
@@ -243,7 +243,7 @@ export class EvidenceStore {
     const c = this.counts.events;
     c.read++;
     if (event.errorCode) c.failed++;
-    else if (event.readOnly === true) c.readOnly++;
+    else if (!isWrite(event)) c.readOnly++;
     if (!this.keeps(event)) return;
     // Organization and account trails, and lookup-events output, can all carry the same event. The
     // id alone is not enough: exports (and sample data) reuse ids for different records.
@@ -326,10 +326,12 @@ export function resourceKey(item: Pick<ConfigItem, 'accountId' | 'region' | 'res
   return `${item.accountId}|${item.region}|${item.resourceType}|${item.resourceId}`;
 }
 
+/** Items in time order; of a resource's items at one time, an oversized one (no body) before one with its body, which supersedes it. */
 function compareItems(a: ConfigItem, b: ConfigItem): number {
   return (
     a.captureTimeMs - b.captureTimeMs ||
     cmp(resourceKey(a), resourceKey(b)) ||
+    Number(!a.oversized) - Number(!b.oversized) ||
     cmp(String(a.stateId ?? ''), String(b.stateId ?? '')) ||
     cmp(a.source.path, b.source.path) ||
     a.source.index - b.source.index

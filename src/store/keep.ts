@@ -8,6 +8,24 @@ const ACTIVITY_SOURCES = new Set(['signin.amazonaws.com']);
 
 const HOUR_MS = 3_600_000;
 
+/** Read-only API verbs: never the cause of a change, whatever `readOnly` says (or omits). */
+const READ_VERB = /^(Get|List|Describe|Head|Lookup|BatchGet|Search|Scan|Query|Select|Check|Preview|Validate|Simulate|Estimate|Test)[A-Z]/;
+/** Calls that change no resource, whatever readOnly says. */
+const NOT_WRITES = new Set(['ConsoleLogin', 'CheckMfa', 'SwitchRole', 'ExitRole', 'RenewRole', 'GetSigninToken']);
+
+/**
+ * Whether a call can change a resource: the rule attribution uses, and the one every count of
+ * read-only events uses (`counts.events.readOnly`, in both CloudTrail readers: native/trail.cc
+ * mirrors it). A call is read-only when it says so (`readOnly: true`), or is one of NOT_WRITES, or,
+ * where it does not say (the field absent), its name is a read verb (Get*, List*, Describe*, …).
+ */
+export function isWrite(e: { eventName: string; readOnly?: boolean | undefined }): boolean {
+  if (e.readOnly === true) return false;
+  if (NOT_WRITES.has(e.eventName)) return false;
+  if (e.readOnly === false) return true;
+  return !READ_VERB.test(e.eventName);
+}
+
 /** The bounds that decide which CloudTrail events are evidence. Plain data: it crosses to workers. */
 export interface KeepRule {
   startMs: number;
