@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { ownFolder, writeFresh } from '../util/fresh-file.js';
 import { dirname, join } from 'node:path';
 import type { Period, Rejection } from '../model/types.js';
 import { unsafeEntryName } from '../sources/archive.js';
 import { fetchObject, listForPeriod, makeClient, ordered, parseS3Url, type S3Object, type S3Options } from '../sources/s3.js';
 import { cmp } from '../store/index.js';
-import { oneLine } from '../util/errors.js';
+import { ConfigtrailError, oneLine } from '../util/errors.js';
 
 export interface PullOptions {
   source: string;
@@ -63,6 +63,8 @@ export async function runPull(opts: PullOptions): Promise<PullResult> {
   const loc = parseS3Url(opts.source);
   ownFolder(opts.outDir);
   const journalPath = join(opts.outDir, JOURNAL);
+  // The journal is appended to: a link planted in its place would be written through.
+  if (lstatSync(journalPath, { throwIfNoEntry: false })?.isSymbolicLink()) throw new ConfigtrailError(`${journalPath} is a symbolic link: configtrail does not write through links`);
   const done = readJournal(journalPath);
   const client = await makeClient(opts.s3 ?? {});
   const rejected: Rejection[] = [];

@@ -11,6 +11,9 @@ import { buildView, type RenderOptions } from './view.js';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
+/** How long Chromium may take to lay out and print one document or part. */
+const PRINT_BUDGET_MS = 600_000;
+
 /** The system Chromium: an explicit path, $PUPPETEER_EXECUTABLE_PATH, or the usual Debian paths. */
 export function findChromium(explicit?: string): string {
   const env = process.env.PUPPETEER_EXECUTABLE_PATH;
@@ -98,9 +101,16 @@ export async function renderPdf(report: Report, outFile: string, opts: PdfOption
             void req.abort('blockedbyclient');
           }
         });
-        await page.setContent(html, { waitUntil: 'load', timeout: 600_000 });
-        const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, outline: true, tagged: true, timeout: 600_000 });
-        return Buffer.from(pdf);
+        try {
+          await page.setContent(html, { waitUntil: 'load', timeout: PRINT_BUDGET_MS });
+          const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, outline: true, tagged: true, timeout: PRINT_BUDGET_MS });
+          return Buffer.from(pdf);
+        } catch (err) {
+          // One clear line, not Chromium's protocol error: the document is bounded (render/cap.ts),
+          // so running out of this budget means the machine, not the data.
+          if (err instanceof Error && err.name === 'TimeoutError') throw new ConfigtrailError(`Chromium did not print the PDF within ${PRINT_BUDGET_MS / 1000} s; the other formats are written (--format without pdf skips it)`);
+          throw err;
+        }
       } finally {
         await page.close();
       }
