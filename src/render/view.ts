@@ -330,7 +330,7 @@ function viewOf(report: Report, opts: RenderOptions) {
   const failedSection = section('failed-calls', `${++n}.`, 'Failed and denied calls');
   const rulesSection = section('config-rules', `${++n}.`, 'AWS Config rule results');
   const appendixA = section('appendix-a', '', 'Appendix A — Rejected and skipped inputs');
-  const appendixB = section('appendix-b', '', 'Appendix B — Input files and SHA-256');
+  const appendixB = section('appendix-b', '', 'Appendix B — The input list and its SHA-256');
   const signoffSection = section('signoff', '', 'Provenance and sign-off');
   const counts = report.counts;
 
