@@ -1,9 +1,9 @@
 import type { Change, ConfigItem, Correlation, Coverage, Evidence } from '../model/types.js';
 import { configRuleResults } from '../report/build.js';
 import { cmp, resourceKey } from '../store/index.js';
+import { GONE } from './checks/util.js';
 import type { ActivityEvent, ControlEvidence } from './model.js';
 
-const GONE = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded']);
 
 export interface ControlEvidenceOptions {
   activity: ActivityEvent[];

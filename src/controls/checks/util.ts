@@ -87,7 +87,8 @@ export function describeActor(actor: Actor | null | undefined): string | undefin
 /** A verdict over one recorded state of a resource: the failing fact, or undefined when it complies. */
 export type Verdict = (item: ConfigItem) => string | undefined;
 
-const GONE = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded']);
+/** Statuses of an item that records no state: the resource is gone, or no longer recorded. */
+export const GONE = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded', 'ResourceNotRecorded']);
 
 /** What a verdict says of one resource's timeline (see walkTimeline). */
 export interface TimelineVerdict {
