@@ -114,7 +114,7 @@ async function reportCommand(args: ReportArgs, argv: string[]): Promise<number> 
   const provenance = provenanceOf(args, argv);
   const progress = createProgressReporter({ enabled: !args.quiet && !args.json && process.stderr.isTTY === true });
   if (workspace && existsSync(workspace) && !statSync(workspace).isDirectory()) throw new UsageError(`--workspace ${workspace} is not a folder`);
-  if (workspace && lstatSafe(workspace)?.isSymbolicLink()) throw new UsageError(`--workspace ${workspace} is a symbolic link: configtrail does not write through links (name the folder it points to)`);
+  if (workspace && lstatSync(workspace, { throwIfNoEntry: false })?.isSymbolicLink()) throw new UsageError(`--workspace ${workspace} is a symbolic link: configtrail does not write through links (name the folder it points to)`);
   const stats = { decoded: 0, reused: 0, replayed: false };
   const windowMs = Math.floor(args.window * 60_000);
   const engine = args.engineResults === undefined ? undefined : await (await import('../sql/results.js')).readEngineResults(args.engineResults, period, windowMs);
@@ -182,14 +182,6 @@ function sizeLimits(args: { maxFileSize: number; maxArchiveSize?: number }): { m
   if (args.maxArchiveSize === undefined) return { maxFileBytes: Math.floor(args.maxFileSize * MIB) };
   if (!(args.maxArchiveSize > 0)) throw new UsageError('--max-archive-size must be a positive number of MiB');
   return { maxFileBytes: Math.floor(args.maxFileSize * MIB), maxArchiveBytes: Math.floor(args.maxArchiveSize * MIB) };
-}
-
-function lstatSafe(path: string): ReturnType<typeof lstatSync> | undefined {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The criteria files of a run, as named on the command line (their SHA-256 goes into report.json). */

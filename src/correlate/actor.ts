@@ -1,5 +1,5 @@
 import type { Actor, ActorStep, CloudTrailEvent, UserIdentity } from '../model/types.js';
-import { findIssuer, type SessionIndex } from './sessions.js';
+import { findIssuer, obj, type SessionIndex } from './sessions.js';
 
 /** Role chains longer than this are cut (AWS itself limits chaining; data loops are cut earlier). */
 const MAX_DEPTH = 10;
@@ -10,10 +10,6 @@ interface Origin {
   /** From the origin to the principal that was resolved. */
   chain: ActorStep[];
   resolved: boolean;
-}
-
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 function s(v: unknown): string | undefined {

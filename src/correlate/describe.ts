@@ -1,4 +1,5 @@
 import type { ChangeType, ConfigItem, DiffEntry } from '../model/types.js';
+import { obj } from './sessions.js';
 import { deliveredDiff } from './diff.js';
 
 /**
@@ -52,10 +53,6 @@ function fieldOf(path: string): string {
   const m = /^(\w+)(?:\.([\w$-]+)|\["([^"]*)"\])?/.exec(path);
   if (!m) return path;
   return m[2] ?? m[3] ? `${m[1]}.${m[2] ?? m[3]}` : m[1]!;
-}
-
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 function list(v: unknown): unknown[] {

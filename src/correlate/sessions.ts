@@ -15,7 +15,8 @@ export interface SessionIndex {
   byAssumedRoleId: Map<string, CloudTrailEvent[]>;
 }
 
-function obj(v: unknown): Record<string, unknown> | undefined {
+/** A JSON object as a record, or undefined for anything else (arrays and null included). */
+export function obj(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
