@@ -103,9 +103,19 @@ export function writeInputsCsv(report: Report, path: string): void {
   });
 }
 
-/** The SHA-256 of inputs.csv as writeInputsCsv writes it: the document cites the list by this hash. */
+const csvSha256 = new WeakMap<Report, string>();
+
+/**
+ * The SHA-256 of inputs.csv as writeInputsCsv writes it: the document cites the list by this hash.
+ * Computed once per report (the HTML, each PDF pass and the manifest all cite it).
+ */
 export function inputsCsvSha256(report: Report): string {
-  const h = createHash('sha256');
-  for (const text of inputsCsvBlocks(report)) h.update(text);
-  return h.digest('hex');
+  let sha = csvSha256.get(report);
+  if (sha === undefined) {
+    const h = createHash('sha256');
+    for (const text of inputsCsvBlocks(report)) h.update(text);
+    sha = h.digest('hex');
+    csvSha256.set(report, sha);
+  }
+  return sha;
 }
