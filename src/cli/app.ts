@@ -263,7 +263,7 @@ function runOptions<T>(y: Argv<T>) {
       describe: 'minutes before a configuration capture in which its causing API call is searched',
     })
     .option('chromium', { type: 'string', describe: 'Chromium executable for the PDF (default: $PUPPETEER_EXECUTABLE_PATH or /usr/bin/chromium)' })
-    .option('document-rows', { type: 'number', default: DEFAULT_MAX_CHANGES, describe: 'rows the HTML/PDF lists per long table (change log, failed calls, input files); all are in the CSV and JSON' })
+    .option('document-rows', { type: 'number', default: DEFAULT_MAX_CHANGES, describe: 'rows the HTML/PDF lists per long table (change log, failed calls, coverage gaps); all are in the CSV and JSON' })
     .option('workspace', { type: 'string', describe: 'folder caching decoded inputs by hash, reused by later runs (report: default <out>/.workspace; --no-workspace: none)' })
     .option('public-keys', publicKeysOption)
     .option('entity', { type: 'string', describe: 'the entity the report is for: shown on the cover and the sign-off page, recorded in report.json' })

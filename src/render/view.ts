@@ -14,7 +14,7 @@ export interface RenderOptions {
   /** Section anchor id → page number, for the table of contents (second PDF pass). */
   pageNumbers?: Map<string, number>;
   /**
-   * Rows shown in the document's long tables (change log, failed calls, input files); the rest are
+   * Rows shown in the document's long tables (change log, failed calls, coverage gaps); the rest are
    * in the CSV files and report.json.
    */
   maxChangesInDocument?: number;
