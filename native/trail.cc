@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <charconv>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +96,68 @@ struct Counts {
   double read = 0, readOnly = 0, failed = 0;
 };
 
+// store/data-events.ts: a file's data events by UTC day and group, with the earliest few event ids.
+constexpr size_t kDataSamples = 3;
+struct DataGroup {
+  double dayMs = 0, count = 0, lastMs = 0;
+  std::string fields[7];  // account, region, source, name, actorType, actor, errorCode
+  std::vector<std::pair<double, std::string>> samples;
+};
+using DataGroups = std::map<std::string, DataGroup>;
+
+// text() of src/parse/values.ts over an optional member: 1 with a non-empty string, 0 where TypeScript
+// sees no text (absent, null, empty, an object, an array, a boolean), -1 for a number (TypeScript
+// turns it into text: not ours).
+int textOf(const simdjson::dom::element* v, std::string_view& out) {
+  if (!v) return 0;
+  if (v->is_string()) {
+    out = v->get_string().value_unsafe();
+    return out.empty() ? 0 : 1;
+  }
+  return v->is_number() ? -1 : 0;
+}
+
+// dataActor() of src/store/data-events.ts: an assumed role's session issuer, else the ARN, the
+// invoking service or the principal id. False when a value is one TypeScript would read otherwise.
+bool dataActor(std::string_view type, const simdjson::dom::element* arn, const simdjson::dom::element* invokedBy,
+               const simdjson::dom::element* principalId, const simdjson::dom::element* sessionContext, std::string_view& actor) {
+  actor = {};
+  if (type == "AssumedRole" && sessionContext && sessionContext->is_object()) {
+    const simdjson::dom::element* issuer = nullptr;
+    simdjson::dom::element last;
+    // A copy: value_unsafe() refers into the temporary result, gone before a range-for's body runs.
+    const simdjson::dom::object context = sessionContext->get_object().value_unsafe();
+    for (auto f : context) {
+      if (f.key == "sessionIssuer") last = f.value, issuer = &last;
+    }
+    if (issuer && issuer->is_object()) {
+      const simdjson::dom::element* issuerArn = nullptr;
+      simdjson::dom::element lastArn;
+      const simdjson::dom::object fields = issuer->get_object().value_unsafe();
+      for (auto f : fields) {
+        if (f.key == "arn") lastArn = f.value, issuerArn = &lastArn;
+      }
+      const int t = textOf(issuerArn, actor);
+      if (t < 0) return false;
+      if (t > 0) return true;
+    }
+  }
+  for (const auto* v : {arn, invokedBy, principalId}) {
+    const int t = textOf(v, actor);
+    if (t < 0) return false;
+    if (t > 0) return true;
+  }
+  actor = {};
+  return true;
+}
+
+bool ascii(std::string_view s) {
+  for (const char ch : s) {
+    if (static_cast<unsigned char>(ch) >= 0x80) return false;
+  }
+  return true;
+}
+
 // A string field as the record last set it: null leaves it unset, as JSON.parse + text() would.
 struct Field {
   std::string_view s;
@@ -112,11 +176,15 @@ bool take(simdjson::dom::element v, Field& f) {
 }
 
 // Mirrors dropIfNotEvidence(): valid and not evidence → Dropped (counted); else NotMine.
-Verdict judge(simdjson::dom::element rec, const Rule& r, Counts& c) {
+Verdict judge(simdjson::dom::element rec, const Rule& r, Counts& c, DataGroups& data) {
   if (!rec.is_object()) return Verdict::NotMine;
   Field eventName, eventSource, eventId, eventTime, awsRegion, recipient, errorCode, userType, uiAccount;
   bool hasUi = false;
   int readOnly = -1;  // -1 undefined, 0 false, 1 true
+  // isDataEvent(): managementEvent false (or "false"), or eventCategory "Data"; each as last set.
+  bool notManagement = false, dataCategory = false;
+  simdjson::dom::element uiArn, uiInvokedBy, uiPrincipal, uiSession;
+  bool hasArn = false, hasInvokedBy = false, hasPrincipal = false, hasSession = false;
   // Every member in order, so a repeated key ends as its last value, as with JSON.parse.
   const simdjson::dom::object fields = rec.get_object().value_unsafe();
   for (auto field : fields) {
@@ -139,13 +207,22 @@ Verdict judge(simdjson::dom::element rec, const Rule& r, Counts& c) {
         const std::string_view b = v.get_string().value_unsafe();
         readOnly = b == "true" ? 1 : b == "false" ? 0 : -1;
       }
+    } else if (k == "managementEvent") {
+      notManagement = (v.is_bool() && !v.get_bool().value_unsafe()) || (v.is_string() && v.get_string().value_unsafe() == "false");
+    } else if (k == "eventCategory") {
+      dataCategory = v.is_string() && v.get_string().value_unsafe() == "Data";
     } else if (k == "userIdentity") {
       if (!v.is_object()) return Verdict::NotMine;
       hasUi = true, userType.set = false, uiAccount.set = false;
+      hasArn = hasInvokedBy = hasPrincipal = hasSession = false;
       const simdjson::dom::object ui = v.get_object().value_unsafe();
       for (auto uf : ui) {
         Field* g = uf.key == "type" ? &userType : uf.key == "accountId" ? &uiAccount : nullptr;
         if (g && !take(uf.value, *g)) return Verdict::NotMine;
+        if (uf.key == "arn") uiArn = uf.value, hasArn = true;
+        else if (uf.key == "invokedBy") uiInvokedBy = uf.value, hasInvokedBy = true;
+        else if (uf.key == "principalId") uiPrincipal = uf.value, hasPrincipal = true;
+        else if (uf.key == "sessionContext") uiSession = uf.value, hasSession = true;
       }
     }
   }
@@ -156,14 +233,41 @@ Verdict judge(simdjson::dom::element rec, const Rule& r, Counts& c) {
   if (!recipient.filled() && !(hasUi && uiAccount.filled())) return Verdict::NotMine;
   const bool failed = errorCode.filled();
 
-  // keepsEvent(): true means evidence, which TypeScript builds.
-  bool keep;
-  if (t >= r.endMs) keep = false;
-  else if (isSessionIssuing(eventName.s) && eventSource.s == "sts.amazonaws.com") keep = t >= r.sessionFromMs;
-  else if (t < r.writeFromMs) keep = false;
-  else if (failed || eventSource.s == "signin.amazonaws.com" || (userType.set && userType.s == "Root")) keep = t >= r.startMs;
-  else keep = readOnly != 1;
-  if (keep) return Verdict::NotMine;
+  if (notManagement || dataCategory) {
+    // Never evidence: counted by day and group (data-events.ts), in or out of the period.
+    std::string_view actor;
+    if (!dataActor(userType.set ? userType.s : std::string_view{}, hasArn ? &uiArn : nullptr, hasInvokedBy ? &uiInvokedBy : nullptr,
+                   hasPrincipal ? &uiPrincipal : nullptr, hasSession ? &uiSession : nullptr, actor) ||
+        !ascii(eventId.s)) {
+      return Verdict::NotMine;
+    }
+    const double dayMs = std::floor(t / 86400000.0) * 86400000.0;
+    const std::string_view fields[7] = {recipient.filled() ? recipient.s : uiAccount.s, awsRegion.s, eventSource.s, eventName.s,
+                                        userType.set ? userType.s : std::string_view{}, actor, failed ? errorCode.s : std::string_view{}};
+    std::string key = std::to_string(static_cast<int64_t>(dayMs));
+    for (const auto f : fields) key.append(1, '\0').append(f);
+    DataGroup& g = data[key];
+    if (g.count == 0) {
+      g.dayMs = dayMs;
+      for (int k = 0; k < 7; k++) g.fields[k] = std::string(fields[k]);
+    }
+    g.count++;
+    g.lastMs = std::max(g.lastMs, t);
+    const std::pair<double, std::string> sample{t, std::string(eventId.s)};
+    if (std::find(g.samples.begin(), g.samples.end(), sample) == g.samples.end()) {
+      g.samples.insert(std::upper_bound(g.samples.begin(), g.samples.end(), sample), sample);
+      if (g.samples.size() > kDataSamples) g.samples.pop_back();
+    }
+  } else {
+    // keepsEvent(): true means evidence, which TypeScript builds.
+    bool keep;
+    if (t >= r.endMs) keep = false;
+    else if (isSessionIssuing(eventName.s) && eventSource.s == "sts.amazonaws.com") keep = t >= r.sessionFromMs;
+    else if (t < r.writeFromMs) keep = false;
+    else if (failed || eventSource.s == "signin.amazonaws.com" || (userType.set && userType.s == "Root")) keep = t >= r.startMs;
+    else keep = readOnly != 1;
+    if (keep) return Verdict::NotMine;
+  }
 
   c.read++;
   if (failed) c.failed++;
@@ -180,8 +284,9 @@ napi_value undefinedValue(napi_env env) {
 // scanTrail(gz: Uint8Array, maxBytes: number, rule: Float64Array[startMs, endMs, writeFromMs, sessionFromMs], maxDepth: number)
 //   → undefined (not settled here: read it in TypeScript)
 //   | string (inflated, not a log file settled here: TypeScript reads this text, as it would have decoded it)
-//   | [records, read, readOnly, failed, sha256, index, json, index, json, …] (sha256: hex of the
-//     inflated bytes, what a CloudTrail digest lists; then the records left to TypeScript)
+//   | [records, read, readOnly, failed, sha256, dataGroups, index, json, index, json, …] (sha256: hex
+//     of the inflated bytes, what a CloudTrail digest lists; dataGroups: the data events counted, see
+//     the end of ScanTrail; then the records left to TypeScript)
 napi_value ScanTrail(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -270,10 +375,11 @@ napi_value ScanTrail(napi_env env, napi_callback_info info) {
   napi_create_string_utf8(env, hex, 64, &sha);
   napi_set_element(env, out, 4, sha);
   Counts c;
-  uint32_t index = 0, slot = 5;
+  DataGroups dataGroups;
+  uint32_t index = 0, slot = 6;
   std::string json;
   for (auto rec : records) {
-    if (judge(rec, rule, c) == Verdict::NotMine) {
+    if (judge(rec, rule, c, dataGroups) == Verdict::NotMine) {
       json = simdjson::minify(rec);
       napi_value i, s;
       napi_create_uint32(env, index, &i);
@@ -289,6 +395,32 @@ napi_value ScanTrail(napi_env env, napi_callback_info info) {
     napi_create_double(env, head[k], &v);
     napi_set_element(env, out, k, v);
   }
+  // [dayMs, account, region, source, name, actorType, actor, errorCode, count, lastMs, time, id, …] each.
+  napi_value groups;
+  napi_create_array_with_length(env, dataGroups.size(), &groups);
+  uint32_t gi = 0;
+  for (const auto& [key, g] : dataGroups) {
+    napi_value row;
+    napi_create_array(env, &row);
+    uint32_t at = 0;
+    const auto number = [&](double d) {
+      napi_value v;
+      napi_create_double(env, d, &v);
+      napi_set_element(env, row, at++, v);
+    };
+    const auto string = [&](const std::string& str) {
+      napi_value v;
+      napi_create_string_utf8(env, str.data(), str.size(), &v);
+      napi_set_element(env, row, at++, v);
+    };
+    number(g.dayMs);
+    for (const auto& f : g.fields) string(f);
+    number(g.count);
+    number(g.lastMs);
+    for (const auto& [time, id] : g.samples) number(time), string(id);
+    napi_set_element(env, groups, gi++, row);
+  }
+  napi_set_element(env, out, 5, groups);
   return out;
 }
 

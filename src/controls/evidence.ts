@@ -44,7 +44,13 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     trailRegions.add(`${e.accountId}|${e.awsRegion}`);
     if (e.eventTimeMs >= evidence.period.startMs) trailAccounts.add(e.accountId);
   }
-  const accounts = [...new Set([...evidence.items.map((i) => i.accountId), ...evidence.events.map((e) => e.accountId)])].sort(cmp);
+  // Data events are the period's: counted, not kept.
+  const dataEvents = evidence.dataEvents.groups;
+  for (const g of dataEvents) {
+    trailRegions.add(`${g.accountId}|${g.region}`);
+    trailAccounts.add(g.accountId);
+  }
+  const accounts = [...new Set([...evidence.items.map((i) => i.accountId), ...evidence.events.map((e) => e.accountId), ...dataEvents.map((g) => g.accountId)])].sort(cmp);
 
   return {
     period: evidence.period,
@@ -58,6 +64,7 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     changeFor: (item) => changeByState.get(`${resourceKey(item)}|${item.captureTime}`),
     changes: correlation.changes,
     activity: opts.activity,
+    dataEvents,
     credentialReports: evidence.credentialReports ?? [],
     configRuleResults: configRuleResults(evidence),
     authorizedPrincipals: opts.authorizedPrincipals ?? [],

@@ -1,4 +1,4 @@
-import type { Actor, Change, CloudTrailEvent, ConfigItem, ControlStatus, Coverage, CredentialReport, Deviation, Finding, Period, Severity } from '../model/types.js';
+import type { Actor, Change, CloudTrailEvent, ConfigItem, ControlStatus, Coverage, CredentialReport, DataEventGroup, Deviation, Finding, Period, Severity } from '../model/types.js';
 
 /**
  * The controls stage's own types. A check is a small unit with metadata and a pure evaluation over
@@ -69,6 +69,8 @@ export interface ControlEvidence {
   changes: Change[];
   /** CloudTrail events inside the period that the store kept (writes, sign-ins, failed calls, root use), with actors. */
   activity: ActivityEvent[];
+  /** The period's data events by group (counted, never kept: store/data-events.ts), most first. */
+  dataEvents: DataEventGroup[];
   credentialReports: CredentialReport[];
   /** AWS Config rule results present in the export: latest per rule and resource. */
   configRuleResults: { accountId: string; region: string; ruleName: string; resourceType: string; resourceId: string; complianceType: string; captureTime: string }[];

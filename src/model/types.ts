@@ -161,6 +161,8 @@ export interface CloudTrailEvent {
   eventCategory?: string;
   /** As recorded; undefined when the record has no readOnly field. */
   readOnly?: boolean;
+  /** As recorded: false for a data event. */
+  managementEvent?: boolean;
   errorCode?: string;
   errorMessage?: string;
   sourceIPAddress?: string;
@@ -271,6 +273,11 @@ export interface ParsedFile {
    * store keeps): counted, not built. Set only when the parse stage was given the store's rule.
    */
   dropped?: { read: number; readOnly: number; failed: number };
+  /**
+   * The file's data events (store/data-events.ts), counted per day and group instead of built: they
+   * cannot cause a change AWS Config records. Either reader, any period.
+   */
+  dataEvents?: DataEventGroup[];
   /** Whole-file or per-record rejections (per-record ones carry `record`). */
   rejected: Rejection[];
   /** Set when the file is not something configtrail reads. */
@@ -283,8 +290,54 @@ export interface ParsedFile {
 export interface Counts {
   files: { read: number; used: number; rejected: number; skipped: number };
   records: { read: number; used: number; rejected: number };
-  events: { read: number; kept: number; readOnly: number; failed: number };
+  /** `data`: data events read (any time): counted in report.json `dataEvents`, never kept. */
+  events: { read: number; kept: number; readOnly: number; failed: number; data: number };
   configurationItems: { read: number; kept: number };
+}
+
+/**
+ * What data events are grouped by, besides the day and the error. `actor` is the session's role for
+ * an assumed role (its session names are many), else the ARN, the invoking service or the principal id.
+ */
+export interface DataEventKey {
+  accountId: string;
+  region: string;
+  eventSource: string;
+  eventName: string;
+  actorType: string;
+  actor: string;
+}
+
+/** Data events of one UTC day with the same key and outcome (store/data-events.ts). */
+export interface DataEventGroup extends DataEventKey {
+  /** The UTC day, as epoch ms of its start. */
+  dayMs: number;
+  /** Empty for a successful call. */
+  errorCode: string;
+  count: number;
+  lastMs: number;
+  /** The earliest events: [eventTimeMs, eventId], at most DATA_SAMPLES, in time order. */
+  samples: [number, string][];
+}
+
+/** report.json `dataEvents`: the period's data events summarised (the whole list: data-events.csv). */
+export interface DataEventSummary {
+  /** Data events in the period, and of them failed calls. */
+  events: number;
+  failed: number;
+  /** Distinct groups (account, region, API, actor, error) in the period; `top` holds the largest. */
+  groups: number;
+  top: DataEventRow[];
+  /** Set when actors were folded into "(other actors)" to bound memory. */
+  note?: string;
+}
+
+export interface DataEventRow extends DataEventKey {
+  errorCode?: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  sampleEventIds: string[];
 }
 
 /** The input files of a run, in read order: an array, or a list spilled to disk (store/inputs.ts). */
@@ -309,6 +362,8 @@ export interface Evidence {
   integrity: IntegrityResult;
   /** IAM credential reports given as input (absent when none). */
   credentialReports?: CredentialReport[];
+  /** The period's data events by group, merged over its days (`dayMs`: the first), sorted; `folded` when actors were folded. */
+  dataEvents: { groups: DataEventGroup[]; folded: boolean };
 }
 
 // ───────────────────────────── correlate ─────────────────────────────
@@ -661,6 +716,8 @@ export interface Report {
   skipped: Skip[];
   changes: Change[];
   failedCalls: EventRef[];
+  /** Data events are summarised, not listed (the whole list: data-events.csv). */
+  dataEvents: DataEventSummary;
   configRuleResults: ConfigRuleResult[];
   integrity: IntegrityResult;
   coverage: Coverage;

@@ -163,6 +163,7 @@ export function normaliseEvent(raw: unknown, path: string, index: number): Cloud
     eventType: str(raw.eventType),
     eventCategory: str(raw.eventCategory),
     readOnly: bool(raw.readOnly),
+    managementEvent: bool(raw.managementEvent),
     errorCode: text(raw.errorCode),
     errorMessage: str(raw.errorMessage),
     sourceIPAddress: str(field(raw, 'sourceIPAddress')),

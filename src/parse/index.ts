@@ -6,7 +6,8 @@ import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '
 import { looksLikeEvent, looksLikeInsight, normaliseEvent } from './cloudtrail.js';
 import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
-import { isWrite, keepsEvent, type KeepRule } from '../store/keep.js';
+import { isDataEvent, isWrite, keepsEvent, type KeepRule } from '../store/keep.js';
+import { DataEventCounter } from '../store/data-events.js';
 import { readFileNative, scanTrail, type TrailScan } from './native.js';
 import { readOpen } from '../util/read-open.js';
 import { MAX_DEPTH, bool, deeperThan, isObj, parseTime, shortReason, str, text, tooDeep, type Obj } from './values.js';
@@ -77,10 +78,12 @@ export function parseFile(source: SourceFile, opts: ParseOptions, sha256?: strin
   depthLimit = opts.maxDepth ?? MAX_DEPTH;
   beyond.clear();
   unused.clear();
+  dataEvents.clear();
   try {
     parseInto(out, file, opts);
     skipIfNothingUsed(out);
     listSummaries(out);
+    if (dataEvents.size > 0) out.dataEvents = dataEvents.list();
   } catch (err) {
     // Defensive: a parser bug must not lose the file silently.
     reject(out, `internal parse error: ${shortReason(err instanceof Error ? err.message : String(err))}`);
@@ -129,6 +132,7 @@ function outputChunk(gz: Buffer, max: number): number {
 function reject(out: ParsedFile, reason: string): void {
   beyond.clear();
   unused.clear();
+  dataEvents.clear();
   out.events = [];
   out.items = [];
   delete out.digest;
@@ -213,6 +217,7 @@ function parseInto(out: ParsedFile, file: SourceFile, opts: ParseOptions): void 
 function readScan(out: ParsedFile, scan: TrailScan): void {
   setKind(out, 'cloudtrail-log', scan.records);
   if (scan.dropped.read > 0) out.dropped = scan.dropped;
+  for (const g of scan.dataEvents) dataEvents.addGroup(g);
   for (const { index, json } of scan.rest) addEvent(out, JSON.parse(json), index);
   // Last, as the TypeScript reader sets it: both readers give the same ParsedFile, key order too.
   out.contentSha256 = scan.sha256;
@@ -378,6 +383,8 @@ class Unused {
 }
 
 const unused = new Unused();
+/** The file's data events, counted by day and group (store/data-events.ts), never built. */
+const dataEvents = new DataEventCounter();
 
 function skipIfNothingUsed(out: ParsedFile): void {
   const n = unused.insights + unused.others;
@@ -402,10 +409,14 @@ function dropIfNotEvidence(out: ParsedFile, raw: unknown, rule: KeepRule): boole
   if (typeof eventName !== 'string' || !eventName || typeof eventSource !== 'string' || !eventSource || typeof eventID !== 'string' || !eventID) return false;
   if (ui !== undefined && !isObj(ui)) return false;
   const eventTimeMs = parseTime(eventTime);
-  if (eventTimeMs === undefined || !text(raw.awsRegion) || !(text(raw.recipientAccountId) ?? (ui ? text(ui.accountId) : undefined))) return false;
+  const region = text(raw.awsRegion);
+  const accountId = text(raw.recipientAccountId) ?? (ui ? text(ui.accountId) : undefined);
+  if (eventTimeMs === undefined || !region || !accountId) return false;
   const errorCode = text(raw.errorCode);
   const readOnly = bool(raw.readOnly);
-  if (keepsEvent({ eventTimeMs, eventName, eventSource, errorCode, readOnly, userType: ui ? str(ui.type) : undefined }, rule)) return false;
+  // Never evidence, in or out of the period: counted by group.
+  if (isDataEvent(raw)) dataEvents.add({ eventTimeMs, eventId: eventID, accountId, region, eventSource, eventName, errorCode, identity: ui });
+  else if (keepsEvent({ eventTimeMs, eventName, eventSource, errorCode, readOnly, userType: ui ? str(ui.type) : undefined }, rule)) return false;
   const d = (out.dropped ??= { read: 0, readOnly: 0, failed: 0 });
   d.read++;
   if (errorCode) d.failed++;

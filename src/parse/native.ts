@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { DataEventGroup } from '../model/types.js';
 import type { KeepRule } from '../store/keep.js';
 import { findPackageRoot } from '../util/package-root.js';
 import { MAX_DEPTH } from './values.js';
@@ -15,7 +16,7 @@ import { MAX_DEPTH } from './values.js';
 export const NATIVE_ADDON = join('build', 'native', 'trail.node');
 
 interface Addon {
-  scanTrail: (gz: Uint8Array, maxBytes: number, rule: Float64Array, maxDepth: number) => (number | string)[] | string | undefined;
+  scanTrail: (gz: Uint8Array, maxBytes: number, rule: Float64Array, maxDepth: number) => unknown[] | string | undefined;
   readFile: (path: string, maxBytes: number) => Buffer | undefined;
   statLines?: (folder: string, names: string[]) => string | undefined;
   folderSignatures?: (paths: string) => string | undefined;
@@ -51,6 +52,8 @@ export function useNativeReader(on: boolean): void {
 export interface TrailScan {
   records: number;
   dropped: { read: number; readOnly: number; failed: number };
+  /** The data events it counted (store/data-events.ts), by day and group. */
+  dataEvents: DataEventGroup[];
   /** SHA-256 (hex) of the inflated file: what a CloudTrail digest lists for it. */
   sha256: string;
   /** The records it did not settle (evidence, or anything doubtful), by index, as JSON text. */
@@ -75,8 +78,18 @@ export function scanTrail(gz: Uint8Array, maxBytes: number, rule: KeepRule, maxD
   const r = addon!.scanTrail(gz, maxBytes, bounds, maxDepth + 3);
   if (r === undefined || typeof r === 'string') return r;
   const rest: TrailScan['rest'] = [];
-  for (let i = 5; i < r.length; i += 2) rest.push({ index: r[i] as number, json: r[i + 1] as string });
-  return { records: r[0] as number, dropped: { read: r[1] as number, readOnly: r[2] as number, failed: r[3] as number }, sha256: r[4] as string, rest };
+  for (let i = 6; i < r.length; i += 2) rest.push({ index: r[i] as number, json: r[i + 1] as string });
+  return { records: r[0] as number, dropped: { read: r[1] as number, readOnly: r[2] as number, failed: r[3] as number }, dataEvents: groupsOf(r[5] as unknown[][]), sha256: r[4] as string, rest };
+}
+
+/** The addon's groups: [dayMs, account, region, source, name, actorType, actor, errorCode, count, lastMs, time, id, time, id…]. */
+function groupsOf(rows: unknown[][]): DataEventGroup[] {
+  return rows.map((g) => {
+    const samples: [number, string][] = [];
+    for (let i = 10; i < g.length; i += 2) samples.push([g[i] as number, g[i + 1] as string]);
+    const [dayMs, accountId, region, eventSource, eventName, actorType, actor, errorCode, count, lastMs] = g as [number, string, string, string, string, string, string, string, number, number];
+    return { dayMs, accountId, region, eventSource, eventName, actorType, actor, errorCode, count, lastMs, samples };
+  });
 }
 
 /**

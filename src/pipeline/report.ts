@@ -93,9 +93,14 @@ export interface ReportRun {
 
 /** The whole one-way pipeline: sources → parse → store → correlate → controls → render. */
 export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
-  const report = await analyse(opts);
+  // Only the data-event groups outlive the analysis (for data-events.csv): not the evidence.
+  const { report, dataEvents } = await analyseWithEvidence(opts).then(({ report, evidence }) => ({ report, dataEvents: evidence.dataEvents.groups }));
   opts.onProgress?.({ stage: 'render', files: report.counts.files.read, bytes: inputBytes(report), records: report.counts.records.read, detail: [...opts.formats].join(',') });
-  const files = await writeOutputs(report, opts.outDir, opts.formats, { executablePath: opts.chromiumPath, ...(opts.documentRows !== undefined ? { maxChangesInDocument: opts.documentRows } : {}) });
+  const files = await writeOutputs(report, opts.outDir, opts.formats, {
+    executablePath: opts.chromiumPath,
+    dataEvents,
+    ...(opts.documentRows !== undefined ? { maxChangesInDocument: opts.documentRows } : {}),
+  });
   files.push(...writeManifest(opts.outDir, report, files, { signKey: opts.signKey }).files);
   return { report, files };
 }

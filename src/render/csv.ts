@@ -3,7 +3,7 @@ import { writeSync } from 'node:fs';
 import { writeFreshWith } from '../util/fresh-file.js';
 import { cellJson } from '../util/pretty-json.js';
 import { csvStringify } from '../util/lazy.js';
-import type { Report } from '../model/types.js';
+import type { DataEventRow, Report } from '../model/types.js';
 
 /**
  * A cell a spreadsheet could read as a formula (`= + - @`, or TAB/CR that some apps strip first) is
@@ -69,6 +69,14 @@ export function deviationsCsv(report: Report): string {
   return csv(
     ['framework', 'controlId', 'check', 'severity', 'accountId', 'region', 'resourceType', 'resourceId', 'fact', 'opened', 'openedBeforePeriod', 'openedChangeId', 'openedEventId', 'openedBy', 'closed', 'closedBy', 'closedChangeId', 'closedEventId', 'closedByActor', 'durationSeconds'],
     rows,
+  );
+}
+
+/** data-events.csv: every group of the period's data events (report.json lists the largest). */
+export function dataEventsCsv(rows: DataEventRow[]): string {
+  return csv(
+    ['accountId', 'region', 'eventSource', 'eventName', 'actorType', 'actor', 'errorCode', 'count', 'firstSeen', 'lastSeen', 'sampleEventIds'],
+    rows.map((r) => [r.accountId, r.region, r.eventSource, r.eventName, r.actorType, r.actor, r.errorCode ?? '', r.count, r.firstSeen, r.lastSeen, r.sampleEventIds.join(' ')]),
   );
 }
 

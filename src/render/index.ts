@@ -1,7 +1,8 @@
 import { ownFolder, writeFresh } from '../util/fresh-file.js';
 import { join } from 'node:path';
-import type { Report } from '../model/types.js';
-import { changesCsv, deviationsCsv, findingsCsv, rejectedCsv, writeInputsCsv } from './csv.js';
+import type { DataEventGroup, Report } from '../model/types.js';
+import { dataEventRow } from '../store/data-events.js';
+import { changesCsv, dataEventsCsv, deviationsCsv, findingsCsv, rejectedCsv, writeInputsCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { writeReportJson } from './json.js';
 import type { RenderOptions } from './view.js';
@@ -12,7 +13,11 @@ export type OutputFormat = 'html' | 'pdf' | 'json' | 'csv';
  * Writes the requested outputs into `outDir` (created if needed) under fixed names; no path ever
  * comes from the data. Returns the files written, in a stable order.
  */
-export async function writeOutputs(report: Report, outDir: string, formats: Set<OutputFormat>, opts: RenderOptions & { executablePath?: string } = {}): Promise<string[]> {
+/**
+ * `dataEvents`: every group of the period's data events, for data-events.csv (report.json holds the
+ * largest; without it the CSV lists those).
+ */
+export async function writeOutputs(report: Report, outDir: string, formats: Set<OutputFormat>, opts: RenderOptions & { executablePath?: string; dataEvents?: DataEventGroup[] } = {}): Promise<string[]> {
   ownFolder(outDir);
   const files: string[] = [];
   const write = (name: string, body: string) => {
@@ -29,6 +34,7 @@ export async function writeOutputs(report: Report, outDir: string, formats: Set<
     write('changes.csv', changesCsv(report));
     write('findings.csv', findingsCsv(report));
     write('deviations.csv', deviationsCsv(report));
+    write('data-events.csv', dataEventsCsv(opts.dataEvents ? opts.dataEvents.map(dataEventRow) : report.dataEvents.top));
     write('rejected.csv', rejectedCsv(report));
     const p = join(outDir, 'inputs.csv');
     writeInputsCsv(report, p);

@@ -32,6 +32,8 @@ export interface RenderOptions {
 export const DEFAULT_MAX_CHANGES = 2000;
 export const DEFAULT_MAX_FINDINGS = 50;
 const VALUE_CHARS = 240;
+/** Groups of data events the document shows (report.json holds 1,000, data-events.csv all). */
+const DATA_GROUPS_IN_DOCUMENT = 25;
 
 export interface TocEntry {
   id: string;
@@ -357,6 +359,7 @@ function viewOf(report: Report, opts: RenderOptions) {
       { label: 'Actor resolved to its origin', value: `${resolved} (${pct(resolved, changes.length)})` },
       { label: 'Not attributed', value: String(changes.length - attributed) },
       { label: 'Failed or denied calls', value: String(report.failedCalls.length) },
+      ...(report.dataEvents.events > 0 ? [{ label: 'Data events (counted by group)', value: `${report.dataEvents.events} in ${report.dataEvents.groups} groups` }] : []),
       { label: 'Rejected inputs (files and records)', value: String(report.rejected.length) },
     ],
     byChangeType: rows(report.summary.byChangeType, changes.length),
@@ -376,6 +379,7 @@ function viewOf(report: Report, opts: RenderOptions) {
     failedSection,
     failedCalls: report.failedCalls.slice(0, maxChanges).map((f) => ({ ...f, origin: f.actor.origin, chain: actorChain(f.actor) })),
     failedTruncated: cut(report.failedCalls.length),
+    dataEvents: { ...report.dataEvents, rows: report.dataEvents.top.slice(0, DATA_GROUPS_IN_DOCUMENT).map((g) => ({ ...g, samples: g.sampleEventIds.join(' ') })) },
     rulesSection,
     configRules: report.configRuleResults,
     appendixA,
@@ -384,7 +388,7 @@ function viewOf(report: Report, opts: RenderOptions) {
     reconciliation: {
       files: `${counts.files.read} files read = ${counts.files.used} used + ${counts.files.rejected} rejected + ${counts.files.skipped} skipped`,
       records: `${counts.records.read} records read = ${counts.records.used} used + ${counts.records.rejected} rejected`,
-      events: `${counts.events.read} CloudTrail events (${counts.events.readOnly} read-only, ${counts.events.failed} with an error code); ${counts.events.kept} kept as evidence`,
+      events: `${counts.events.read} CloudTrail events (${counts.events.readOnly} read-only, ${counts.events.failed} with an error code, ${counts.events.data} data events counted by group); ${counts.events.kept} kept as evidence`,
       items: `${counts.configurationItems.read} configuration items; ${counts.configurationItems.kept} bear on the period`,
     },
     appendixB,

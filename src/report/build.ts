@@ -16,6 +16,7 @@ import type {
 } from '../model/types.js';
 import { cmp, resourceKey } from '../store/index.js';
 import { isoWeekStart, weeksOf } from '../util/period.js';
+import { summariseDataEvents } from '../store/data-events.js';
 
 export interface BuildOptions {
   generator: { name: string; version: string };
@@ -45,8 +46,8 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     period: { from: evidence.period.from, to: evidence.period.to, label: evidence.period.label },
     criteria: opts.criteria,
     scope: {
-      accounts: distinct([...evidence.items.map((i) => i.accountId), ...evidence.events.map((e) => e.accountId)]),
-      regions: distinct([...evidence.items.map((i) => i.region), ...evidence.events.map((e) => e.awsRegion)]),
+      accounts: distinct([...evidence.items.map((i) => i.accountId), ...evidence.events.map((e) => e.accountId), ...evidence.dataEvents.groups.map((g) => g.accountId)]),
+      regions: distinct([...evidence.items.map((i) => i.region), ...evidence.events.map((e) => e.awsRegion), ...evidence.dataEvents.groups.map((g) => g.region)]),
       frameworks: [...opts.frameworks],
     },
     counts: evidence.counts,
@@ -55,6 +56,7 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     skipped: evidence.skipped,
     changes,
     failedCalls: correlation.failedCalls,
+    dataEvents: summariseDataEvents(evidence.dataEvents),
     configRuleResults: configRuleResults(evidence),
     integrity: evidence.integrity,
     coverage: opts.coverage,

@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000;
 const LOG_FILE = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/[^/]*$/;
 
 /** `engineDays`: days with delivered events per `account|region` that an engine counted (src/sql/results.ts). */
-export function coverageOf(evidence: Pick<Evidence, 'period' | 'inputs' | 'items' | 'events'> & Partial<Pick<Evidence, 'integrity'>>, expected: ExpectedScope, engineDays?: Map<string, Set<string>>): Coverage {
+export function coverageOf(evidence: Pick<Evidence, 'period' | 'inputs' | 'items' | 'events'> & Partial<Pick<Evidence, 'integrity' | 'dataEvents'>>, expected: ExpectedScope, engineDays?: Map<string, Set<string>>): Coverage {
   const { period } = evidence;
   const trailDays = deliveredLogDays(evidence.inputs, period);
   for (const [k, days] of engineDays ?? []) {
@@ -31,6 +31,7 @@ export function coverageOf(evidence: Pick<Evidence, 'period' | 'inputs' | 'items
   }
   const trail = new Set<string>(trailDays.keys());
   for (const e of evidence.events) trail.add(`${e.accountId}|${e.awsRegion}`);
+  for (const g of evidence.dataEvents?.groups ?? []) trail.add(`${g.accountId}|${g.region}`);
   const config = new Map<string, number>();
   for (const i of evidence.items) if (i.region !== 'global') config.set(`${i.accountId}|${i.region}`, (config.get(`${i.accountId}|${i.region}`) ?? 0) + 1);
 

@@ -3,6 +3,7 @@ import type {
   CredentialReport,
   ConfigItem,
   Counts,
+  DataEventGroup,
   Evidence,
   InputRecord,
   ParsedFile,
@@ -15,11 +16,12 @@ import type {
 import { hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAID_OUT_FILE, readIntegrityLines, readSavedEvents, type IngestMeta, type IngestRecorder } from './ingest.js';
+import { DataEventCounter, DataEvents } from './data-events.js';
+import { DATA_EVENTS_FILE, LAID_OUT_FILE, readIntegrityLines, readSavedEvents, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
-import { isWrite, keepRule, keepsEvent, type KeepRule } from './keep.js';
+import { isDataEvent, isWrite, keepRule, keepsEvent, type KeepRule } from './keep.js';
 import type { HeapWatch } from './memory.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
@@ -69,6 +71,8 @@ export class EvidenceStore {
   private readonly lastBefore = new Map<string, ConfigItem>();
   private readonly events: CloudTrailEvent[] = [];
   private readonly keptEventIds = new Set<string>();
+  /** The period's data events by group: counted, never kept. */
+  private readonly dataEvents: DataEvents;
   /** Shared copies of repeated values of kept events (see shared()). */
   private readonly strings = new Map<string, string>();
   /** Shared copies of the reasons records are rejected for. */
@@ -77,7 +81,7 @@ export class EvidenceStore {
   private readonly counts: Counts = {
     files: { read: 0, used: 0, rejected: 0, skipped: 0 },
     records: { read: 0, used: 0, rejected: 0 },
-    events: { read: 0, kept: 0, readOnly: 0, failed: 0 },
+    events: { read: 0, kept: 0, readOnly: 0, failed: 0, data: 0 },
     configurationItems: { read: 0, kept: 0 },
   };
   /** Which events are evidence; the parse stage applies the same rule to skip building the rest. */
@@ -88,6 +92,7 @@ export class EvidenceStore {
     opts: StoreOptions,
   ) {
     this.keep = keepRule(period, opts.windowMs, opts.sessionMarginMs);
+    this.dataEvents = new DataEvents(period);
     this.integrity = new IntegrityTracker({
       ...(opts.integrityWindow === 'all' ? {} : { window: opts.integrityWindow ?? { startMs: period.startMs, endMs: period.endMs } }),
       ...(opts.publicKeys ? { publicKeys: opts.publicKeys } : {}),
@@ -157,6 +162,10 @@ export class EvidenceStore {
       this.integrity.addDigest(file.digest);
       this.recorder?.integrityPart(['digest', file.digest]);
     }
+    if (file.dataEvents) {
+      this.addDataGroups(file.dataEvents);
+      this.recorder?.dataEvents(file.dataEvents);
+    }
     if (file.credentialReport) this.credentialReports.push(file.credentialReport);
     // One path string per file, not a copy per record (results cross threads as copies).
     const path = file.input.path;
@@ -221,6 +230,8 @@ export class EvidenceStore {
       this.addEvent(e, false);
       if (heap?.exceeded()) throw heap.error(`${this.events.length.toLocaleString('en-US')} events kept from a saved ingest`);
     }
+    const data = join(dir, DATA_EVENTS_FILE);
+    if (existsSync(data)) for (const g of readJsonLines<DataEventGroup>(data)) this.addDataGroups([g]);
     for (const line of readIntegrityLines(dir)) {
       if (line[0] === 'log') this.integrity.addLog(line[1], line[2]);
       else this.integrity.addDigest(line[1]);
@@ -239,11 +250,23 @@ export class EvidenceStore {
     if (!prev || compareItems(prev, item) < 0) this.lastBefore.set(key, item);
   }
 
+  private addDataGroups(groups: readonly DataEventGroup[]): void {
+    for (const g of groups) this.counts.events.data += g.count;
+    this.dataEvents.add(groups);
+  }
+
   private addEvent(event: CloudTrailEvent, shareIdentity = true): void {
     const c = this.counts.events;
     c.read++;
     if (event.errorCode) c.failed++;
     else if (!isWrite(event)) c.readOnly++;
+    if (isDataEvent(event)) {
+      // A data event the readers did not count themselves (a SIEM export, a record without eventID…).
+      const one = new DataEventCounter();
+      one.add({ ...event, region: event.awsRegion, identity: event.userIdentity });
+      this.addDataGroups(one.list());
+      return;
+    }
     if (!this.keeps(event)) return;
     // Organization and account trails, and lookup-events output, can all carry the same event. The
     // id alone is not enough: exports (and sample data) reuse ids for different records.
@@ -310,6 +333,7 @@ export class EvidenceStore {
       events,
       integrity: this.integrity.finish(),
       credentialReports: [...this.credentialReports].sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.path, b.path)),
+      dataEvents: this.dataEvents.finish(),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CloudTrailEvent, ConfigItem, Counts, CredentialReport, DigestFile, Rejection, Skip, SourceEvent } from '../model/types.js';
+import type { CloudTrailEvent, ConfigItem, DataEventGroup, Counts, CredentialReport, DigestFile, Rejection, Skip, SourceEvent } from '../model/types.js';
 import { LAID_OUT_INDENT, writeLaidOut, type InputList } from './inputs.js';
 import { cmp } from '../util/compare.js';
 import { INGEST_VERSION } from './runkey.js';
@@ -16,6 +16,8 @@ import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
  * of loading thousands of packs: that is what makes a second report over unchanged inputs cheap.
  */
 
+/** A saved ingest's data-event groups, one a line (IngestRecorder.dataEvents). */
+export const DATA_EVENTS_FILE = 'data-events.ndjson';
 /** The input list as report.json lays it out (an ingest saved before it existed has none: then it is laid out anew). */
 export const LAID_OUT_FILE = 'inputs.report.json';
 /** Saved ingests kept; older ones are removed. */
@@ -82,6 +84,7 @@ export class IngestRecorder {
   private events: LineWriter | undefined;
   private items: LineWriter | undefined;
   private integrity: LineWriter | undefined;
+  private data: LineWriter | undefined;
   private readonly dropped = { read: 0, readOnly: 0, failed: 0 };
   private readonly identities = new Map<string, number>();
   private readonly paths = new Map<string, number>();
@@ -101,6 +104,7 @@ export class IngestRecorder {
       this.events = new LineWriter(join(this.tmp, 'events.ndjson'));
       this.items = new LineWriter(join(this.tmp, 'items.ndjson'));
       this.integrity = new LineWriter(join(this.tmp, 'integrity.ndjson'));
+      this.data = new LineWriter(join(this.tmp, DATA_EVENTS_FILE));
       if (planHeader !== undefined) this.plan = new PlanRecorder(this.tmp, planHeader);
     });
   }
@@ -143,6 +147,13 @@ export class IngestRecorder {
     this.guard(() => this.items!.add(i));
   }
 
+  /** A file's data events, by day and group (store/data-events.ts): any period's are in them. */
+  dataEvents(groups: readonly DataEventGroup[]): void {
+    this.guard(() => {
+      for (const g of groups) this.data!.add(g);
+    });
+  }
+
   /** A log file or digest as the integrity check received it. */
   integrityPart(line: IntegrityLine): void {
     this.guard(() => this.integrity!.add(line));
@@ -173,6 +184,7 @@ export class IngestRecorder {
       this.events!.close();
       this.items!.close();
       this.integrity!.close();
+      this.data!.close();
       // A plan that cannot stand for the run is not kept: a later run then walks the folders.
       if (this.plan && !this.plan.close()) for (const f of [FOLDERS_FILE, PARTS_FILE]) rmSync(join(this.tmp, f), { force: true });
     });

@@ -26,6 +26,15 @@ export function isWrite(e: { eventName: string; readOnly?: boolean | undefined }
   return !READ_VERB.test(e.eventName);
 }
 
+/**
+ * A data event (S3 object calls, Lambda invocations, DynamoDB items…): `managementEvent: false` or
+ * `eventCategory: "Data"`. It cannot cause a change AWS Config records, so it is never kept: it is
+ * counted by group (store/data-events.ts). Both readers apply this first (native/trail.cc mirrors it).
+ */
+export function isDataEvent(e: { managementEvent?: unknown; eventCategory?: unknown }): boolean {
+  return e.managementEvent === false || e.managementEvent === 'false' || e.eventCategory === 'Data';
+}
+
 /** The bounds that decide which CloudTrail events are evidence. Plain data: it crosses to workers. */
 export interface KeepRule {
   startMs: number;

@@ -6,7 +6,7 @@ import type { SourceEvent } from '../model/types.js';
  * sources walk CloudTrail's log files and digests side by side (sources/layout.ts), so an ingest
  * saved in i2's order is not replayed: its input list would come out in the old order.
  */
-export const INGEST_VERSION = 'i4';
+export const INGEST_VERSION = 'i5';
 
 /** Builds the run key from the sources' events in order; unusable (undefined) once any part has no stable key. */
 export class RunKey {

@@ -25,7 +25,7 @@ import { NO_BYTES } from '../util/no-bytes.js';
  */
 
 /** Bump when the shape of ParsedFile or the parse rules change: old entries are then ignored. */
-const CACHE_VERSION = 'v3';
+const CACHE_VERSION = 'v4';
 
 /** Evidence for any period: the store narrows it to the period it reports on. */
 export const ANY_PERIOD: KeepRule = { startMs: -Infinity, endMs: Infinity, writeFromMs: -Infinity, sessionFromMs: -Infinity };

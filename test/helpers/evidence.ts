@@ -111,13 +111,14 @@ export function evidenceOf(f: EvidenceFixture): ControlEvidence {
       counts: {
         files: { read: 0, used: 0, rejected: 0, skipped: 0 },
         records: { read: 0, used: 0, rejected: 0 },
-        events: { read: 0, kept: 0, readOnly: 0, failed: 0 },
+        events: { read: 0, kept: 0, readOnly: 0, failed: 0, data: 0 },
         configurationItems: { read: 0, kept: 0 },
       },
       items,
       events,
       integrity: emptyIntegrity(),
       credentialReports: f.credentialReports ?? [],
+      dataEvents: { groups: [], folded: false },
     },
     { changes: f.changes ?? [], failedCalls: [] },
     {
@@ -134,9 +135,10 @@ export function storeEvidence(items: ConfigItem[], events: CloudTrailEvent[]): E
     inputs: [],
     rejected: [],
     skipped: [],
-    counts: { files: { read: 0, used: 0, rejected: 0, skipped: 0 }, records: { read: 0, used: 0, rejected: 0 }, events: { read: 0, kept: 0, readOnly: 0, failed: 0 }, configurationItems: { read: 0, kept: 0 } },
+    counts: { files: { read: 0, used: 0, rejected: 0, skipped: 0 }, records: { read: 0, used: 0, rejected: 0 }, events: { read: 0, kept: 0, readOnly: 0, failed: 0, data: 0 }, configurationItems: { read: 0, kept: 0 } },
     items: [...items].sort((a, b) => a.captureTimeMs - b.captureTimeMs),
     events: [...events].sort((a, b) => a.eventTimeMs - b.eventTimeMs),
     integrity: emptyIntegrity(),
+    dataEvents: { groups: [], folded: false },
   };
 }

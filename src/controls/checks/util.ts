@@ -1,4 +1,4 @@
-import type { Actor, ConfigItem, ControlStatus, Deviation, Finding } from '../../model/types.js';
+import type { Actor, ConfigItem, ControlStatus, DataEventGroup, Deviation, Finding } from '../../model/types.js';
 import type { ActivityEvent, CheckResult, ControlEvidence } from '../model.js';
 
 /**
@@ -204,6 +204,26 @@ export function activityFinding(a: ActivityEvent, status: ControlStatus, what: s
     time: e.eventTime,
     actor: a.actor,
   };
+}
+
+/**
+ * A finding about a group of data events (counted, not kept: store/data-events.ts): the group's
+ * API, place, actor and count, with its earliest event as the one to look up (the others in
+ * data-events.csv).
+ */
+export function dataEventFinding(g: DataEventGroup, status: ControlStatus, what: string): Finding {
+  const first = g.samples[0];
+  const out: Finding = {
+    resourceId: `${g.accountId}/${g.region}/${g.eventSource.replace('.amazonaws.com', '')}:${g.eventName}`,
+    resourceType: 'AWS::CloudTrail::DataEvents',
+    status,
+    detail: [what, ': ', String(g.count), ' data event(s) ', g.eventSource.replace('.amazonaws.com', ''), ':', g.eventName, ' in ', g.accountId, '/', g.region, ' by ', g.actor || 'unknown', g.actorType ? ` (${g.actorType})` : '', g.errorCode ? ` (${g.errorCode})` : '', '; samples ', g.samples.map((s) => s[1]).join(', ')].join(''),
+  };
+  if (first) {
+    out.time = new Date(first[0]).toISOString();
+    out.eventId = first[1];
+  }
+  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { Actor, Finding } from '../../../model/types.js';
+import type { Actor, DataEventGroup, Finding } from '../../../model/types.js';
 import type { ActivityEvent, Check, CheckMeta, CheckResult, ControlEvidence } from '../../model.js';
-import { activityFinding, describeActor, insufficient } from '../util.js';
+import { activityFinding, dataEventFinding, describeActor, insufficient } from '../util.js';
 
 /**
  * Whether an actor is among the authorised principals: any of its origin, ARN, or any link of its
@@ -25,17 +25,25 @@ function noTrail(ev: ControlEvidence): CheckResult | undefined {
 
 /**
  * Activity that should not happen (root use, trail tampering…): FAIL listing every matching event,
- * PASS when CloudTrail covers the period and none occurred.
+ * and every matching group of data events (`dataMatch`: they are counted, not kept), PASS when
+ * CloudTrail covers the period and none occurred.
  */
-export function dangerousActivity(meta: Omit<CheckMeta, 'needs' | 'resourceTypes'>, match: Matcher, what: string): Check {
+export function dangerousActivity(meta: Omit<CheckMeta, 'needs' | 'resourceTypes'>, match: Matcher, what: string, dataMatch?: (g: DataEventGroup) => boolean): Check {
   return {
     meta: { ...meta, resourceTypes: [], needs: ['cloudtrail'] },
     evaluate: (ev) => {
       const missing = noTrail(ev);
       if (missing) return missing;
       const hits = ev.activity.filter(match);
-      if (hits.length === 0) return { status: 'PASS', findings: [], reason: `no ${what} in the period across ${ev.trailAccounts.size} account(s) with CloudTrail events` };
-      return { status: 'FAIL', findings: hits.map((a) => activityFinding(a, 'FAIL', what)), reason: `${hits.length} ${what} event(s) in the period` };
+      const groups = dataMatch ? ev.dataEvents.filter(dataMatch) : [];
+      if (hits.length === 0 && groups.length === 0) return { status: 'PASS', findings: [], reason: `no ${what} in the period across ${ev.trailAccounts.size} account(s) with CloudTrail events` };
+      const dataCount = groups.reduce((n, g) => n + g.count, 0);
+      const data = groups.length > 0 ? `${hits.length > 0 ? ' and' : ''} ${dataCount} data event(s) in ${groups.length} group(s)` : '';
+      return {
+        status: 'FAIL',
+        findings: [...hits.map((a) => activityFinding(a, 'FAIL', what)), ...groups.map((g) => dataEventFinding(g, 'FAIL', what))],
+        reason: `${hits.length > 0 ? `${hits.length} ${what} event(s)` : ''}${data} in the period`,
+      };
     },
   };
 }

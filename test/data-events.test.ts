@@ -1,0 +1,124 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseFile } from '../src/parse/index.js';
+import { useNativeReader } from '../src/parse/native.js';
+import { DataEvents, MAX_GROUPS, OTHER_ACTORS } from '../src/store/data-events.js';
+import { keepRule } from '../src/store/keep.js';
+import type { DataEventGroup } from '../src/model/types.js';
+import { readReport, removeTempDirs, runCli, tempDir } from './helpers/cli.js';
+import { cloudTrailEvent } from './helpers/records.js';
+
+afterAll(removeTempDirs);
+
+const ACCOUNT = '111111111111';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/etl`;
+const Q3 = { startMs: Date.UTC(2026, 6, 1), endMs: Date.UTC(2026, 9, 1), from: '2026-07-01', to: '2026-09-30', label: '2026-Q3' };
+
+/** An S3 data event as CloudTrail delivers it (managementEvent false, eventCategory Data). */
+function s3Data(i: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const session = `session-${i % 7}`;
+  return cloudTrailEvent({
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: `AROAEXAMPLE:${session}`,
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/etl/${session}`,
+      accountId: ACCOUNT,
+      accessKeyId: `ASIA${i}`,
+      sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLE', arn: ROLE, accountId: ACCOUNT, userName: 'etl' }, attributes: { creationDate: '2026-07-02T09:00:00Z', mfaAuthenticated: 'false' } },
+    },
+    eventTime: `2026-07-02T10:${String(i % 60).padStart(2, '0')}:00Z`,
+    eventSource: 's3.amazonaws.com',
+    eventName: i % 2 === 0 ? 'GetObject' : 'PutObject',
+    readOnly: i % 2 === 0,
+    requestParameters: { bucketName: 'data-lake', key: `part-${i}.parquet` },
+    resources: [{ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::data-lake/part-${i}.parquet` }, { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::data-lake' }],
+    eventID: `d-${String(i).padStart(4, '0')}`,
+    eventType: 'AwsApiCall',
+    managementEvent: false,
+    eventCategory: 'Data',
+    ...overrides,
+  });
+}
+
+function records(): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [cloudTrailEvent({ eventID: 'm-1' })];
+  for (let i = 0; i < 40; i++) out.push(s3Data(i));
+  out.push(s3Data(100, { eventName: 'GetObject', readOnly: true, errorCode: 'AccessDenied', errorMessage: 'Access Denied' }));
+  out.push(s3Data(101, { userIdentity: { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT }, eventName: 'GetObject', readOnly: true }));
+  // Marked only by its category (older records carry no managementEvent).
+  out.push(s3Data(102, { managementEvent: undefined, eventName: 'Invoke', eventSource: 'lambda.amazonaws.com', readOnly: false }));
+  // Before the period: read and counted, not in the period's groups.
+  out.push(s3Data(103, { eventTime: '2026-06-30T23:59:59Z' }));
+  return out;
+}
+
+function logFile(recs: unknown[]): Buffer {
+  return gzipSync(JSON.stringify({ Records: recs }));
+}
+
+describe('data events', () => {
+  it('are counted by group, never kept, and both readers agree to the byte', () => {
+    const key = `AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/07/02/f.json.gz`;
+    const file = { path: `/in/${key}`, key, bytes: logFile(records()) };
+    const keep = keepRule(Q3, 3_600_000);
+    useNativeReader(true);
+    const native = parseFile(file, { maxFileBytes: 1 << 24, keep });
+    useNativeReader(false);
+    const ts = parseFile(file, { maxFileBytes: 1 << 24, keep });
+    useNativeReader(true);
+    expect(JSON.stringify(native)).toBe(JSON.stringify(ts));
+    // Only the management write is built.
+    expect(ts.events.map((e) => e.eventId)).toEqual(['m-1']);
+    const total = (ts.dataEvents ?? []).reduce((n, g) => n + g.count, 0);
+    expect(total).toBe(44);
+    expect(ts.dropped?.read).toBe(44);
+    // The role's sessions are one actor: its role.
+    const gets = ts.dataEvents!.filter((g) => g.eventName === 'GetObject' && g.actor === ROLE && !g.errorCode && g.dayMs === Date.UTC(2026, 6, 2));
+    expect(gets).toHaveLength(1);
+    expect(gets[0]!.count).toBe(20);
+    expect(gets[0]!.samples.map((s) => s[1])).toEqual(['d-0000', 'd-0002', 'd-0004']);
+  });
+
+  it('reach report.json as a summary, data-events.csv in full, and the root and unauthorised-call checks', () => {
+    const dir = tempDir('data-events');
+    const logs = join(dir, 'export', 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '07', '02');
+    mkdirSync(logs, { recursive: true });
+    writeFileSync(join(logs, `${ACCOUNT}_CloudTrail_us-east-1_20260702T1000Z_a.json.gz`), logFile(records()));
+    const out = join(dir, 'out');
+    const r = runCli(['report', join(dir, 'export'), '--quarter', '2026-Q3', '--format', 'json,csv', '--out', out, '--no-workspace', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const report = readReport(out);
+    expect(report.counts.events).toMatchObject({ read: 45, data: 44, kept: 1 });
+    expect(report.dataEvents).toMatchObject({ events: 43, failed: 1 });
+    const denied = report.dataEvents.top.find((g) => g.errorCode === 'AccessDenied');
+    expect(denied).toMatchObject({ eventSource: 's3.amazonaws.com', eventName: 'GetObject', actor: ROLE, count: 1, sampleEventIds: ['d-0100'] });
+    expect(report.dataEvents.top.find((g) => g.eventName === 'Invoke')).toMatchObject({ eventSource: 'lambda.amazonaws.com', count: 1 });
+    const csv = readFileSync(join(out, 'data-events.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(1 + report.dataEvents.groups);
+    const byCheck = (id: string) => report.controls.flatMap((c) => [...c.findings, ...(c.supportingFindings ?? [])]).filter((f) => f.check === id);
+    const root = byCheck('activity-root-account-used');
+    expect(root.some((f) => f.resourceType === 'AWS::CloudTrail::DataEvents' && f.eventId === 'd-0101')).toBe(true);
+    const unauthorised = byCheck('activity-unauthorized-api-calls');
+    expect(unauthorised.some((f) => f.resourceType === 'AWS::CloudTrail::DataEvents' && f.eventId === 'd-0100')).toBe(true);
+  });
+
+  it('fold their actors past the group limit whatever order the files arrive in', () => {
+    const groups: DataEventGroup[] = [];
+    for (let i = 0; i <= MAX_GROUPS; i++) {
+      groups.push({ dayMs: Q3.startMs, accountId: ACCOUNT, region: 'us-east-1', eventSource: 's3.amazonaws.com', eventName: 'GetObject', actorType: 'IAMUser', actor: `user-${i}`, errorCode: '', count: 1, lastMs: Q3.startMs + i, samples: [[Q3.startMs + i, `e-${i}`]] });
+    }
+    const forward = new DataEvents(Q3);
+    forward.add(groups);
+    const backward = new DataEvents(Q3);
+    backward.add([...groups].reverse());
+    const a = forward.finish();
+    expect(a).toEqual(backward.finish());
+    expect(a.folded).toBe(true);
+    expect(a.groups).toHaveLength(1);
+    expect(a.groups[0]).toMatchObject({ actor: OTHER_ACTORS, count: MAX_GROUPS + 1 });
+    expect(a.groups[0]!.samples.map((s) => s[1])).toEqual(['e-0', 'e-1', 'e-2']);
+  });
+});
