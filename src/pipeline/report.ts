@@ -217,7 +217,10 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
       };
       // Replays a saved ingest into the store: false, with the store emptied, when it cannot be
       // read whole (a workspace only saves time: the files are then read, and the ingest saved anew).
+      const dropped = new Set<string>();
       const replayIngest = (dir: string, meta: IngestMeta): boolean => {
+        // A saved ingest found damaged (store/checksum.ts) is not tried again.
+        if (dropped.has(dir)) return false;
         touchIngest(dir);
         try {
           // A saved event is a small part of a file's worth: the heap is looked at every 512.
@@ -226,6 +229,7 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
         } catch (err) {
           // The evidence not fitting in memory ends the run, whether it comes from files or not.
           if (err instanceof ConfigtrailError) throw err;
+          dropped.add(dir);
           store = emptyStore();
           return false;
         }
@@ -247,17 +251,19 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
       let speculative = true;
       for (const dir of saved) {
         if (!planFor(dir, planHeader)) continue;
-        if (!speculative && !planFoldersStand(dir)) continue;
+        // The meta first: it holds the sums the plan's files are checked against.
+        const meta = readIngestMeta(dir);
+        if (meta === undefined) continue;
+        if (!speculative && !planFoldersStand(dir, meta.sums)) continue;
         let plan: ReturnType<typeof planRunKey>;
         try {
-          plan = planRunKey(dir, keyParts, (folder, names) => pool.statKeyIn(folder, names), onBatch);
+          plan = planRunKey(dir, meta.sums, keyParts, (folder, names) => pool.statKeyIn(folder, names), onBatch);
         } catch {
           // A plan that cannot be read to the end stands for nothing.
           continue;
         }
-        const meta = readIngestMeta(dir);
-        const replayedMeta = meta !== undefined && replayIngest(dir, meta) ? meta : undefined;
-        const stands = !speculative || planFoldersStand(dir);
+        const replayedMeta = replayIngest(dir, meta) ? meta : undefined;
+        const stands = !speculative || planFoldersStand(dir, meta.sums);
         speculative = false;
         const runKey = stands ? await plan.runKey : undefined;
         if (stands && replayedMeta && runKey === basename(dir)) {

@@ -14,10 +14,9 @@ import type {
   UserIdentity,
 } from '../model/types.js';
 import { hash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { DataEventCounter, DataEvents } from './data-events.js';
-import { DATA_EVENTS_FILE, LAID_OUT_FILE, readIntegrityLines, readSavedEvents, type IngestMeta, type IngestRecorder } from './ingest.js';
+import { DATA_EVENTS_FILE, LAID_OUT_FILE, readIntegrityLines, readSavedEvents, savedFile, type IngestMeta, type IngestRecorder } from './ingest.js';
+import { verifyFile } from './checksum.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
@@ -187,7 +186,7 @@ export class EvidenceStore {
   }
 
   /** What a saved ingest holds besides its events and items (a run that read files): none of it depends on the period. */
-  ingestMeta(): Omit<IngestMeta, 'version' | 'dropped'> {
+  ingestMeta(): Omit<IngestMeta, 'version' | 'dropped' | 'sums'> {
     return {
       inputs: this.inputs.length,
       counts: { files: { ...this.counts.files }, records: { ...this.counts.records } },
@@ -222,17 +221,22 @@ export class EvidenceStore {
     append(this.rejected, meta.rejected);
     append(this.skipped, meta.skipped);
     append(this.credentialReports, meta.credentialReports);
-    const laidOut = join(dir, LAID_OUT_FILE);
-    this.inputs = InputList.fromFile(join(dir, 'inputs.ndjson'), meta.inputs, existsSync(laidOut) ? laidOut : undefined);
-    for (const i of readJsonLines<ConfigItem>(join(dir, 'items.ndjson'))) this.addItem(i);
-    for (const e of readSavedEvents(dir)) {
+    // The input list and its layout are copied into the report as they stand: checked first.
+    const inputs = savedFile(dir, meta, 'inputs.ndjson');
+    const laidOut = savedFile(dir, meta, LAID_OUT_FILE);
+    verifyFile(inputs.path, inputs.checked);
+    verifyFile(laidOut.path, laidOut.checked);
+    this.inputs = InputList.fromFile(inputs.path, meta.inputs, laidOut.path, inputs.checked.sha256);
+    const items = savedFile(dir, meta, 'items.ndjson');
+    for (const i of readJsonLines<ConfigItem>(items.path, items.checked)) this.addItem(i);
+    for (const e of readSavedEvents(dir, meta)) {
       // Their identities are already one object per identity.
       this.addEvent(e, false);
       if (heap?.exceeded()) throw heap.error(`${this.events.length.toLocaleString('en-US')} events kept from a saved ingest`);
     }
-    const data = join(dir, DATA_EVENTS_FILE);
-    if (existsSync(data)) for (const g of readJsonLines<DataEventGroup>(data)) this.addDataGroups([g]);
-    for (const line of readIntegrityLines(dir)) {
+    const data = savedFile(dir, meta, DATA_EVENTS_FILE);
+    for (const g of readJsonLines<DataEventGroup>(data.path, data.checked)) this.addDataGroups([g]);
+    for (const line of readIntegrityLines(dir, meta)) {
       if (line[0] === 'log') this.integrity.addLog(line[1], line[2]);
       else this.integrity.addDigest(line[1]);
     }

@@ -7,6 +7,7 @@ import { INGEST_VERSION } from './runkey.js';
 import { fileLines, LineWriter } from './ndjson.js';
 import { FOLDERS_FILE, PARTS_FILE, PlanRecorder, type PlanHeader } from './plan.js';
 import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
+import { isSealed, READ_AGAIN, seal, unseal, type Checked } from './checksum.js';
 
 /**
  * A run's ingest, saved in the workspace: everything the store received from the inputs before it
@@ -32,6 +33,13 @@ export interface IngestMeta {
   rejected: Rejection[];
   skipped: Skip[];
   credentialReports: CredentialReport[];
+  /** The SHA-256 of every other file of the saved ingest, by name (store/checksum.ts); meta.json itself is sealed. */
+  sums: Record<string, string>;
+}
+
+/** A saved ingest's file, with the sum it must have. */
+export function savedFile(dir: string, meta: IngestMeta, name: string): { path: string; checked: Checked } {
+  return { path: join(dir, name), checked: { sha256: meta.sums[name], remedy: READ_AGAIN } };
 }
 
 /**
@@ -40,10 +48,9 @@ export interface IngestMeta {
  */
 export type IntegrityLine = ['log', string, string] | ['digest', DigestFile];
 
-export function* readIntegrityLines(dir: string): Generator<IntegrityLine> {
-  const file = join(dir, 'integrity.ndjson');
-  if (!existsSync(file)) return;
-  for (const line of fileLines(file)) yield JSON.parse(line) as IntegrityLine;
+export function* readIntegrityLines(dir: string, meta: IngestMeta): Generator<IntegrityLine> {
+  const { path, checked } = savedFile(dir, meta, 'integrity.ndjson');
+  for (const line of fileLines(path, Infinity, checked)) yield JSON.parse(line) as IntegrityLine;
 }
 
 function runsDir(workspace: string): string {
@@ -179,26 +186,33 @@ export class IngestRecorder {
   }
 
   /** Saves the ingest under `key` (or discards it when the run has none) and prunes old ones. */
-  finish(key: string | undefined, meta: Omit<IngestMeta, 'version' | 'dropped'>, inputs: InputList): void {
+  finish(key: string | undefined, meta: Omit<IngestMeta, 'version' | 'dropped' | 'sums'>, inputs: InputList): void {
+    let sums: Record<string, string | undefined> = {};
     this.guard(() => {
       this.events!.close();
       this.items!.close();
       this.integrity!.close();
       this.data!.close();
+      sums = { 'events.ndjson': this.events!.sha256, 'items.ndjson': this.items!.sha256, 'integrity.ndjson': this.integrity!.sha256, [DATA_EVENTS_FILE]: this.data!.sha256 };
       // A plan that cannot stand for the run is not kept: a later run then walks the folders.
       if (this.plan && !this.plan.close()) for (const f of [FOLDERS_FILE, PARTS_FILE]) rmSync(join(this.tmp, f), { force: true });
+      else if (this.plan) Object.assign(sums, this.plan.sums());
     });
     if (key === undefined || this.broken) return this.discard();
     this.guard(() => {
       const lines = new LineWriter(join(this.tmp, 'inputs.ndjson'));
       for (const line of inputs.lines()) lines.addLine(line);
       lines.close();
+      sums['inputs.ndjson'] = lines.sha256;
       // Laid out already when the list is long (it was, as it grew); else now.
       const laidOut = inputs.laidOut(LAID_OUT_INDENT);
-      if (laidOut !== undefined) copyFileSync(laidOut, join(this.tmp, LAID_OUT_FILE));
-      else writeLaidOut(inputs, join(this.tmp, LAID_OUT_FILE));
-      const full: IngestMeta = { version: INGEST_VERSION, ...meta, dropped: this.dropped };
-      writeFileSync(join(this.tmp, 'meta.json'), JSON.stringify(full));
+      const laidOutSum = inputs.laidOutSum();
+      if (laidOut !== undefined && laidOutSum !== undefined) {
+        copyFileSync(laidOut, join(this.tmp, LAID_OUT_FILE));
+        sums[LAID_OUT_FILE] = laidOutSum;
+      } else sums[LAID_OUT_FILE] = writeLaidOut(inputs, join(this.tmp, LAID_OUT_FILE));
+      const full: IngestMeta = { version: INGEST_VERSION, ...meta, dropped: this.dropped, sums: sums as Record<string, string> };
+      writeFileSync(join(this.tmp, 'meta.json'), seal(JSON.stringify(full)));
       const dest = join(runsDir(this.workspace), key);
       rmSync(dest, { recursive: true, force: true });
       renameSync(this.tmp, dest);
@@ -241,10 +255,23 @@ export function touchIngest(dir: string): void {
   }
 }
 
+/**
+ * A saved ingest's meta, when it is of this version and matches its checksum. One saved by a version
+ * before checksums (plain JSON of another version) is passed over without a word.
+ */
 export function readIngestMeta(dir: string): IngestMeta | undefined {
+  const path = join(dir, 'meta.json');
+  let bytes: Buffer;
   try {
-    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as IngestMeta;
-    return meta.version === INGEST_VERSION ? meta : undefined;
+    bytes = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  if (!isSealed(bytes) && !bytes.toString('utf8').startsWith(`{"version":"${INGEST_VERSION}"`)) return undefined;
+  const body = unseal(path, bytes, READ_AGAIN);
+  try {
+    const meta = body === undefined ? undefined : (JSON.parse(body.toString('utf8')) as IngestMeta);
+    return meta?.version === INGEST_VERSION ? meta : undefined;
   } catch {
     return undefined;
   }
@@ -254,11 +281,11 @@ export function readIngestMeta(dir: string): IngestMeta | undefined {
  * The events of a saved ingest, as they were recorded (see IngestRecorder.event): each with its
  * identity and path put back, events sharing an identity sharing one object.
  */
-export function* readSavedEvents(dir: string): Generator<CloudTrailEvent> {
+export function* readSavedEvents(dir: string, meta: IngestMeta): Generator<CloudTrailEvent> {
   const identities: CloudTrailEvent['userIdentity'][] = [];
   const paths: string[] = [];
-  const file = join(dir, 'events.ndjson');
-  for (const line of fileLines(file)) {
+  const { path: file, checked } = savedFile(dir, meta, 'events.ndjson');
+  for (const line of fileLines(file, Infinity, checked)) {
     if (line.charCodeAt(0) === 91) {
       const [kind, value] = JSON.parse(line) as ['identity', CloudTrailEvent['userIdentity']] | ['path', string];
       if (kind === 'identity') identities.push(value as CloudTrailEvent['userIdentity']);

@@ -4,6 +4,7 @@ import type { InputRecord } from '../model/types.js';
 import { makeTempDir, removeNow } from '../util/tempdir.js';
 import { elementsAt } from '../util/pretty-json.js';
 import { fileLines, LineWriter } from './ndjson.js';
+import { RunningSum } from './checksum.js';
 
 /** Where report.json lays out its input records: items of a list one level down. */
 export const LAID_OUT_INDENT = '    ';
@@ -18,6 +19,8 @@ export class LaidOutWriter {
   private readonly fd: number;
   private run: unknown[] = [];
   private sep = '';
+  /** The SHA-256 of what is written (a saved ingest records it: see store/checksum.ts). */
+  private readonly sum = new RunningSum();
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -30,9 +33,16 @@ export class LaidOutWriter {
 
   flush(): void {
     if (this.run.length === 0) return;
-    writeSync(this.fd, `${this.sep}${LAID_OUT_INDENT}${elementsAt(this.run, LAID_OUT_INDENT)}`);
+    const text = `${this.sep}${LAID_OUT_INDENT}${elementsAt(this.run, LAID_OUT_INDENT)}`;
+    this.sum.update(text);
+    writeSync(this.fd, text);
     this.sep = ',\n';
     this.run = [];
+  }
+
+  /** The SHA-256 of what is in the file (flushed). */
+  get sha256(): string {
+    return this.sum.current();
   }
 
   close(): void {
@@ -44,14 +54,15 @@ export class LaidOutWriter {
 /** Records laid out by one JSON.stringify. */
 const LAID_OUT_RUN = 512;
 
-/** Lays out all of `records` into a file (see LaidOutWriter). */
-export function writeLaidOut(records: Iterable<unknown>, path: string): void {
+/** Lays out all of `records` into a file (see LaidOutWriter); returns the file's SHA-256. */
+export function writeLaidOut(records: Iterable<unknown>, path: string): string {
   const out = new LaidOutWriter(path);
   try {
     for (const r of records) out.add(r);
   } finally {
     out.close();
   }
+  return out.sha256;
 }
 
 /** Records kept in memory before the list spills to disk. */
@@ -74,17 +85,20 @@ export class InputList implements Iterable<InputRecord> {
   private spillPath: string | undefined;
   private external: string | undefined;
   private laidOutFile: string | undefined;
+  private externalSum: string | undefined;
   length = 0;
 
   constructor(private readonly inMemory = IN_MEMORY) {}
 
   /**
    * A list that is the NDJSON file at `path` (`count` lines), read when iterated; `laidOut`, the
-   * same records as report.json lays them out (see LaidOutWriter), when the ingest saved them so.
+   * same records as report.json lays them out (see LaidOutWriter), when the ingest saved them so;
+   * `sha256`, the file's, checked before (store/checksum.ts).
    */
-  static fromFile(path: string, count: number, laidOut?: string): InputList {
+  static fromFile(path: string, count: number, laidOut?: string, sha256?: string): InputList {
     const list = new InputList(0);
     list.external = path;
+    list.externalSum = sha256;
     list.length = count;
     list.laidOutFile = laidOut;
     return list;
@@ -95,6 +109,12 @@ export class InputList implements Iterable<InputRecord> {
     if (indent !== LAID_OUT_INDENT) return undefined;
     this.laidOutSpill?.flush();
     return this.laidOutFile ?? this.laidOutSpill?.path;
+  }
+
+  /** The SHA-256 of the laid-out file laidOut() gives while the list is recorded (undefined: none, or not known). */
+  laidOutSum(): string | undefined {
+    this.laidOutSpill?.flush();
+    return this.laidOutSpill?.sha256;
   }
 
   push(rec: InputRecord): void {
@@ -125,6 +145,11 @@ export class InputList implements Iterable<InputRecord> {
   /** The NDJSON file this list is, when it was replayed from a saved ingest: copied, never parsed. */
   get file(): string | undefined {
     return this.external;
+  }
+
+  /** The SHA-256 of that file, as its saved ingest recorded it. */
+  get fileSum(): string | undefined {
+    return this.externalSum;
   }
 
   /** The lines of the records past the head: those in the file, then those not yet written. */

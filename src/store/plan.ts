@@ -5,6 +5,7 @@ import { folderSignaturesNative } from '../parse/native.js';
 import { BatchCutter } from '../parse/pool.js';
 import { PendingRunKey } from './runkey.js';
 import { fileLines, LineWriter } from './ndjson.js';
+
 import { NO_BYTES } from '../util/no-bytes.js';
 
 /**
@@ -17,6 +18,9 @@ import { NO_BYTES } from '../util/no-bytes.js';
  */
 export const FOLDERS_FILE = 'folders.ndjson';
 export const PARTS_FILE = 'parts.ndjson';
+
+/** What a run does when a plan file is damaged (store/checksum.ts): its saved ingest may still be this run's. */
+const WALK_AGAIN = 'the input folders are walked again';
 
 /** A folder's identity and times; undefined when it cannot be stat-ed. */
 export function folderSignature(path: string): string | undefined {
@@ -112,6 +116,11 @@ export class PlanRecorder {
     this.parts.close();
     return this.usable;
   }
+
+  /** The closed files' SHA-256s, by name (the saved ingest's meta records them). */
+  sums(): Record<string, string | undefined> {
+    return { [FOLDERS_FILE]: this.folders.sha256, [PARTS_FILE]: this.parts.sha256 };
+  }
 }
 
 /** A line of parts.ndjson: a run of files of one batch (folder prefix and names), or another source event. */
@@ -131,11 +140,11 @@ export function planFor(dir: string, header: PlanHeader): boolean {
  * Whether none of a saved plan's folders changed since it was made: then its parts are the inputs
  * as a walk would list them now.
  */
-export function planFoldersStand(dir: string): boolean {
+export function planFoldersStand(dir: string, sums: Record<string, string>): boolean {
   const folders: [string, string][] = [];
   let header = true;
   try {
-    for (const line of fileLines(join(dir, FOLDERS_FILE))) {
+    for (const line of fileLines(join(dir, FOLDERS_FILE), Infinity, { sha256: sums[FOLDERS_FILE], remedy: WALK_AGAIN })) {
       if (header) header = false;
       else folders.push(JSON.parse(line) as [string, string]);
     }
@@ -156,6 +165,7 @@ export function planFoldersStand(dir: string): boolean {
  */
 export function planRunKey(
   dir: string,
+  sums: Record<string, string>,
   keyParts: string[],
   statKey: (folder: string, names: string[]) => Promise<string | undefined>,
   onBatch: (files: number) => void,
@@ -169,7 +179,7 @@ export function planRunKey(
     void key.fill(statKey(batch.folder, batch.names), batch.places).then(() => onBatch(done));
     batch = undefined;
   };
-  for (const line of fileLines(join(dir, PARTS_FILE))) {
+  for (const line of fileLines(join(dir, PARTS_FILE), Infinity, { sha256: sums[PARTS_FILE], remedy: WALK_AGAIN })) {
     const part = JSON.parse(line) as PlanPart;
     if (part[0] === 'E') {
       key.event(part[1]);

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { ownFolder, writeFresh } from '../util/fresh-file.js';
 import { join } from 'node:path';
 import type { ActivityEvent } from '../controls/model.js';
@@ -7,6 +7,7 @@ import { UsageError } from '../util/errors.js';
 import { UNPRINTABLE } from '../util/printable.js';
 import { InputList } from './inputs.js';
 import { LineWriter } from './ndjson.js';
+import { DamagedFile, isSealed, seal, sha256Of, unseal, verifyFile } from './checksum.js';
 
 /**
  * SQL over the evidence of the last report run with a workspace: `configtrail query` opens these
@@ -19,14 +20,15 @@ import { LineWriter } from './ndjson.js';
  */
 export const TABLES = ['events', 'changes', 'findings', 'inputs'] as const;
 
-/** Writes a table a line at a time: the tables follow the evidence and the input list, which can be large. */
-function writeTable(path: string, lines: Iterable<string>): void {
+/** Writes a table a line at a time (the tables follow the evidence and the input list, which can be large); returns its SHA-256. */
+function writeTable(path: string, lines: Iterable<string>): string | undefined {
   const out = new LineWriter(path, 4096);
   try {
     for (const line of lines) out.addLine(line);
   } finally {
     out.close();
   }
+  return out.sha256;
 }
 
 function* json(rows: Iterable<unknown>): Generator<string> {
@@ -64,45 +66,86 @@ function* findingRows(report: Report): Generator<unknown> {
   }
 }
 
-/** What the events, changes and inputs tables were written from (see writeQueryTables). */
-const EVIDENCE_KEY_FILE = 'evidence.key';
+/**
+ * The tables' checksums and what the events, changes and inputs tables were written from (see
+ * writeQueryTables), sealed (store/checksum.ts). Written last, once the tables are whole.
+ */
+const SUMS_FILE = 'tables.sums';
 /** Changes whenever what the tables hold changes, so that tables written before are written again. */
-const TABLES_VERSION = 'tables 1';
+const TABLES_VERSION = 'tables 2';
+/** The tables that follow from the evidence alone. */
+const EVIDENCE_TABLES = ['events', 'changes', 'inputs'] as const;
+
+interface TableSums {
+  version: string;
+  evidenceKey: string | null;
+  /** SHA-256 by file name: every table and period.json. */
+  sums: Record<string, string>;
+}
+
+/** The tables' sums as written last, or undefined (none, of an older version, or damaged: said). */
+function readTableSums(dir: string, remedy: string): TableSums | undefined {
+  const path = join(dir, SUMS_FILE);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const body = isSealed(bytes) || bytes.toString('utf8').startsWith(`{"version":"${TABLES_VERSION}"`) ? unseal(path, bytes, remedy) : undefined;
+  try {
+    const sums = body === undefined ? undefined : (JSON.parse(body.toString('utf8')) as TableSums);
+    return sums?.version === TABLES_VERSION ? sums : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a table matches its sum; a damaged one is said and removed (store/checksum.ts). */
+function intact(path: string, sha256: string | undefined, remedy: string): boolean {
+  try {
+    verifyFile(path, { sha256, remedy });
+    return true;
+  } catch (err) {
+    if (err instanceof DamagedFile) return false;
+    throw err;
+  }
+}
+
+const WRITE_AGAIN = 'it is written again';
 
 /**
  * Writes the tables for `configtrail query`. `evidenceKey` names what the events, changes and inputs
  * tables follow from (the saved ingest, the period, the window, the generator): when the tables in
- * the workspace were written from the same, they stand and only findings (which follow from the
- * frameworks, waivers and principals too) are written again.
+ * the workspace were written from the same and match their checksums, they stand and only findings
+ * (which follow from the frameworks, waivers and principals too) are written again.
  */
 export function writeQueryTables(workspace: string, report: Report, activity: ActivityEvent[], evidenceKey?: string): void {
   const dir = join(workspace, 'tables');
   ownFolder(workspace);
   ownFolder(dir);
-  const keyFile = join(dir, EVIDENCE_KEY_FILE);
-  const key = evidenceKey === undefined ? undefined : `${TABLES_VERSION}\n${evidenceKey}`;
-  const stands = key !== undefined && readText(keyFile) === key && TABLES.every((t) => existsSync(join(dir, `${t}.ndjson`)));
-  if (!stands) {
-    // Gone before the tables change, written once they are whole.
-    rmSync(keyFile, { force: true });
-    writeTable(join(dir, 'events.ndjson'), json(eventRows(activity)));
-    writeTable(join(dir, 'changes.ndjson'), json(changeRows(report)));
-    // The input list can be millions of files: copied when it is a saved ingest's file, else its lines as they stand.
+  const before = evidenceKey === undefined ? undefined : readTableSums(dir, WRITE_AGAIN);
+  const stands = before !== undefined && before.evidenceKey === evidenceKey && EVIDENCE_TABLES.every((t) => intact(join(dir, `${t}.ndjson`), before.sums[`${t}.ndjson`], WRITE_AGAIN));
+  // Gone before the tables change, written once they are whole (evidence.key: the file before checksums).
+  for (const f of [SUMS_FILE, 'evidence.key']) rmSync(join(dir, f), { force: true });
+  const sums: Record<string, string | undefined> = {};
+  if (stands) for (const t of EVIDENCE_TABLES) sums[`${t}.ndjson`] = before.sums[`${t}.ndjson`];
+  else {
+    sums['events.ndjson'] = writeTable(join(dir, 'events.ndjson'), json(eventRows(activity)));
+    sums['changes.ndjson'] = writeTable(join(dir, 'changes.ndjson'), json(changeRows(report)));
+    // The input list can be millions of files: copied when it is a saved ingest's file (checked as it was replayed), else its lines as they stand.
     const inputsTable = join(dir, 'inputs.ndjson');
-    if (report.inputs instanceof InputList && report.inputs.file !== undefined) copyFileSync(report.inputs.file, inputsTable);
-    else writeTable(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : json(report.inputs));
+    if (report.inputs instanceof InputList && report.inputs.file !== undefined && report.inputs.fileSum !== undefined) {
+      copyFileSync(report.inputs.file, inputsTable);
+      sums['inputs.ndjson'] = report.inputs.fileSum;
+    } else sums['inputs.ndjson'] = writeTable(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : json(report.inputs));
   }
-  writeTable(join(dir, 'findings.ndjson'), json(findingRows(report)));
-  writeFresh(join(dir, 'period.json'), `${JSON.stringify(report.period)}\n`);
-  if (!stands && key !== undefined) writeFresh(keyFile, key);
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  sums['findings.ndjson'] = writeTable(join(dir, 'findings.ndjson'), json(findingRows(report)));
+  const period = `${JSON.stringify(report.period)}\n`;
+  writeFresh(join(dir, 'period.json'), period);
+  sums['period.json'] = sha256Of(period);
+  const written: TableSums = { version: TABLES_VERSION, evidenceKey: evidenceKey ?? null, sums: sums as Record<string, string> };
+  writeFresh(join(dir, SUMS_FILE), seal(JSON.stringify(written)));
 }
 
 export type QueryFormat = 'table' | 'csv' | 'json';
@@ -111,8 +154,12 @@ export type QueryFormat = 'table' | 'csv' | 'json';
 export async function runQuery(workspace: string, sql: string, format: QueryFormat): Promise<string> {
   const dir = join(workspace, 'tables');
   let present: string[];
+  const again = `run \`configtrail report … --workspace ${workspace}\` again to write it`;
+  const sums = readTableSums(dir, again);
   try {
-    present = readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
+    if (sums === undefined) throw new Error('no sums');
+    // A table that does not match its checksum is left out, in one line (store/checksum.ts).
+    present = readdirSync(dir).filter((f) => TABLES.some((t) => f === `${t}.ndjson`) && intact(join(dir, f), sums.sums[f], again));
   } catch {
     throw new UsageError(`no query tables in ${workspace}: run \`configtrail report … --workspace ${workspace}\` first`);
   }

@@ -4,7 +4,8 @@ import type { SourceEvent } from '../model/types.js';
 /**
  * The format of saved ingests and of the key they are saved under (see store/ingest.ts). i3: the
  * sources walk CloudTrail's log files and digests side by side (sources/layout.ts), so an ingest
- * saved in i2's order is not replayed: its input list would come out in the old order.
+ * saved in i2's order is not replayed: its input list would come out in the old order. i5: every
+ * file of a saved ingest has its checksum (store/checksum.ts).
  */
 export const INGEST_VERSION = 'i5';
 

@@ -1,5 +1,4 @@
-import { hash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { ownFolder } from '../util/fresh-file.js';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -7,6 +6,7 @@ import type { ParsedFile, SourceFile } from '../model/types.js';
 import type { KeepRule } from './keep.js';
 import { statLinesNative } from '../parse/native.js';
 import { NO_BYTES } from '../util/no-bytes.js';
+import { seal, sha256Of, unseal } from './checksum.js';
 
 /**
  * The workspace: what was ingested from the inputs, so a later report over the same inputs
@@ -24,16 +24,16 @@ import { NO_BYTES } from '../util/no-bytes.js';
  * the store applies the period when it receives them.
  */
 
-/** Bump when the shape of ParsedFile or the parse rules change: old entries are then ignored. */
+/**
+ * Bump when the shape of ParsedFile or the parse rules change: old entries are then ignored. v4:
+ * every entry is sealed with its checksum (store/checksum.ts), and data events are counted by group.
+ */
 const CACHE_VERSION = 'v4';
 
 /** Evidence for any period: the store narrows it to the period it reports on. */
 export const ANY_PERIOD: KeepRule = { startMs: -Infinity, endMs: Infinity, writeFromMs: -Infinity, sessionFromMs: -Infinity };
 
-/** One call into OpenSSL: a hash object per file cost more than hashing a small file. */
-export function sha256Of(bytes: Buffer | string): string {
-  return hash('sha256', bytes, 'hex');
-}
+export { sha256Of };
 
 function entryPath(workspace: string, kind: 'packs' | 'stat', key: string): string {
   return join(workspace, kind, key.slice(0, 2), `${key}.${CACHE_VERSION}${kind === 'packs' ? '.json.gz' : ''}`);
@@ -115,25 +115,35 @@ export function relocate(parsed: ParsedFile, file: SourceFile): ParsedFile {
   return parsed;
 }
 
-export function readPack(workspace: string, key: string, files: number): ParsedFile[] | undefined {
-  const p = entryPath(workspace, 'packs', key);
-  if (!existsSync(p)) return undefined;
+/** What a run does when an entry is damaged. */
+const DECODE_AGAIN = 'its files are decoded again';
+
+/** An entry's verified content, or undefined when there is none or it does not match its checksum. */
+function readEntry(p: string): Buffer | undefined {
+  let bytes: Buffer;
   try {
-    const parsed = JSON.parse(gunzipSync(readFileSync(p)).toString('utf8')) as ParsedFile[];
+    bytes = readFileSync(p);
+  } catch {
+    return undefined;
+  }
+  return unseal(p, bytes, DECODE_AGAIN);
+}
+
+export function readPack(workspace: string, key: string, files: number): ParsedFile[] | undefined {
+  const body = readEntry(entryPath(workspace, 'packs', key));
+  if (body === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(gunzipSync(body).toString('utf8')) as ParsedFile[];
     return Array.isArray(parsed) && parsed.length === files ? parsed : undefined;
   } catch {
-    // A damaged entry is parsed again and rewritten.
+    // An entry whose sum matches but that cannot be read (written by hand): parsed again and rewritten.
     return undefined;
   }
 }
 
 export function readStat(workspace: string, key: string): string | undefined {
-  try {
-    const v = readFileSync(entryPath(workspace, 'stat', key), 'utf8');
-    return /^[0-9a-f]{64}$/.test(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
+  const v = readEntry(entryPath(workspace, 'stat', key))?.toString('utf8');
+  return v !== undefined && /^[0-9a-f]{64}$/.test(v) ? v : undefined;
 }
 
 /**
@@ -157,9 +167,9 @@ function writeAtomic(p: string, body: Buffer | string): void {
 }
 
 export function writePack(workspace: string, key: string, parsed: ParsedFile[]): void {
-  writeAtomic(entryPath(workspace, 'packs', key), gzipSync(JSON.stringify(parsed), { level: 1 }));
+  writeAtomic(entryPath(workspace, 'packs', key), seal(gzipSync(JSON.stringify(parsed), { level: 1 })));
 }
 
 export function writeStat(workspace: string, key: string, content: string): void {
-  writeAtomic(entryPath(workspace, 'stat', key), content);
+  writeAtomic(entryPath(workspace, 'stat', key), seal(content));
 }
