@@ -122,3 +122,52 @@ describe('data events', () => {
     expect(a.groups[0]!.samples.map((s) => s[1])).toEqual(['e-0', 'e-1', 'e-2']);
   });
 });
+
+describe('sessions AWS services issue', () => {
+  it('are kept as session records that resolve the actor as the whole event did', async () => {
+    const { EvidenceStore } = await import('../src/store/index.js');
+    const { buildSessionIndex, resolveActor } = await import('../src/correlate/index.js');
+    const role = `arn:aws:iam::${ACCOUNT}:role/app-instance`;
+    const issue = cloudTrailEvent({
+      eventID: 's-1',
+      eventTime: '2026-07-02T09:00:00Z',
+      eventSource: 'sts.amazonaws.com',
+      eventName: 'AssumeRole',
+      readOnly: true,
+      userIdentity: { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' },
+      sourceIPAddress: 'ec2.amazonaws.com',
+      userAgent: 'ec2.amazonaws.com',
+      requestParameters: { roleArn: role, roleSessionName: 'i-0abc123', durationSeconds: 3600 },
+      responseElements: { credentials: { accessKeyId: 'ASIASERVICE1', sessionToken: 'x'.repeat(400), expiration: 'Jul 2, 2026, 3:00:00 PM' }, assumedRoleUser: { assumedRoleId: 'AROAAPP:i-0abc123', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app-instance/i-0abc123` } },
+      resources: [{ accountId: ACCOUNT, type: 'AWS::IAM::Role', ARN: role }],
+      eventType: 'AwsApiCall',
+    });
+    const use = cloudTrailEvent({
+      eventID: 'w-1',
+      eventTime: '2026-07-02T10:00:00Z',
+      userIdentity: {
+        type: 'AssumedRole',
+        principalId: 'AROAAPP:i-0abc123',
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app-instance/i-0abc123`,
+        accountId: ACCOUNT,
+        accessKeyId: 'ASIASERVICE1',
+        sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAAPP', arn: role, accountId: ACCOUNT, userName: 'app-instance' }, attributes: { creationDate: '2026-07-02T09:00:00Z', mfaAuthenticated: 'false' }, ec2RoleDelivery: '2.0' },
+      },
+    });
+    const key = `AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/07/02/f.json.gz`;
+    const parse = () => parseFile({ path: `/in/${key}`, key, bytes: logFile([issue, use]) }, { maxFileBytes: 1 << 24, keep: keepRule(Q3, 3_600_000) });
+    const whole = parse().events;
+    const store = new EvidenceStore(Q3, { windowMs: 3_600_000 });
+    store.addParsed(parse());
+    const kept = store.finish().events;
+    const record = kept.find((e) => e.eventId === 's-1')!;
+    expect(record.resources).toBeUndefined();
+    expect(record.userAgent).toBeUndefined();
+    expect(record.requestParameters).toEqual({ roleArn: role, roleSessionName: 'i-0abc123' });
+    expect(record.responseElements).toEqual({ assumedRoleUser: (issue.responseElements as Record<string, unknown>).assumedRoleUser, credentials: { accessKeyId: 'ASIASERVICE1', expiration: 'Jul 2, 2026, 3:00:00 PM' } });
+    const before = resolveActor(whole.find((e) => e.eventId === 'w-1')!, buildSessionIndex(whole));
+    const after = resolveActor(kept.find((e) => e.eventId === 'w-1')!, buildSessionIndex(kept));
+    expect(after).toEqual(before);
+    expect(after.chain.length).toBeGreaterThan(1);
+  });
+});

@@ -20,7 +20,7 @@ import { verifyFile } from './checksum.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
-import { isDataEvent, isWrite, keepRule, keepsEvent, type KeepRule } from './keep.js';
+import { isDataEvent, isWrite, keepRule, keepsEvent, SESSION_ISSUING_EVENTS, type KeepRule } from './keep.js';
 import type { HeapWatch } from './memory.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
@@ -278,6 +278,7 @@ export class EvidenceStore {
     const key = hash('sha256', [event.eventId, event.accountId, event.eventTime, event.eventName, event.userIdentity.arn ?? event.userIdentity.principalId ?? ''].join('|'), 'binary');
     if (this.keptEventIds.has(key)) return;
     this.keptEventIds.add(key);
+    if (event.userIdentity.type === 'AWSService' && event.eventSource === 'sts.amazonaws.com' && SESSION_ISSUING_EVENTS.has(event.eventName) && !event.errorCode) compactSession(event);
     this.events.push(this.shared(event, shareIdentity));
   }
 
@@ -340,6 +341,35 @@ export class EvidenceStore {
       dataEvents: this.dataEvents.finish(),
     };
   }
+}
+
+/** The fields of an STS response or request the correlate stage reads (correlate/sessions.ts, actor.ts). */
+const SESSION_REQUEST = ['roleArn', 'roleSessionName', 'sourceIdentity'];
+const SESSION_RESPONSE = ['assumedRoleUser', 'federatedUser', 'subject', 'subjectFromWebIdentityToken'];
+
+/**
+ * A session an AWS service issued (an instance profile's, a Lambda function's, a service role's: one
+ * at every credential refresh) kept as a session record: who issued which key to which role and
+ * session, until when; its other request and response fields, resources and payloads are let go.
+ */
+function compactSession(e: CloudTrailEvent): void {
+  const pick = (v: unknown, keys: string[]): Record<string, unknown> | undefined => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    const o = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+    return out;
+  };
+  const request = pick(e.requestParameters, SESSION_REQUEST);
+  const response = pick(e.responseElements, SESSION_RESPONSE);
+  const credentials = pick((e.responseElements as Record<string, unknown> | undefined)?.credentials, ['accessKeyId', 'expiration']);
+  if (request) e.requestParameters = request;
+  else delete e.requestParameters;
+  if (response) e.responseElements = credentials ? { ...response, credentials } : response;
+  else delete e.responseElements;
+  delete e.additionalEventData;
+  delete e.resources;
+  delete e.userAgent;
 }
 
 /** The string `seen` holds equal to `v`, else `v` (remembered while `seen` holds fewer than `max`). */
