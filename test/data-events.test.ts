@@ -171,3 +171,28 @@ describe('sessions AWS services issue', () => {
     expect(after.chain.length).toBeGreaterThan(1);
   });
 });
+
+describe('activity findings', () => {
+  it('group the calls of one actor, API, account and region with their count and earliest ids; activity.csv lists every call', () => {
+    const dir = tempDir('activity-groups');
+    const logs = join(dir, 'export', 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '07', '02');
+    mkdirSync(logs, { recursive: true });
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      cloudTrailEvent({ eventID: `sg-${String(i).padStart(2, '0')}`, eventTime: `2026-07-02T10:${String(i).padStart(2, '0')}:00Z`, requestParameters: { groupId: `sg-${i}` } }),
+    );
+    writeFileSync(join(logs, `${ACCOUNT}_CloudTrail_us-east-1_20260702T1000Z_a.json.gz`), logFile(calls));
+    const out = join(dir, 'out');
+    const r = runCli(['report', join(dir, 'export'), '--quarter', '2026-Q3', '--format', 'json,csv', '--out', out, '--no-workspace', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const report = readReport(out);
+    const sg = report.controls.flatMap((c) => [...c.findings, ...(c.supportingFindings ?? [])]).filter((f) => f.check === 'activity-security-group-changes');
+    expect(sg.length).toBeGreaterThan(0);
+    for (const f of sg) {
+      expect(f).toMatchObject({ count: 30, resourceId: 'sg-00', time: '2026-07-02T10:00:00.000Z', lastTime: '2026-07-02T10:29:00.000Z', sampleEventIds: ['sg-00', 'sg-01', 'sg-02'] });
+      expect(f.detail).toContain('30 calls ec2:AuthorizeSecurityGroupIngress');
+    }
+    const rows = readFileSync(join(out, 'activity.csv'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(31);
+    expect(rows.filter((l) => l.includes(',sg-')).length).toBe(30);
+  });
+});

@@ -478,7 +478,7 @@ describe('governance controls end to end', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     for (const fw of ALL) expect(html).toContain(fw);
     const findings = readFileSync(join(out, 'findings.csv'), 'utf8');
-    expect(findings.split('\n')[0]).toBe('framework,controlId,title,controlStatus,check,severity,resourceType,resourceId,findingStatus,detail,since,sinceBeforePeriod,changeId,eventId,actorOrigin,waiver,role');
+    expect(findings.split('\n')[0]).toBe('framework,controlId,title,controlStatus,check,severity,resourceType,resourceId,findingStatus,detail,since,sinceBeforePeriod,changeId,eventId,events,sampleEventIds,actorOrigin,waiver,role');
   });
 
   it('names the line of a malformed framework or waiver file, in one line with exit code 2', () => {

@@ -42,7 +42,7 @@ describe('generation time', () => {
     }
     const [a, b] = dirs.map((d) => join(d, 'out')) as [string, string];
     const files = readdirSync(a).sort();
-    expect(files).toEqual(['changes.csv', 'deviations.csv', 'findings.csv', 'inputs.csv', 'manifest.json', 'rejected.csv', 'report.html', 'report.json', 'report.pdf']);
+    expect(files).toEqual(['activity.csv', 'changes.csv', 'data-events.csv', 'deviations.csv', 'findings.csv', 'inputs.csv', 'manifest.json', 'rejected.csv', 'report.html', 'report.json', 'report.pdf']);
     for (const f of files) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     expect(readReport(a).generated).toEqual({ at: EPOCH_ISO, by: 'SOURCE_DATE_EPOCH' });
     expect(pdfCreationDate(join(a, 'report.pdf'))).toBe(digits(EPOCH_ISO));
@@ -124,11 +124,11 @@ describe('verify-report', () => {
 
   it.each(['ed25519', 'rsa'] as const)('a folder signed with an %s key verifies against its manifest and signature', (type) => {
     const r = verify(signed[type], `${type}.pub.pem`);
-    expect(r.stdout).toMatch(/^verified: 7 output file\(s\) match manifest\.json \(SHA-256 and size\); report\.json agrees on \d+ input\(s\); signature valid\n$/);
+    expect(r.stdout).toMatch(/^verified: 9 output file\(s\) match manifest\.json \(SHA-256 and size\); report\.json agrees on \d+ input\(s\); signature valid\n$/);
     expect(r.status).toBe(0);
     const manifest = JSON.parse(readFileSync(join(signed[type], 'manifest.json'), 'utf8')) as { signature: { algorithm: string }; outputs: { file: string }[] };
     expect(manifest.signature.algorithm).toBe(type === 'rsa' ? 'RSA-SHA256' : 'Ed25519');
-    expect(manifest.outputs.map((o) => o.file).sort()).toEqual(['changes.csv', 'deviations.csv', 'findings.csv', 'inputs.csv', 'rejected.csv', 'report.html', 'report.json']);
+    expect(manifest.outputs.map((o) => o.file).sort()).toEqual(['activity.csv', 'changes.csv', 'data-events.csv', 'deviations.csv', 'findings.csv', 'inputs.csv', 'rejected.csv', 'report.html', 'report.json']);
   });
 
   it('fails, naming the file, after one byte of any output changes', () => {

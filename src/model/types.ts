@@ -501,6 +501,15 @@ export interface Finding {
   changeId?: string;
   /** The CloudTrail event behind the finding: the call that caused `changeId`, or the event itself. */
   eventId?: string;
+  /**
+   * A finding about a group of CloudTrail events (same status, actor, API, account and region; see
+   * controls/checks/util.ts activityFindings): how many, the last one's time, and the earliest ids
+   * (`resourceId` and `time` are the earliest's).
+   * Every event is in activity.csv and `configtrail query`.
+   */
+  count?: number;
+  lastTime?: string;
+  sampleEventIds?: string[];
   actor?: Actor;
   /** The check that produced the finding. */
   check?: string;

@@ -2,6 +2,7 @@ import { buildControlEvidence, evaluateControls } from '../controls/index.js';
 import type { Framework } from '../controls/frameworks.js';
 import type { Waiver } from '../controls/waivers.js';
 import { activityOf } from '../correlate/activity.js';
+import type { ActivityEvent } from '../controls/model.js';
 import { correlate } from '../correlate/index.js';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Evidence, Generated, Period, Report, Signoff, SourceEvent, SourceFile } from '../model/types.js';
@@ -93,12 +94,13 @@ export interface ReportRun {
 
 /** The whole one-way pipeline: sources → parse → store → correlate → controls → render. */
 export async function runReport(opts: ReportRunOptions): Promise<ReportRun> {
-  // Only the data-event groups outlive the analysis (for data-events.csv): not the evidence.
-  const { report, dataEvents } = await analyseWithEvidence(opts).then(({ report, evidence }) => ({ report, dataEvents: evidence.dataEvents.groups }));
+  // Only the data-event groups and the activity outlive the analysis (for their CSV files): not the evidence.
+  const { report, dataEvents, activity } = await analyseWithEvidence(opts).then(({ report, evidence, activity }) => ({ report, dataEvents: evidence.dataEvents.groups, activity }));
   opts.onProgress?.({ stage: 'render', files: report.counts.files.read, bytes: inputBytes(report), records: report.counts.records.read, detail: [...opts.formats].join(',') });
   const files = await writeOutputs(report, opts.outDir, opts.formats, {
     executablePath: opts.chromiumPath,
     dataEvents,
+    activity,
     ...(opts.documentRows !== undefined ? { maxChangesInDocument: opts.documentRows } : {}),
   });
   files.push(...writeManifest(opts.outDir, report, files, { signKey: opts.signKey }).files);
@@ -114,7 +116,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
  * As analyse, also handing back the evidence the report was drawn from: where each configuration
  * item and CloudTrail event was read (an evidence pack cites the input file behind a change).
  */
-export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<{ report: Report; evidence: Evidence }> {
+export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<{ report: Report; evidence: Evidence; activity: ActivityEvent[] }> {
   const { evidence, ingestKey, closed, tell } = await readEvidence(opts);
   tell();
   const coverage = coverageOf(evidence, opts.expected ?? {}, opts.engine?.trailDays);
@@ -156,7 +158,7 @@ export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats'
     writeQueryTables(opts.workspace, report, activity, evidenceKey);
   }
   await closed;
-  return { report, evidence };
+  return { report, evidence, activity };
 }
 
 /** What readEvidence needs: the inputs and how to read them. */

@@ -3,7 +3,7 @@ import { writeSync } from 'node:fs';
 import { writeFreshWith } from '../util/fresh-file.js';
 import { cellJson } from '../util/pretty-json.js';
 import { csvStringify } from '../util/lazy.js';
-import type { DataEventRow, Report } from '../model/types.js';
+import type { Actor, CloudTrailEvent, DataEventRow, Report } from '../model/types.js';
 
 /**
  * A cell a spreadsheet could read as a formula (`= + - @`, or TAB/CR that some apps strip first) is
@@ -42,16 +42,16 @@ export function findingsCsv(report: Report): string {
   const rows: unknown[][] = [];
   const row = (c: Report['controls'][number], f: Report['controls'][number]['findings'][number], role: string) => [
     c.framework, c.id, c.title, c.status, f.check ?? '', f.severity ?? '', f.resourceType, f.resourceId, f.status, f.detail,
-    f.time ?? '', f.sinceBeforePeriod ? 'yes' : '', f.changeId ?? '', f.eventId ?? '', f.actor?.origin ?? '',
+    f.time ?? '', f.sinceBeforePeriod ? 'yes' : '', f.changeId ?? '', f.eventId ?? '', f.count ?? '', (f.sampleEventIds ?? []).join(' '), f.actor?.origin ?? '',
     f.waiver ? `${f.waiver.expired ? 'expired: ' : ''}${f.waiver.reason}` : '', role,
   ];
   for (const c of report.controls) {
-    if (c.findings.length === 0 && !c.supportingFindings?.length) rows.push([c.framework, c.id, c.title, c.status, '', '', '', '', '', c.reason ?? '', '', '', '', '', '', '', '']);
+    if (c.findings.length === 0 && !c.supportingFindings?.length) rows.push([c.framework, c.id, c.title, c.status, '', '', '', '', '', c.reason ?? '', '', '', '', '', '', '', '', '', '']);
     for (const f of c.findings) rows.push(row(c, f, 'finding'));
     // Supporting evidence: observed, shown for the reviewer, deciding nothing.
     for (const f of c.supportingFindings ?? []) rows.push(row(c, f, 'supporting'));
   }
-  return csv(['framework', 'controlId', 'title', 'controlStatus', 'check', 'severity', 'resourceType', 'resourceId', 'findingStatus', 'detail', 'since', 'sinceBeforePeriod', 'changeId', 'eventId', 'actorOrigin', 'waiver', 'role'], rows);
+  return csv(['framework', 'controlId', 'title', 'controlStatus', 'check', 'severity', 'resourceType', 'resourceId', 'findingStatus', 'detail', 'since', 'sinceBeforePeriod', 'changeId', 'eventId', 'events', 'sampleEventIds', 'actorOrigin', 'waiver', 'role'], rows);
 }
 
 /** deviations.csv: failing facts opened and closed inside the period, per requirement. */
@@ -89,26 +89,55 @@ export function rejectedCsv(report: Report): string {
 
 const INPUT_HEADER = ['path', 'container', 'kind', 'size', 'records', 'rejected', 'sha256'];
 
-/** inputs.csv's text, a block of 10,000 rows at a time (there can be millions of inputs). */
-function* inputsCsvBlocks(report: Report): Generator<string> {
-  yield csv(INPUT_HEADER, []);
-  let rows: unknown[][] = [];
-  const block = () => csvStringify().stringify(rows.map((r) => r.map(neutraliseCell)), { record_delimiter: '\n' });
-  for (const i of report.inputs) {
-    rows.push([i.path, i.container ?? '', i.kind, i.size, i.records, i.rejected, i.sha256]);
-    if (rows.length >= 10_000) {
-      yield block();
-      rows = [];
+/** A CSV's text, a block of 10,000 rows at a time (lists of millions are never one string). */
+function* csvBlocks(header: string[], rows: Iterable<unknown[]>): Generator<string> {
+  yield csv(header, []);
+  let block: unknown[][] = [];
+  const text = () => csvStringify().stringify(block.map((r) => r.map(neutraliseCell)), { record_delimiter: '\n' });
+  for (const r of rows) {
+    block.push(r);
+    if (block.length >= 10_000) {
+      yield text();
+      block = [];
     }
   }
-  if (rows.length > 0) yield block();
+  if (block.length > 0) yield text();
+}
+
+function writeBlocks(path: string, blocks: Iterable<string>): void {
+  writeFreshWith(path, (fd) => {
+    for (const text of blocks) writeSync(fd, text);
+  });
+}
+
+function* inputRows(report: Report): Generator<unknown[]> {
+  for (const i of report.inputs) yield [i.path, i.container ?? '', i.kind, i.size, i.records, i.rejected, i.sha256];
+}
+
+/** inputs.csv's text (there can be millions of inputs). */
+function inputsCsvBlocks(report: Report): Generator<string> {
+  return csvBlocks(INPUT_HEADER, inputRows(report));
 }
 
 /** inputs.csv: every input file with its SHA-256, written a block at a time. */
 export function writeInputsCsv(report: Report, path: string): void {
-  writeFreshWith(path, (fd) => {
-    for (const text of inputsCsvBlocks(report)) writeSync(fd, text);
-  });
+  writeBlocks(path, inputsCsvBlocks(report));
+}
+
+const ACTIVITY_HEADER = ['eventTime', 'eventId', 'eventSource', 'eventName', 'accountId', 'region', 'errorCode', 'readOnly', 'sourceIPAddress', 'principalType', 'principalArn', 'origin', 'originType', 'chain'];
+
+function* activityRows(activity: Iterable<{ event: CloudTrailEvent; actor: Actor }>): Generator<unknown[]> {
+  for (const { event: e, actor } of activity) {
+    yield [e.eventTime, e.eventId, e.eventSource, e.eventName, e.accountId, e.awsRegion, e.errorCode ?? '', e.readOnly ?? '', e.sourceIPAddress ?? '', e.userIdentity.type ?? '', e.userIdentity.arn ?? '', actor.origin, actor.originType, actor.chain.map((s) => s.name).join(' → ')];
+  }
+}
+
+/**
+ * activity.csv: every CloudTrail event of the period kept as evidence, with its actor: the events
+ * behind the activity findings, which report.json groups (controls/checks/util.ts activityFindings).
+ */
+export function writeActivityCsv(activity: Iterable<{ event: CloudTrailEvent; actor: Actor }>, path: string): void {
+  writeBlocks(path, csvBlocks(ACTIVITY_HEADER, activityRows(activity)));
 }
 
 const csvSha256 = new WeakMap<Report, string>();

@@ -1,8 +1,8 @@
 import { ownFolder, writeFresh } from '../util/fresh-file.js';
 import { join } from 'node:path';
-import type { DataEventGroup, Report } from '../model/types.js';
+import type { Actor, CloudTrailEvent, DataEventGroup, Report } from '../model/types.js';
 import { dataEventRow } from '../store/data-events.js';
-import { changesCsv, dataEventsCsv, deviationsCsv, findingsCsv, rejectedCsv, writeInputsCsv } from './csv.js';
+import { changesCsv, dataEventsCsv, deviationsCsv, findingsCsv, rejectedCsv, writeActivityCsv, writeInputsCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { writeReportJson } from './json.js';
 import type { RenderOptions } from './view.js';
@@ -15,9 +15,15 @@ export type OutputFormat = 'html' | 'pdf' | 'json' | 'csv';
  */
 /**
  * `dataEvents`: every group of the period's data events, for data-events.csv (report.json holds the
- * largest; without it the CSV lists those).
+ * largest; without it the CSV lists those). `activity`: the period's kept events with their actors,
+ * for activity.csv (the events report.json's activity findings group).
  */
-export async function writeOutputs(report: Report, outDir: string, formats: Set<OutputFormat>, opts: RenderOptions & { executablePath?: string; dataEvents?: DataEventGroup[] } = {}): Promise<string[]> {
+export async function writeOutputs(
+  report: Report,
+  outDir: string,
+  formats: Set<OutputFormat>,
+  opts: RenderOptions & { executablePath?: string; dataEvents?: DataEventGroup[]; activity?: { event: CloudTrailEvent; actor: Actor }[] } = {},
+): Promise<string[]> {
   ownFolder(outDir);
   const files: string[] = [];
   const write = (name: string, body: string) => {
@@ -39,6 +45,11 @@ export async function writeOutputs(report: Report, outDir: string, formats: Set<
     const p = join(outDir, 'inputs.csv');
     writeInputsCsv(report, p);
     files.push(p);
+    if (opts.activity) {
+      const a = join(outDir, 'activity.csv');
+      writeActivityCsv(opts.activity, a);
+      files.push(a);
+    }
   }
   if (formats.has('html')) write('report.html', renderHtml(report, opts));
   if (formats.has('pdf')) {

@@ -206,6 +206,43 @@ export function activityFinding(a: ActivityEvent, status: ControlStatus, what: s
   };
 }
 
+/** Sample event ids a grouped activity finding names (the rest: activity.csv and `configtrail query`). */
+export const ACTIVITY_SAMPLES = 3;
+
+/**
+ * Findings about CloudTrail events, one per group of events with the same status, verdict, actor,
+ * API, account and region: an automation role's hundred thousand calls are one finding with its
+ * count, first and last time and earliest event ids, not a hundred thousand. A group of one is the
+ * event's own finding. `hits` in time order (as the activity list is), so the first are the earliest.
+ */
+export function activityFindings(hits: readonly ActivityEvent[], judge: (a: ActivityEvent) => { status: ControlStatus; what: string }): Finding[] {
+  const groups = new Map<string, { first: ActivityEvent; status: ControlStatus; what: string; count: number; last: ActivityEvent; samples: string[] }>();
+  for (const a of hits) {
+    const { status, what } = judge(a);
+    const e = a.event;
+    const key = [status, what, a.actor.origin, e.eventSource, e.eventName, e.accountId, e.awsRegion, e.errorCode ?? ''].join('\u0000');
+    const g = groups.get(key);
+    if (!g) groups.set(key, { first: a, status, what, count: 1, last: a, samples: [e.eventId] });
+    else {
+      g.count++;
+      g.last = a;
+      if (g.samples.length < ACTIVITY_SAMPLES) g.samples.push(e.eventId);
+    }
+  }
+  return [...groups.values()].map((g) => {
+    const one = activityFinding(g.first, g.status, g.what);
+    if (g.count === 1) return one;
+    const e = g.first.event;
+    return {
+      ...one,
+      detail: [g.what, ': ', String(g.count), ' calls ', e.eventSource.replace('.amazonaws.com', ''), ':', e.eventName, ' from ', e.eventTime, ' to ', g.last.event.eventTime, ' in ', e.accountId, '/', e.awsRegion, ' by ', describeActor(g.first.actor) ?? 'unknown', e.errorCode ? ` (${e.errorCode})` : '', '; e.g. ', g.samples.join(', ')].join(''),
+      count: g.count,
+      lastTime: g.last.event.eventTime,
+      sampleEventIds: g.samples,
+    };
+  });
+}
+
 /**
  * A finding about a group of data events (counted, not kept: store/data-events.ts): the group's
  * API, place, actor and count, with its earliest event as the one to look up (the others in

@@ -1,6 +1,6 @@
 import type { Actor, DataEventGroup, Finding } from '../../../model/types.js';
 import type { ActivityEvent, Check, CheckMeta, CheckResult, ControlEvidence } from '../../model.js';
-import { activityFinding, dataEventFinding, describeActor, insufficient } from '../util.js';
+import { activityFindings, dataEventFinding, describeActor, insufficient } from '../util.js';
 
 /**
  * Whether an actor is among the authorised principals: any of its origin, ARN, or any link of its
@@ -41,7 +41,7 @@ export function dangerousActivity(meta: Omit<CheckMeta, 'needs' | 'resourceTypes
       const data = groups.length > 0 ? `${hits.length > 0 ? ' and' : ''} ${dataCount} data event(s) in ${groups.length} group(s)` : '';
       return {
         status: 'FAIL',
-        findings: [...hits.map((a) => activityFinding(a, 'FAIL', what)), ...groups.map((g) => dataEventFinding(g, 'FAIL', what))],
+        findings: [...activityFindings(hits, () => ({ status: 'FAIL', what })), ...groups.map((g) => dataEventFinding(g, 'FAIL', what))],
         reason: `${hits.length > 0 ? `${hits.length} ${what} event(s)` : ''}${data} in the period`,
       };
     },
@@ -61,11 +61,11 @@ export function trackedChanges(meta: Omit<CheckMeta, 'needs' | 'resourceTypes'>,
       if (missing) return missing;
       const hits = ev.activity.filter((a) => !a.event.errorCode && match(a));
       const principals = ev.authorizedPrincipals;
-      const findings: Finding[] = hits.map((a) => {
+      const findings: Finding[] = activityFindings(hits, (a) => {
         const ok = principals.length === 0 || isAuthorised(a.actor, principals);
-        return activityFinding(a, ok ? 'PASS' : 'FAIL', ok ? what : `${what} by a principal not authorised to make changes`);
+        return { status: ok ? 'PASS' : 'FAIL', what: ok ? what : `${what} by a principal not authorised to make changes` };
       });
-      const bad = findings.filter((f) => f.status === 'FAIL').length;
+      const bad = findings.reduce((n, f) => n + (f.status === 'FAIL' ? (f.count ?? 1) : 0), 0);
       if (bad > 0) return { status: 'FAIL', findings, reason: `${bad} of ${hits.length} ${what} event(s) made by principals outside --authorized-principals` };
       const who = principals.length > 0 ? ', all by authorised principals' : '';
       return { status: 'PASS', findings, reason: `${hits.length} ${what} event(s) recorded and attributed${who}` };
