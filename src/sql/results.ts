@@ -6,6 +6,7 @@ import type { ParsedFile, Period } from '../model/types.js';
 import { normaliseEvent } from '../parse/cloudtrail.js';
 import { cmp } from '../util/compare.js';
 import { UsageError } from '../util/errors.js';
+import { readVerification, type Verification } from './verified.js';
 import { COUNT_COLUMNS, JSON_COLUMNS, TEXT_COLUMNS, partsOf, periodText, ruleId } from './render.js';
 
 /**
@@ -22,6 +23,8 @@ export interface EngineInput {
   trailDays: Map<string, Set<string>>;
   /** Extract rows read. */
   rows: number;
+  /** `--verified`: what `configtrail verify` found over the delivered files (src/sql/verified.ts). */
+  verification?: Verification;
 }
 
 const ALL_COLUMNS = [...new Set([...COUNT_COLUMNS, ...TEXT_COLUMNS.map(([c]) => c), ...JSON_COLUMNS.map(([c]) => c)])];
@@ -112,8 +115,13 @@ interface Conn {
   runAndReadAll(sql: string): Promise<{ getRowsJson(): unknown[][] }>;
 }
 
-/** Reads the results folder; refuses (UsageError) rows of another rule, period or window, and missing parts. */
-export async function readEngineResults(dir: string, period: Period, windowMs: number): Promise<EngineInput> {
+/**
+ * Reads the results folder; refuses (UsageError) rows of another rule, period or window, and missing
+ * parts. `verified`: the `configtrail verify --json` output over the delivered files (`--verified`).
+ */
+export async function readEngineResults(dir: string, period: Period, windowMs: number, verified?: string): Promise<EngineInput> {
+  // Its mistakes are usage errors, told before any row is read.
+  const verification = verified === undefined ? undefined : readVerification(verified, period);
   let files: string[];
   try {
     files = walk(dir);
@@ -198,7 +206,8 @@ export async function readEngineResults(dir: string, period: Period, windowMs: n
     conn.closeSync?.();
   }
   checkParts(period, windowMs, announced, extracted);
-  return { parsed, trailDays, rows };
+  if (verification) parsed.push(verification.parsed);
+  return { parsed, trailDays, rows, ...(verification ? { verification } : {}) };
 }
 
 /**
