@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Period } from '../src/model/types.js';
+import type { Period, Report } from '../src/model/types.js';
 import { generateExport } from '../samples/generator.js';
 import { normaliseEvent } from '../src/parse/cloudtrail.js';
 import { readEngineResults } from '../src/sql/results.js';
 import { formatSql, MAX_PARTITIONS, MAX_QUERY_BYTES, partsOf, renderKeep, renderSql, ruleId, type Engine, type SqlOptions } from '../src/sql/render.js';
 import { evaluateKeep, KEEP_TREE, keepRule, keepsEvent, SESSION_ISSUING_EVENTS, type KeepFields } from '../src/store/keep.js';
 import { resolvePeriod } from '../src/util/period.js';
-import { readReport, REAL_DATA, ROOT, runCli, tempDir } from './helpers/cli.js';
+import { ELASTIC_DATA, noElasticData, readReport, REAL_DATA, ROOT, runCli, tempDir } from './helpers/cli.js';
 
 const DEMO = join(ROOT, 'samples/demo');
 const EXPORT = join(DEMO, 'export');
@@ -30,6 +30,52 @@ async function extractWithDuckDb(location: string, results: string, extra: strin
   expect(r.status).toBe(0);
   await (await duck()).run(r.stdout);
   return r.stdout;
+}
+
+/**
+ * A report.json apart from what differs by construction between a direct run and one over engine
+ * results: the command line, the input list, its skipped files and its counts (log files there, result files here; the
+ * engine counts only the events its rule kept: read, read-only and failed calls outside the period
+ * are not among them), and the integrity section. The kept events and Config items must match.
+ */
+function apartFromInputs(report: Report): unknown {
+  const { invocation: _i, inputs: _in, skipped: _s, integrity: _int, counts, ...rest } = report;
+  return { ...rest, keptEvents: counts.events.kept, configurationItems: counts.configurationItems };
+}
+
+/** `configtrail verify --from --to --json` over a folder, written where `report --verified` reads it. */
+function verifyTo(location: string, from: string, to: string, file: string): string {
+  const v = runCli(['verify', location, '--from', from, '--to', to, '--json']);
+  expect(v.stderr).toBe('');
+  writeFileSync(file, v.stdout);
+  return file;
+}
+
+/** The direct report and the one through `sql --engine duckdb` and `report --engine-results --verified`, over one export. */
+async function bothWays(work: string, exportDir: string, configInputs: string[], args: string[], sqlArgs: string[] = []): Promise<{ direct: Report; engine: Report }> {
+  const results = join(work, 'results');
+  mkdirSync(results, { recursive: true });
+  const r = runCli(['sql', '--engine', 'duckdb', ...periodArgs(args), '--location', exportDir, '--results', results, ...sqlArgs]);
+  expect(r.stderr).toBe('');
+  await (await duck()).run(r.stdout);
+  const [from, to] = periodDays(args);
+  const verified = verifyTo(exportDir, from, to, join(work, 'verify.json'));
+  const direct = runCli(['report', exportDir, ...args, '--out', join(work, 'direct')]);
+  expect(direct.stderr).toBe('');
+  const viaEngine = runCli(['report', ...configInputs, '--engine-results', results, '--verified', verified, ...args, '--out', join(work, 'engine')]);
+  expect(viaEngine.stderr).toBe('');
+  expect(viaEngine.status).toBe(0);
+  return { direct: readReport(join(work, 'direct')), engine: readReport(join(work, 'engine')) };
+}
+
+const periodArgs = (args: string[]) => args.flatMap((a, i) => (['--from', '--to', '--quarter'].includes(a) ? [a, args[i + 1]!] : []));
+function periodDays(args: string[]): [string, string] {
+  const q = args.indexOf('--quarter');
+  if (q >= 0) {
+    const p = resolvePeriod({ quarter: args[q + 1]! });
+    return [p.from, p.to];
+  }
+  return [args[args.indexOf('--from') + 1]!, args[args.indexOf('--to') + 1]!];
 }
 
 // ---- the keep rule as data ----------------------------------------------------------------
@@ -133,22 +179,60 @@ describe('sql --engine duckdb, then report --engine-results', () => {
     await extractWithDuckDb(EXPORT, results);
   }, 120_000);
 
-  it("gives the direct run's changes, controls, failed calls, summary and coverage on the demo", () => {
+  it("gives the direct run's report on the demo, apart from inputs and integrity, with --verified", () => {
     const direct = runCli(['report', EXPORT, join(DEMO, 'credential-reports'), ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'direct')]);
     expect(direct.status).toBe(0);
-    const viaEngine = runCli(['report', ...CONFIG_INPUTS, join(DEMO, 'credential-reports'), '--engine-results', results, ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'engine')]);
+    const verified = verifyTo(EXPORT, Q3.from, Q3.to, join(work, 'verify.json'));
+    const viaEngine = runCli(['report', ...CONFIG_INPUTS, join(DEMO, 'credential-reports'), '--engine-results', results, '--verified', verified, ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'engine')]);
     expect(viaEngine.stderr).toBe('');
     expect(viaEngine.status).toBe(0);
     const a = readReport(join(work, 'direct'));
     const b = readReport(join(work, 'engine'));
     expect(a.changes.length).toBeGreaterThan(50);
-    for (const key of ['changes', 'controls', 'failedCalls', 'summary', 'coverage', 'configRuleResults'] as const) expect(b[key]).toEqual(a[key]);
-    expect(b.counts.events.kept).toBe(a.counts.events.kept);
-    expect(b.integrity.notes.some((n) => n.startsWith('CloudTrail events not verified (engine input)'))).toBe(true);
-    // The counts reconcile over the result files.
+    expect(apartFromInputs(b)).toEqual(apartFromInputs(a));
+    // The integrity is the one verify found over the same files: as the direct run's, plus a note.
+    expect({ ...b.integrity, notes: [] }).toEqual({ ...a.integrity, notes: [] });
+    expect(b.integrity.notes.at(-1)).toContain(`integrity as \`configtrail verify\` found it over the delivered files for ${Q3.from}..${Q3.to}`);
+    // The counts reconcile over the result files and the verify output, each listed with its hash.
     expect(b.counts.files.read).toBe(b.counts.files.used + b.counts.files.rejected + b.counts.files.skipped);
     expect([...b.inputs].filter((i) => i.kind === 'engine-extract').length).toBe(5);
     expect([...b.inputs].filter((i) => i.kind === 'engine-counts').length).toBe(5);
+    expect([...b.inputs].filter((i) => i.kind === 'cloudtrail-verification').map((i) => i.path)).toEqual([verified]);
+  }, 120_000);
+
+  it('makes the checks that read CloudTrail events INSUFFICIENT_DATA without --verified, naming the engine input', () => {
+    const viaEngine = runCli(['report', ...CONFIG_INPUTS, join(DEMO, 'credential-reports'), '--engine-results', results, ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'unverified')]);
+    expect(viaEngine.stderr).toBe('');
+    const a = readReport(join(work, 'direct'));
+    const b = readReport(join(work, 'unverified'));
+    const moved = b.controls.filter((c, i) => c.status !== a.controls[i]!.status);
+    // CIS 4.1 (trails in all regions) and 4.3 (Config in every region with activity) pass on the demo's events.
+    expect(moved.map((c) => `${c.framework} ${c.id} ${a.controls.find((d) => d.framework === c.framework && d.id === c.id)!.status}->${c.status}`)).toEqual(['cis-aws-v6.0 4.1 PASS->INSUFFICIENT_DATA', 'cis-aws-v6.0 4.3 PASS->INSUFFICIENT_DATA']);
+    for (const c of moved) expect(c.reason).toContain("engine input (209 rows from 5 result file(s)), not verified against CloudTrail's digests (no --verified file was given)");
+    // A check that reads no CloudTrail event keeps its PASS (CIS 4.5: trails encrypted with KMS, from Config).
+    expect(b.controls.find((c) => c.framework === 'cis-aws-v6.0' && c.id === '4.5')!.status).toBe('PASS');
+    expect(b.integrity.notes.at(-1)).toMatch(/^CloudTrail events not verified \(engine input\): 209 rows from 5 result file\(s\)/);
+  }, 120_000);
+
+  it('refuses a --verified file that does not cover the period, names none, or is no verify output, in one line with exit 2', () => {
+    const july = verifyTo(EXPORT, '2026-07-01', '2026-07-31', join(work, 'verify-july.json'));
+    const noPeriod = join(work, 'verify-all.json');
+    writeFileSync(noPeriod, runCli(['verify', EXPORT, '--json']).stdout);
+    const notVerify = join(work, 'not-verify.json');
+    writeFileSync(notVerify, JSON.stringify({ period: { from: Q3.from, to: Q3.to }, level: 'hash', verified: 'all' }));
+    for (const [file, says] of [
+      [july, "verified 2026-07-01..2026-07-31, which does not cover the report's period 2026-07-01..2026-09-30"],
+      [noPeriod, 'names no period: run `configtrail verify <delivered files> --from 2026-07-01 --to 2026-09-30 --json`'],
+      [notVerify, 'not the output of `configtrail verify --json` ("verified" is not a count)'],
+    ]) {
+      const r = runCli(['report', ...CONFIG_INPUTS, '--engine-results', results, '--verified', file, ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'refused')]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`--verified ${file}: ${says}`);
+    }
+    const direct = runCli(['report', EXPORT, '--verified', july, ...REPORT_ARGS, '--format', 'json', '--out', join(work, 'refused')]);
+    expect(direct.status).toBe(2);
+    expect(direct.stderr).toContain('--verified goes with --engine-results');
   }, 120_000);
 
   it('refuses results written for another window or period, in one line with exit 2', () => {
@@ -228,15 +312,87 @@ describe('sql --engine duckdb over an organisation trail', () => {
     })(exportDir);
     expect(configDirs.length).toBe(3);
     const args = ['--from', '2026-07-01', '--to', '2026-07-31', '--quiet', '--no-workspace', '--format', 'json'];
+    const verified = verifyTo(exportDir, '2026-07-01', '2026-07-31', join(work, 'verify.json'));
     expect(runCli(['report', exportDir, ...args, '--out', join(work, 'direct')]).status).toBe(0);
-    const viaEngine = runCli(['report', ...configDirs, '--engine-results', results, ...args, '--out', join(work, 'engine')]);
+    const viaEngine = runCli(['report', ...configDirs, '--engine-results', results, '--verified', verified, ...args, '--out', join(work, 'engine')]);
     expect(viaEngine.stderr).toBe('');
     const a = readReport(join(work, 'direct'));
     const b = readReport(join(work, 'engine'));
     expect(a.changes.length).toBeGreaterThan(10);
-    for (const key of ['changes', 'controls', 'failedCalls', 'summary', 'coverage'] as const) expect(b[key]).toEqual(a[key]);
+    expect(apartFromInputs(b)).toEqual(apartFromInputs(a));
   }, 180_000);
 });
+
+/** Every folder named Config under `dir`: the Config side of an export, without its CloudTrail. */
+function configDirsOf(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => (d.name === 'Config' ? [join(dir, d.name)] : configDirsOf(join(dir, d.name))));
+}
+
+/**
+ * The real CloudTrail records (AWS's documentation samples; elastic/integrations' from ../shared when
+ * there) laid out as CloudTrail delivers them: one gzipped log file a record, under its account,
+ * region and day. Records without a time, region or account (Insights summaries, fragments) are no
+ * delivered record and are left out.
+ */
+function realTrail(root: string): number {
+  const files = readdirSync(join(REAL_DATA, 'awsdocs-cloudtrail')).filter((n) => n.endsWith('.json')).map((n) => join(REAL_DATA, 'awsdocs-cloudtrail', n));
+  if (!noElasticData) files.push(...readdirSync(ELASTIC_DATA).map((n) => join(ELASTIC_DATA, n)));
+  let placed = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    let records: unknown[];
+    try {
+      const doc = JSON.parse(text) as { Records?: unknown[] };
+      records = Array.isArray(doc.Records) ? doc.Records : Array.isArray(doc) ? doc : [doc];
+    } catch {
+      records = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+    }
+    records.forEach((raw, i) => {
+      const r = raw as { eventTime?: string; awsRegion?: string; recipientAccountId?: string; userIdentity?: { accountId?: string } };
+      const account = r.recipientAccountId ?? r.userIdentity?.accountId;
+      if (typeof r.eventTime !== 'string' || typeof r.awsRegion !== 'string' || !/^\d{12}$/.test(account ?? '')) return;
+      const [y, m, d] = r.eventTime.slice(0, 10).split('-');
+      const dir = join(root, 'AWSLogs', account!, 'CloudTrail', r.awsRegion, y!, m!, d!);
+      mkdirSync(dir, { recursive: true });
+      const stamp = r.eventTime.slice(0, 16).replace(/[-:]/g, '');
+      writeFileSync(join(dir, `${account}_CloudTrail_${r.awsRegion}_${stamp}Z_${file.split('/').pop()!.replace(/\W/g, '')}${i}.json.gz`), gzipSync(JSON.stringify({ Records: [raw] })));
+      placed++;
+    });
+  }
+  return placed;
+}
+
+describe('sql --engine duckdb over the real CloudTrail samples', () => {
+  it("gives the direct run's report on AWS's sample records, at their own dates", async () => {
+    const work = tempDir('scaleout-real');
+    const trail = join(work, 'trail');
+    expect(realTrail(trail)).toBeGreaterThan(15);
+    const config = join(work, 'config');
+    mkdirSync(config);
+    const args = ['--from', '2014-01-01', '--to', '2024-12-31', '--quiet', '--no-workspace', '--format', 'json'];
+    const { direct, engine } = await bothWays(work, trail, [config], args);
+    expect(direct.counts.events.kept).toBeGreaterThan(10);
+    expect(apartFromInputs(engine)).toEqual(apartFromInputs(direct));
+  }, 240_000);
+});
+
+describe('sql --engine duckdb over the benchmark export', () => {
+  it("gives the direct run's report on the benchmark's shape (seed 1, a quarter, 20,000 events)", async () => {
+    const work = tempDir('scaleout-bench');
+    const gen = join(work, 'gen');
+    // As scripts/bench.mjs generates its exports (`--seed 1 --from 2026-07-01 --to 2026-09-30`), smaller.
+    await generateExport({ seed: 1, outDir: gen, from: '2026-07-01', to: '2026-09-30', targetEvents: 20_000 });
+    const exportDir = join(gen, 'export');
+    const args = ['--quarter', '2026-Q3', '--quiet', '--no-workspace', '--format', 'json'];
+    const { direct, engine } = await bothWays(work, exportDir, configDirsOf(exportDir), args);
+    expect(direct.counts.events.read).toBeGreaterThan(15_000);
+    expect(direct.changes.length).toBeGreaterThan(50);
+    expect(apartFromInputs(engine)).toEqual(apartFromInputs(direct));
+  }, 240_000);
+});
+
 
 /** Every column of the results as text, for DuckDB's read_json. */
 const JSON_TEXT_COLUMNS = ['rule_id', 'part', 'period', 'window_minutes', 'account', 'region', 'day', 'events', 'kept', 'eventversion', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'recipientaccountid', 'eventid', 'eventtype', 'eventcategory', 'readonly', 'errorcode', 'errormessage', 'sourceipaddress', 'useragent', 'sharedeventid', 'requestid', 'useridentity', 'resources', 'requestparameters', 'responseelements', 'additionaleventdata']

@@ -68,6 +68,8 @@ interface ReportArgs {
   publicKeys: string[];
   /** `--engine-results`: the rows `configtrail sql`'s queries wrote, instead of reading CloudTrail files. */
   engineResults?: string;
+  /** `--verified`: `configtrail verify --json` over the delivered files the engine read. */
+  verified?: string;
   entity?: string;
   preparedBy?: string;
   signKey?: string;
@@ -117,7 +119,8 @@ async function reportCommand(args: ReportArgs, argv: string[]): Promise<number> 
   if (workspace && lstatSync(workspace, { throwIfNoEntry: false })?.isSymbolicLink()) throw new UsageError(`--workspace ${workspace} is a symbolic link: configtrail does not write through links (name the folder it points to)`);
   const stats = { decoded: 0, reused: 0, replayed: false };
   const windowMs = Math.floor(args.window * 60_000);
-  const engine = args.engineResults === undefined ? undefined : await (await import('../sql/results.js')).readEngineResults(args.engineResults, period, windowMs);
+  if (args.verified !== undefined && args.engineResults === undefined) throw new UsageError('--verified goes with --engine-results: a direct run checks the digests among its inputs itself');
+  const engine = args.engineResults === undefined ? undefined : await (await import('../sql/results.js')).readEngineResults(args.engineResults, period, windowMs, args.verified);
   let run;
   try {
     run = await runReport({
@@ -290,7 +293,9 @@ async function verifyCommand(args: VerifyArgs): Promise<number> {
   prestartWorkers();
   const { runVerify, formatVerify, verified } = await import('../pipeline/verify.js');
   const result = await runVerify({ inputs: args.inputs, ...(period ? { period } : {}), publicKeys, maxFileBytes: Math.floor(args.maxFileSize * MIB), s3: s3Options(args) });
-  process.stdout.write(args.json ? `${JSON.stringify(result.integrity, null, 2)}\n` : formatVerify(result));
+  // With --from/--to, the days required are named too: `report --verified` checks they cover its period.
+  const json = () => JSON.stringify({ ...(period ? { period: { from: period.from, to: period.to } } : {}), ...result.integrity }, null, 2);
+  process.stdout.write(args.json ? `${json()}\n` : formatVerify(result));
   return verified(result.integrity) ? EXIT.ok : EXIT.error;
 }
 
@@ -518,7 +523,8 @@ export async function main(argv: string[]): Promise<number> {
     .command('report <inputs..>', 'attribute every configuration change in a period to its actor and render the audit report', (y) =>
       runOptions(y)
         .option('format', { type: 'string', default: 'html,pdf,json,csv', describe: 'comma-separated: html, pdf, json, csv' })
-        .option('engine-results', { type: 'string', describe: 'a folder of the rows `configtrail sql` had an engine write (JSON lines, JSON.gz, Parquet, CSV): the CloudTrail evidence, instead of log files' }),
+        .option('engine-results', { type: 'string', describe: 'a folder of the rows `configtrail sql` had an engine write (JSON lines, JSON.gz, Parquet, CSV): the CloudTrail evidence, instead of log files' })
+        .option('verified', { type: 'string', describe: 'with --engine-results: the output of `configtrail verify --from … --to … --json` over the delivered files, covering the period (without it, checks that read CloudTrail events are INSUFFICIENT_DATA)' }),
     )
     .command('evidence <inputs..>', 'write a standalone evidence pack (PDF, HTML, CSV, JSON, manifest) for one or more controls', (y) =>
       runOptions(y)
@@ -541,7 +547,7 @@ export async function main(argv: string[]): Promise<number> {
         .option('from', { type: 'string', describe: 'first day whose log files and digests must all be there, YYYY-MM-DD (default: the whole input)' })
         .option('to', { type: 'string', describe: 'last such day, YYYY-MM-DD' })
         .option('public-keys', publicKeysOption)
-        .option('json', { type: 'boolean', default: false, describe: 'print the integrity result (as in report.json) as JSON' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the integrity result (as in report.json) as JSON, with the period of --from/--to (what `report --verified` reads)' })
         .option('max-file-size', { type: 'number', default: 256, describe: 'largest decompressed file or archive entry accepted, in MiB' }),
     )
     .command('verify-report <dir>', 'check a report folder against its manifest.json (every output\'s SHA-256 and size, report.json\'s inputs) and, with --public-key, its signature (exit 1 with a line per problem)', (y) =>

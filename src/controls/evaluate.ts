@@ -25,14 +25,21 @@ function gapsFor(check: Check, ev: ControlEvidence): CoverageGap[] {
 /**
  * A PASS or NOT_APPLICABLE drawn from evidence with holes is not a conclusion: what is missing could
  * hold the failure. Such a result becomes INSUFFICIENT_DATA, naming the first hole; FAIL stands.
+ * So does one that reads CloudTrail events no digest could check (`trailUnverified`: engine rows),
+ * as those are the checks a digest's gaps reach (gapsFor).
  */
 function withinCoverage(check: Check, ev: ControlEvidence, r: CheckResult): CheckResult {
   if (r.status !== 'PASS' && r.status !== 'NOT_APPLICABLE') return r;
   const gaps = gapsFor(check, ev);
-  if (gaps.length === 0) return r;
-  const g = gaps[0]!;
-  const first = `${g.accountId}/${g.region} ${g.from === g.to ? g.from : `${g.from} to ${g.to}`}: ${g.reason}`;
-  return { ...r, status: 'INSUFFICIENT_DATA', reason: `would be ${r.status === 'PASS' ? 'PASS' : 'NOT APPLICABLE'} on the data present (${r.reason}), but the evidence has ${gaps.length} coverage gap${gaps.length === 1 ? '' : 's'} (${first}${gaps.length > 1 ? '; …' : ''})` };
+  const would = `would be ${r.status === 'PASS' ? 'PASS' : 'NOT APPLICABLE'} on the data present (${r.reason})`;
+  if (gaps.length > 0) {
+    const g = gaps[0]!;
+    const first = `${g.accountId}/${g.region} ${g.from === g.to ? g.from : `${g.from} to ${g.to}`}: ${g.reason}`;
+    return { ...r, status: 'INSUFFICIENT_DATA', reason: `${would}, but the evidence has ${gaps.length} coverage gap${gaps.length === 1 ? '' : 's'} (${first}${gaps.length > 1 ? '; …' : ''})` };
+  }
+  // Unverified events could lack what the digests would show missing: the same holes, unknown.
+  if (ev.trailUnverified !== undefined && check.meta.needs.includes('cloudtrail')) return { ...r, status: 'INSUFFICIENT_DATA', reason: `${would}, but ${ev.trailUnverified}` };
+  return r;
 }
 
 /** Runs one check; a check that throws becomes an ERROR result, never a silent gap. */

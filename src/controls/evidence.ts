@@ -10,6 +10,8 @@ export interface ControlEvidenceOptions {
   authorizedPrincipals?: string[];
   /** Where the evidence has holes; none when not given. */
   coverage?: Coverage;
+  /** Why the CloudTrail events' integrity is unknown (engine rows without `--verified`); none when it is not. */
+  trailUnverified?: string;
 }
 
 /** Prepares, once, the read-only view of the evidence that every check evaluates against. */
@@ -69,5 +71,6 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     configRuleResults: configRuleResults(evidence),
     authorizedPrincipals: opts.authorizedPrincipals ?? [],
     coverage: opts.coverage ?? { expected: { accounts, regions: [] }, declared: { accounts: false, regions: false }, cells: [], gaps: [] },
+    ...(opts.trailUnverified !== undefined ? { trailUnverified: opts.trailUnverified } : {}),
   };
 }

@@ -78,6 +78,12 @@ export interface ControlEvidence {
   authorizedPrincipals: string[];
   /** The expected scope and the holes in the evidence (store/coverage.ts). */
   coverage: Coverage;
+  /**
+   * Why the CloudTrail events could not be checked against CloudTrail's digests (rows an engine
+   * extracted, `report --engine-results`, without `--verified`): a check that reads them then
+   * concludes no PASS (controls/evaluate.ts). Absent when the events came from verifiable files.
+   */
+  trailUnverified?: string;
 }
 
 export type { CredentialReport, Finding };

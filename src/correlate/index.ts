@@ -68,6 +68,7 @@ function failedCalls(evidence: Evidence, sessions: SessionIndex): EventRef[] {
   const { startMs, endMs } = evidence.period;
   return evidence.events
     .filter((e) => e.eventTimeMs >= startMs && e.eventTimeMs < endMs && isFailedCall(e))
-    .sort((a, b) => a.eventTimeMs - b.eventTimeMs || cmp(a.eventId, b.eventId))
+    // Ties (the same time and id in two accounts: AWS's samples reuse ids) by what the event says, not by where it was read.
+    .sort((a, b) => a.eventTimeMs - b.eventTimeMs || cmp(a.eventId, b.eventId) || cmp(a.accountId, b.accountId) || cmp(a.awsRegion, b.awsRegion) || cmp(a.eventName, b.eventName))
     .map((e) => eventRef(e, sessions));
 }

@@ -119,6 +119,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
 export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<{ report: Report; evidence: Evidence; activity: ActivityEvent[] }> {
   const { evidence, ingestKey, closed, tell } = await readEvidence(opts);
   tell();
+  const trailUnverified = opts.engine ? engineIntegrity(opts.engine, evidence) : undefined;
   const coverage = coverageOf(evidence, opts.expected ?? {}, opts.engine?.trailDays);
   const correlation = correlate(evidence, { windowMs: opts.windowMs });
   const activity = activityOf(evidence);
@@ -126,6 +127,7 @@ export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats'
     activity,
     authorizedPrincipals: opts.authorizedPrincipals,
     coverage,
+    ...(trailUnverified !== undefined ? { trailUnverified } : {}),
   });
   const controls = evaluateControls(opts.frameworks, controlEvidence, opts.waivers);
   const report = buildReport(evidence, correlation, {
@@ -148,10 +150,6 @@ export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats'
       publicKeyFiles: opts.criteriaFiles?.publicKeys ?? [],
     }),
   });
-  if (opts.engine) {
-    const files = opts.engine.parsed.filter((p) => p.input.kind === 'engine-extract').length;
-    report.integrity.notes.push(`CloudTrail events not verified (engine input): ${opts.engine.rows} rows from ${files} result file(s) have no digest to check; run \`configtrail verify\` over the delivered files`);
-  }
   if (opts.workspace) {
     // The tables but findings follow from the ingest, the period and the window alone.
     const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });
@@ -159,6 +157,25 @@ export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats'
   }
   await closed;
   return { report, evidence, activity };
+}
+
+/**
+ * Engine rows have no digest to check. With `--verified`, the integrity `configtrail verify` found
+ * over the delivered files stands as the evidence's (its gaps are then coverage gaps, as in a direct
+ * run); without it, or when it read no digest, the events are unverified: the reason, for the checks
+ * that read them (controls/evaluate.ts). Either way the integrity notes say which.
+ */
+function engineIntegrity(engine: EngineInput, evidence: Evidence): string | undefined {
+  const files = engine.parsed.filter((p) => p.input.kind === 'engine-extract').length;
+  const rows = `${engine.rows} rows from ${files} result file(s)`;
+  const v = engine.verification;
+  if (v && v.integrity.digests.read > 0) {
+    evidence.integrity = { ...v.integrity, notes: [...v.integrity.notes, `CloudTrail events of engine input (${rows}): integrity as \`configtrail verify\` found it over the delivered files for ${v.period.from}..${v.period.to} (--verified ${v.parsed.input.path})`] };
+    return undefined;
+  }
+  const why = v ? `--verified ${v.parsed.input.path} read no CloudTrail digest` : 'no --verified file was given';
+  evidence.integrity.notes.push(`CloudTrail events not verified (engine input): ${rows} have no digest to check, and ${why}; run \`configtrail verify --from … --to … --json\` over the delivered files and give its output to --verified`);
+  return `the CloudTrail events it reads are engine input (${rows}), not verified against CloudTrail's digests (${why})`;
 }
 
 /** What readEvidence needs: the inputs and how to read them. */

@@ -3,9 +3,10 @@ import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync } f
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ParsedFile, Period } from '../model/types.js';
-import { normaliseEvent } from '../parse/cloudtrail.js';
+import { looksLikeInsight, normaliseEvent } from '../parse/cloudtrail.js';
 import { cmp } from '../util/compare.js';
 import { UsageError } from '../util/errors.js';
+import { readVerification, type Verification } from './verified.js';
 import { COUNT_COLUMNS, JSON_COLUMNS, TEXT_COLUMNS, partsOf, periodText, ruleId } from './render.js';
 
 /**
@@ -22,6 +23,8 @@ export interface EngineInput {
   trailDays: Map<string, Set<string>>;
   /** Extract rows read. */
   rows: number;
+  /** `--verified`: what `configtrail verify` found over the delivered files (src/sql/verified.ts). */
+  verification?: Verification;
 }
 
 const ALL_COLUMNS = [...new Set([...COUNT_COLUMNS, ...TEXT_COLUMNS.map(([c]) => c), ...JSON_COLUMNS.map(([c]) => c)])];
@@ -49,8 +52,8 @@ function head(path: string, n: number): Buffer {
   }
 }
 
-/** What a file holds, by its first bytes (engines name their files as they like): undefined for none of ours. */
-function formatOf(path: string): { format: Format; gzip: boolean } | undefined {
+/** What a file holds, by its first bytes (engines name their files as they like): undefined for none of ours, 'empty' for gzip of nothing. */
+function formatOf(path: string): { format: Format; gzip: boolean } | 'empty' | undefined {
   const b = head(path, 4);
   if (b.toString('latin1') === 'PAR1') return { format: 'parquet', gzip: false };
   const gzip = b[0] === 0x1f && b[1] === 0x8b;
@@ -62,7 +65,7 @@ function formatOf(path: string): { format: Format; gzip: boolean } | undefined {
       return undefined;
     }
   }
-  if (start.length === 0) return undefined;
+  if (start.length === 0) return gzip ? 'empty' : undefined;
   return { format: start[0] === 0x7b ? 'json' : 'csv', gzip };
 }
 
@@ -112,8 +115,13 @@ interface Conn {
   runAndReadAll(sql: string): Promise<{ getRowsJson(): unknown[][] }>;
 }
 
-/** Reads the results folder; refuses (UsageError) rows of another rule, period or window, and missing parts. */
-export async function readEngineResults(dir: string, period: Period, windowMs: number): Promise<EngineInput> {
+/**
+ * Reads the results folder; refuses (UsageError) rows of another rule, period or window, and missing
+ * parts. `verified`: the `configtrail verify --json` output over the delivered files (`--verified`).
+ */
+export async function readEngineResults(dir: string, period: Period, windowMs: number, verified?: string): Promise<EngineInput> {
+  // Its mistakes are usage errors, told before any row is read.
+  const verification = verified === undefined ? undefined : readVerification(verified, period);
   let files: string[];
   try {
     files = walk(dir);
@@ -146,6 +154,10 @@ export async function readEngineResults(dir: string, period: Period, windowMs: n
         continue;
       }
       const format = bytes.length === 0 ? undefined : formatOf(file);
+      if (format === 'empty') {
+        out.skipped = { path, reason: 'no rows: a gzip file of nothing (DuckDB writes one for a part where the keep rule kept no event)' };
+        continue;
+      }
       if (!format) {
         out.skipped = { path, reason: bytes.length === 0 ? 'empty file (an engine marker such as _SUCCESS)' : 'not engine results: neither JSON lines, Parquet nor CSV' };
         continue;
@@ -187,7 +199,10 @@ export async function readEngineResults(dir: string, period: Period, windowMs: n
         }
         rows++;
         extracted.set(r.part, (extracted.get(r.part) ?? 0) + 1);
-        const ev = normaliseEvent(recordOf(r), path, index);
+        const rec = recordOf(r);
+        // An Insights record (a summary of unusual activity, not an API call) is no evidence, as in a direct read.
+        if (looksLikeInsight(rec)) return;
+        const ev = normaliseEvent(rec, path, index);
         if (typeof ev === 'string') {
           out.input.rejected++;
           out.rejected.push({ path, record: index, reason: ev });
@@ -198,7 +213,8 @@ export async function readEngineResults(dir: string, period: Period, windowMs: n
     conn.closeSync?.();
   }
   checkParts(period, windowMs, announced, extracted);
-  return { parsed, trailDays, rows };
+  if (verification) parsed.push(verification.parsed);
+  return { parsed, trailDays, rows, ...(verification ? { verification } : {}) };
 }
 
 /**
