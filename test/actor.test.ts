@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeActor } from '../src/controls/checks/util.js';
 import { resolveActor } from '../src/correlate/actor.js';
 import { buildSessionIndex } from '../src/correlate/sessions.js';
 import type { CloudTrailEvent, UserIdentity } from '../src/model/types.js';
@@ -233,6 +234,7 @@ describe('instance profiles and CloudFormation', () => {
   it('a call CloudFormation made with a user\'s credentials is the user\'s, with CloudFormation named beside', () => {
     const a = resolve(call({ ...user('alice'), invokedBy: 'cloudformation.amazonaws.com' }), []);
     expect(a).toMatchObject({ origin: `arn:aws:iam::${A}:user/alice`, originType: 'IAMUser', invokedBy: 'cloudformation.amazonaws.com' });
+    expect(describeActor(a)).toBe(`arn:aws:iam::${A}:user/alice through cloudformation.amazonaws.com`);
     // With the stack's service role, CloudFormation itself assumed the role: CloudFormation, plainly.
     const cfn = { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' } as UserIdentity;
     const issuing = assume(cfn, 'stack-role', 'ASIACFN', { name: 'AWSCloudFormation' });
