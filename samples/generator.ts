@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Random } from './random.js';
+import { ScriptedStories } from './stories.js';
 import { type Account, CI_SUBJECTS, DAY_MS, type Resource, SSO_PEOPLE, baselineResources, makeAccounts, permission } from './world.js';
 
 /**
@@ -11,6 +12,8 @@ import { type Account, CI_SUBJECTS, DAY_MS, type Resource, SSO_PEOPLE, baselineR
  * the ground truth of who changed what. Streams day by day: memory does not grow with the number
  * of events, only with the number of configuration items.
  */
+
+type Rec = Record<string, unknown>;
 
 export interface GenerateOptions {
   seed: number;
@@ -33,16 +36,31 @@ export interface GroundTruthChange {
   resourceId: string;
   captureTime: string;
   changeType: 'create' | 'update' | 'delete';
-  eventId: string;
-  eventName: string;
-  origin: string;
-  originType: string;
+  /** The call that made the change, and who is behind it: absent when no CloudTrail event did (AWS maintenance). */
+  eventId?: string;
+  eventName?: string;
+  origin?: string;
+  originType?: string;
   chain: string[];
   /**
    * Security groups only: the ingress rules open to 0.0.0.0/0 that reach SSH or RDP, before and
    * after the change (`tcp 22`, …): which change introduced the world-open state a finding cites.
    */
   worldAdmin?: { before: string[]; after: string[] };
+}
+
+/** The API call that changes a resource, and what it does to the resource's configuration. */
+export interface Mutation {
+  source: string;
+  name: string;
+  req: Rec;
+  resp?: Rec;
+  /** The record's `resources` (KMS names the key's ARN there). */
+  resources?: Rec[];
+  /** Fields the record carries besides (a service's userAgent). */
+  extra?: Rec;
+  apply: () => void;
+  changeType: 'update' | 'delete';
 }
 
 /** A change the story makes on purpose instead of drawing one: a security group rule opened, revoked, or a tag. */
@@ -67,10 +85,11 @@ export function worldAdminRules(conf: Record<string, unknown>): string[] {
 /**
  * Changes whenever the same options stop giving the same files (2: one digest per hour; 3: digests
  * hash the uncompressed files, as CloudTrail's do; 4: the period's first day opens security groups
- * to the world on purpose, see debugWindows): caches of generated exports (the benchmark's) are
- * made anew when theirs differs.
+ * to the world on purpose, see debugWindows; 5: the attribution stories of samples/stories.ts, and
+ * a Lambda function and a load balancer per account): caches of generated exports (the
+ * benchmark's) are made anew when theirs differs.
  */
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 export interface GroundTruth {
   /** GENERATOR_VERSION of the generator that wrote the export. */
@@ -83,8 +102,6 @@ export interface GroundTruth {
   events: number;
   changes: GroundTruthChange[];
 }
-
-type Rec = Record<string, unknown>;
 
 /** The log files delivered in one hour for one account and region: what its digest lists. */
 interface HourDigest {
@@ -99,7 +116,8 @@ interface HourDigest {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 type Ui = Rec;
 
-interface Actor {
+/** Who makes a change: the identity on the call, the STS calls that opened its session, and the ground truth of its origin. */
+export interface Actor {
   ui: Ui;
   issuing: { time: number; account: string; region: string; rec: Rec }[];
   origin: string;
@@ -129,8 +147,9 @@ const SERVICE_USER_AGENT: Record<string, string> = {
   'iam.amazonaws.com': 'terraform/1.7.5 (+https://www.terraform.io) aws-sdk-go-v2/1.26.0',
 };
 
-class Story {
-  readonly rng: Random;
+export class Story {
+  /** The stream every record draws from; the scripted stories swap in their own (samples/stories.ts). */
+  rng: Random;
   readonly accounts: Account[];
   readonly resources: Resource[] = [];
   readonly configItems: { folderRegion: string; account: string; type: string; captureMs: number; item: Rec }[] = [];
@@ -368,7 +387,7 @@ class Story {
   // ─────────────── changes ───────────────
 
   /** The API call that changes `res`, applied to its configuration. */
-  mutation(res: Resource, scripted?: ScriptedRule): { source: string; name: string; req: Rec; resp?: Rec; apply: () => void; changeType: 'update' | 'delete' } | undefined {
+  mutation(res: Resource, scripted?: ScriptedRule): Mutation | undefined {
     const rng = this.rng;
     const c = res.conf;
     switch (res.type) {
@@ -461,10 +480,19 @@ class Story {
     const op = this.mutation(res, o.scripted);
     if (!op) return undefined;
     const actor = this.actor(acct, kind === 'service' && res.type !== 'AWS::EC2::SecurityGroup' ? 'iam-user' : kind, t, o.issuedAt);
+    if (res.type === 'AWS::KMS::Key') op.resources = [{ accountId: res.account, type: 'AWS::KMS::Key', ARN: res.arn }];
+    return this.commit(res, t, actor, op, o);
+  }
+
+  /**
+   * Makes `op` happen at `t` as `actor`: its session calls, the call, an access-denied attempt
+   * when `failedFirst`, the Config item 1–10 minutes later and, in the period, the ground truth.
+   */
+  commit(res: Resource, t: number, actor: Actor, op: Mutation, o: { failedFirst?: boolean; captureAfter?: number; inPeriod: boolean }): number {
+    const acct = this.accounts.find((a) => a.id === res.account)!;
     for (const i of actor.issuing) this.emit(i.time, i.account, i.region, i.rec);
     const callRegion = res.region === 'global' ? 'us-east-1' : res.region;
-    const resources = res.type === 'AWS::KMS::Key' ? [{ accountId: res.account, type: 'AWS::KMS::Key', ARN: res.arn }] : undefined;
-    const rec = this.record({ time: t, account: res.account, region: callRegion, source: op.source, name: op.name, ui: actor.ui, req: op.req, resp: op.resp, readOnly: false, resources });
+    const rec = this.record({ time: t, account: res.account, region: callRegion, source: op.source, name: op.name, ui: actor.ui, req: op.req, resp: op.resp, readOnly: false, resources: op.resources, extra: op.extra });
     this.emit(t, res.account, callRegion, rec);
     if (o.failedFirst) {
       // An access-denied attempt on the same resource between the call and the capture: never the cause.
@@ -760,6 +788,8 @@ export async function generateExport(options: GenerateOptions): Promise<GroundTr
   const preDays = 3;
   const firstDay = from / DAY_MS - preDays;
   story.accounts.forEach((acct, i) => baselineResources(rng, acct, i, regions, from - preDays * DAY_MS + 3_600_000 + i * 60_000, { add: (r) => story.addResource(r) }));
+  const scripted = new ScriptedStories(story);
+  scripted.addResources(from - preDays * DAY_MS + 3_600_000);
 
   const expectedChangeEvents = days * changesPerDay * 3;
   const noisePerDay = Math.max(0, Math.round((targetEvents - expectedChangeEvents) / (days + preDays)));
@@ -801,6 +831,8 @@ export async function generateExport(options: GenerateOptions): Promise<GroundTr
     // Calls land in their own day's bucket; nothing is emitted more than a day back.
     story.flushDay(day - 1);
   }
+  // The attribution stories, on the last day (still unwritten), after every drawn change.
+  scripted.run(to);
   story.flushDay(to / DAY_MS);
   story.flushDay(to / DAY_MS + 1);
   story.flushDigests();

@@ -136,7 +136,7 @@ export function baselineResources(rng: Random, acct: Account, index: number, reg
       const db = `app-db-${index}`;
       f.add({
         type: 'AWS::RDS::DBInstance', id: `db-${rng.alnum(26)}`, name: db, arn: `arn:aws:rds:${region}:${a}:db:${db}`, account: a, region, folderRegion: region, createdMs, az: `${region}b`,
-        conf: { dBInstanceIdentifier: db, engine: 'postgres', storageEncrypted: index !== 0, publiclyAccessible: false, autoMinorVersionUpgrade: true, multiAZ: index !== 0, dBInstanceStatus: 'available' },
+        conf: { dBInstanceIdentifier: db, engine: 'postgres', engineVersion: '16.3', backupRetentionPeriod: 7, storageEncrypted: index !== 0, publiclyAccessible: false, autoMinorVersionUpgrade: true, multiAZ: index !== 0, dBInstanceStatus: 'available' },
         supp: {},
       });
       for (const [suffix, good] of [['logs', true], ['data', index !== 0]] as const) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeActor } from '../src/controls/checks/util.js';
 import { resolveActor } from '../src/correlate/actor.js';
 import { buildSessionIndex } from '../src/correlate/sessions.js';
 import type { CloudTrailEvent, UserIdentity } from '../src/model/types.js';
@@ -137,7 +138,8 @@ describe.skipIf(noElasticData)('real samples (elastic/integrations)', () => {
   it('a later call with the key an AWS service obtained resolves to that service', () => {
     const issuing = load('test-assume-role-aws-service-json.log')[0]!;
     const key = (issuing.responseElements as { credentials: { accessKeyId: string } }).credentials.accessKeyId;
-    expect(resolve(useOf(issuing, key), [issuing])).toMatchObject({ origin: 'ec2.amazonaws.com', originType: 'AWSService' });
+    // EC2 only delivered an instance profile's keys: the instance and its role made the call.
+    expect(resolve(useOf(issuing, key), [issuing])).toMatchObject({ origin: 'ec2-instance:i-0123456789abcdef0 (role ec2-instance-role)', originType: 'EC2Instance', resolved: true });
   });
 });
 
@@ -192,5 +194,52 @@ describe('actors of shared identities', () => {
     const s1 = resolveActor(event('AssumeRoleWithSAML', { userIdentity: saml, eventSource: 'sts.amazonaws.com', responseElements: { subject: 'jane@example.com' } }), sessions);
     const s2 = resolveActor(event('AssumeRoleWithSAML', { userIdentity: saml, eventSource: 'sts.amazonaws.com', responseElements: { subject: 'joe@example.com' } }), sessions);
     expect([s1.origin, s2.origin]).toEqual(['jane@example.com', 'joe@example.com']);
+  });
+});
+
+describe('instance profiles and CloudFormation', () => {
+  const INSTANCE = 'i-0abc1234def567890';
+  const ec2 = { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' } as UserIdentity;
+
+  it('an instance-profile session is the instance and its role, through the AssumeRole EC2 made', () => {
+    const issuing = assume(ec2, 'app-role', 'ASIAEC2', { name: INSTANCE });
+    const a = resolve(call(session('app-role', INSTANCE, 'ASIAEC2')), [issuing]);
+    expect(a).toMatchObject({ origin: `ec2-instance:${INSTANCE} (role app-role)`, originType: 'EC2Instance', resolved: true, type: 'AssumedRole' });
+    expect(a.chain.map((s) => [s.type, s.name, s.via, s.eventId])).toEqual([
+      ['EC2Instance', INSTANCE, undefined, undefined],
+      ['AssumedRole', `app-role/${INSTANCE}`, 'AssumeRole', issuing.eventId],
+    ]);
+  });
+
+  it('without the AssumeRole in the data, the ec2RoleDelivery of the session says it came from the instance', () => {
+    const ui = session('app-role', INSTANCE, 'ASIAGONE');
+    ui.sessionContext = { ...ui.sessionContext, ec2RoleDelivery: '2.0' };
+    const a = resolve(call(ui), []);
+    expect(a).toMatchObject({ origin: `ec2-instance:${INSTANCE} (role app-role)`, originType: 'EC2Instance', resolved: true });
+    expect(a.chain.map((s) => [s.type, s.via])).toEqual([
+      ['EC2Instance', undefined],
+      ['AssumedRole', 'instance profile'],
+    ]);
+    // Named like an instance but nothing says EC2 issued it: the session stays unresolved.
+    expect(resolve(call(session('app-role', INSTANCE, 'ASIAGONE2')), [])).toMatchObject({ originType: 'AssumedRole', resolved: false });
+  });
+
+  it('a session a person named like an instance is that person\'s', () => {
+    const issuing = assume(user('mallory'), 'app-role', 'ASIAFAKE', { name: INSTANCE });
+    const ui = session('app-role', INSTANCE, 'ASIAFAKE');
+    ui.sessionContext = { ...ui.sessionContext, ec2RoleDelivery: '2.0' };
+    expect(resolve(call(ui), [issuing])).toMatchObject({ origin: `arn:aws:iam::${A}:user/mallory`, originType: 'IAMUser' });
+  });
+
+  it('a call CloudFormation made with a user\'s credentials is the user\'s, with CloudFormation named beside', () => {
+    const a = resolve(call({ ...user('alice'), invokedBy: 'cloudformation.amazonaws.com' }), []);
+    expect(a).toMatchObject({ origin: `arn:aws:iam::${A}:user/alice`, originType: 'IAMUser', invokedBy: 'cloudformation.amazonaws.com' });
+    expect(describeActor(a)).toBe(`arn:aws:iam::${A}:user/alice through cloudformation.amazonaws.com`);
+    // With the stack's service role, CloudFormation itself assumed the role: CloudFormation, plainly.
+    const cfn = { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' } as UserIdentity;
+    const issuing = assume(cfn, 'stack-role', 'ASIACFN', { name: 'AWSCloudFormation' });
+    const b = resolve(call(session('stack-role', 'AWSCloudFormation', 'ASIACFN', A, { invokedBy: 'cloudformation.amazonaws.com' })), [issuing]);
+    expect(b).toMatchObject({ origin: 'cloudformation.amazonaws.com', originType: 'AWSService' });
+    expect(b.invokedBy).toBeUndefined();
   });
 });

@@ -84,7 +84,7 @@ describe('attribution', () => {
     const last = changes.find((c) => c.captureTime === after.captureTime)!;
     expect(last.attribution).toMatchObject({ method: 'none', confidence: 0, candidates: 0 });
     expect(last.actor).toBeNull();
-    expect(last.attribution.reason).toMatch(/no successful write naming sg-1/);
+    expect(last.attribution.reason).toMatch(/^no CloudTrail event in the input names sg-1 as a successful write/);
   });
 
   it('uses relatedEvents when Config filled it', () => {
@@ -101,5 +101,35 @@ describe('attribution', () => {
     expect(a.changes[0]!.attribution).toMatchObject({ eventId: 'attach', method: 'inferred' });
     expect(a.changes[0]!.attribution.confidence).toBeLessThan(0.95);
     expect(JSON.stringify(run([roleAfter, roleBefore], [attach]))).toBe(JSON.stringify(a));
+  });
+
+  it('a name alone names an IAM user only as a userName: a role of the same name changed just before is not its cause', () => {
+    const conf = (policies: string[]) => ({ userName: 'deploy', userPolicyList: policies.map((p) => ({ policyName: p })) });
+    const before = item('AWS::IAM::User', 'AIDAUSER1', conf([]), { region: 'global', resourceName: 'deploy', origin: 'history' });
+    const after = item('AWS::IAM::User', 'AIDAUSER1', conf(['s3-read']), { region: 'global', resourceName: 'deploy', captureTime: '2026-08-01T10:05:00.000Z', origin: 'history' });
+    const onUser = event('PutUserPolicy', { eventSource: 'iam.amazonaws.com', time: '2026-08-01T09:58:00Z', requestParameters: { userName: 'deploy', policyName: 's3-read' }, id: 'on-user' });
+    const onRole = event('PutRolePolicy', { eventSource: 'iam.amazonaws.com', time: '2026-08-01T10:01:00Z', requestParameters: { roleName: 'deploy', policyName: 's3-read' }, id: 'on-role' });
+    const { changes } = run([before, after], [onUser, onRole]);
+    expect(changes[0]!.attribution).toMatchObject({ eventId: 'on-user', candidates: 1 });
+  });
+
+  it('an RDS instance recorded under its DbiResourceId is matched by the dBInstanceIdentifier a call names', () => {
+    const db = (retention: number, captureTime: string) => item('AWS::RDS::DBInstance', 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ', { dBInstanceIdentifier: 'orders', backupRetentionPeriod: retention }, { resourceName: 'orders', captureTime, origin: 'history' });
+    const modify = event('ModifyDBInstance', { eventSource: 'rds.amazonaws.com', time: '2026-08-01T10:00:00Z', requestParameters: { dBInstanceIdentifier: 'orders', backupRetentionPeriod: 14 }, responseElements: null, id: 'modify' });
+    const { changes } = run([db(7, '2026-06-30T12:00:00.000Z'), db(14, '2026-08-01T10:04:00.000Z')], [modify]);
+    expect(changes[0]!.attribution).toMatchObject({ method: 'inferred', eventId: 'modify', confidence: 0.8 });
+    expect(changes[0]!.attribution.reason).toBe('latest successful rds:ModifyDBInstance naming the name orders 4 min before the capture');
+  });
+
+  it('no call naming the resource: method none, said in words', () => {
+    const db = (version: string, captureTime: string) => item('AWS::RDS::DBInstance', 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ', { dBInstanceIdentifier: 'orders', engineVersion: version }, { resourceName: 'orders', captureTime, origin: 'history' });
+    const { changes } = run([db('16.3', '2026-06-30T12:00:00.000Z'), db('16.4', '2026-08-01T03:10:00.000Z')], []);
+    expect(changes[0]!.attribution).toEqual({
+      method: 'none',
+      confidence: 0,
+      candidates: 0,
+      reason:
+        'no CloudTrail event in the input names db-ABCDEFGHIJKLMNOPQRSTUVWXYZ (orders) as a successful write in 111111111111 within 60 min before the capture and after the previous one: AWS itself may have made the change (maintenance, an automatic update), or its call was not logged or is not in the input',
+    });
   });
 });

@@ -98,6 +98,9 @@ function computeActor(event: CloudTrailEvent, sessions: SessionIndex): Actor {
   if (sourceIdentity) actor.sourceIdentity = sourceIdentity;
   const mfa = ui.sessionContext?.attributes?.mfaAuthenticated;
   if (mfa === 'true' || mfa === 'false') actor.mfa = mfa === 'true';
+  // A call a service made with the principal's own credentials (CloudFormation for the stack's caller).
+  const by = s(ui.invokedBy);
+  if (by && by !== o.origin && !o.chain.some((st) => st.name === by)) actor.invokedBy = by;
   return actor;
 }
 
@@ -160,6 +163,17 @@ function resolveIdentity(event: CloudTrailEvent, sessions: SessionIndex, depth: 
   }
 }
 
+/** An EC2 instance id used as a role session name (`i-` and 8 or 17 hex digits), as instance profiles name their sessions. */
+function instanceOfSession(session: string | undefined): string | undefined {
+  return session && /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(session) ? session : undefined;
+}
+
+/** An AssumeRole EC2 made itself, for an instance profile: not a person's call with a session named like an instance. */
+function deliveredByEc2(issuing: CloudTrailEvent): boolean {
+  const ui = issuing.userIdentity;
+  return issuing.eventName === 'AssumeRole' && ui.type === 'AWSService' && (ui.invokedBy ?? ui.principalId) === 'ec2.amazonaws.com';
+}
+
 function parseRoleArn(arn: string | undefined): string | undefined {
   const m = /:role\/(?:.*\/)?([^/]+)$/.exec(arn ?? '');
   return m?.[1];
@@ -181,6 +195,13 @@ function resolveSession(event: CloudTrailEvent, step: ActorStep, sessions: Sessi
     depth < MAX_DEPTH
       ? findIssuer(sessions, { accessKeyId: ui.accessKeyId, principalId: ui.principalId, creationDate: ctx?.attributes?.creationDate, arn: ui.arn, timeMs: event.eventTimeMs })
       : undefined;
+  // An instance profile's session: EC2 only delivered the credentials; the instance is the origin.
+  const instance = instanceOfSession(session);
+  if (instance && (issuing ? deliveredByEc2(issuing) : !!ctx?.ec2RoleDelivery)) {
+    const origin = `ec2-instance:${instance} (role ${roleName ?? 'unknown'})`;
+    const link = issuing ? withDefined({ ...step, via: issuing.eventName, eventId: issuing.eventId, eventTime: issuing.eventTime }) : { ...step, via: 'instance profile' };
+    return { origin, originType: 'EC2Instance', chain: [withDefined({ type: 'EC2Instance', name: instance, accountId: ui.accountId ?? event.accountId }), link], resolved: true };
+  }
   if (issuing && !seen.has(issuing.eventId)) {
     seen.add(issuing.eventId);
     const parent = resolveIdentity(issuing, sessions, depth + 1, seen);

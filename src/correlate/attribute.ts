@@ -1,6 +1,6 @@
 import type { Attribution, CloudTrailEvent, ConfigItem } from '../model/types.js';
 import { cmp } from '../store/index.js';
-import { isWrite } from '../store/keep.js';
+import { apiName, isWrite } from '../store/keep.js';
 import type { ItemChange } from './changes.js';
 
 /** `AWS::<Service>::…` → the eventSource prefix, where it is not simply the lower-cased service. */
@@ -76,6 +76,37 @@ function arnTail(s: string): string | undefined {
 type Strength = 'strong' | 'name';
 
 /**
+ * Where a call names a resource of these types by its name alone (Config's resourceId being an id
+ * the call does not carry: `AROA…`/`AIDA…` for IAM, `db-…` for RDS): the request or response
+ * parameters that hold that name. A name found anywhere else (a user's name as a role's ARN tail,
+ * a role called like a bucket) is not this resource.
+ */
+const NAME_KEYS: Record<string, string[]> = {
+  'AWS::IAM::Role': ['roleName'],
+  'AWS::IAM::User': ['userName'],
+  'AWS::IAM::Group': ['groupName'],
+  'AWS::IAM::Policy': ['policyName'],
+  'AWS::RDS::DBInstance': ['dBInstanceIdentifier', 'newDBInstanceIdentifier'],
+  'AWS::RDS::DBCluster': ['dBClusterIdentifier', 'newDBClusterIdentifier'],
+  'AWS::Lambda::Function': ['functionName'],
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': ['name', 'loadBalancerName'],
+  'AWS::ElasticLoadBalancing::LoadBalancer': ['loadBalancerName'],
+};
+
+/** Whether `name` is the value of one of `keys` in the event's request or response (bounded walk). */
+function namedUnder(e: CloudTrailEvent, keys: string[], name: string): boolean {
+  let budget = MAX_STRINGS;
+  const visit = (v: unknown, depth: number): boolean => {
+    if (budget-- <= 0 || depth > MAX_DEPTH || !v || typeof v !== 'object') return false;
+    if (Array.isArray(v)) return v.some((x) => visit(x, depth + 1));
+    const o = v as Record<string, unknown>;
+    for (const k of keys) if (Object.prototype.hasOwnProperty.call(o, k) && o[k] === name) return true;
+    return Object.values(o).some((x) => visit(x, depth + 1));
+  };
+  return visit(e.requestParameters, 0) || visit(e.responseElements, 0);
+}
+
+/**
  * Index from resource identifiers to the successful write events that name them. Only identifiers
  * of items that changed are indexed, so the index follows the evidence, and matching a change costs
  * its candidates, not every event.
@@ -141,10 +172,12 @@ export function attribute(change: ItemChange, index: EventIndex, windowMs: numbe
   const source = eventSourceFor(item.resourceType);
   const from = Math.max(item.captureTimeMs - windowMs, previous ? previous.captureTimeMs + 1 : -Infinity);
   const strength = new Map<CloudTrailEvent, Strength>();
+  const nameKeys = NAME_KEYS[item.resourceType];
   const consider = (events: CloudTrailEvent[], s: Strength) => {
     for (const e of events) {
-      if (strength.get(e) === 'strong') continue;
+      if (strength.has(e)) continue;
       if (!eligible(e, item, source, from)) continue;
+      if (s === 'name' && nameKeys && !namedUnder(e, nameKeys, item.resourceName!)) continue;
       strength.set(e, s);
     }
   };
@@ -162,7 +195,9 @@ export function attribute(change: ItemChange, index: EventIndex, windowMs: numbe
       attribution: {
         method: 'none',
         confidence: 0,
-        reason: `no successful write naming ${what} in ${item.accountId} within ${minutes(windowMs)} before the capture${previous ? ' and after the previous one' : ''}`,
+        reason:
+          `no CloudTrail event in the input names ${what} as a successful write in ${item.accountId} within ${minutes(windowMs)} before the capture${previous ? ' and after the previous one' : ''}: ` +
+          'AWS itself may have made the change (maintenance, an automatic update), or its call was not logged or is not in the input',
         candidates: 0,
       },
     };
@@ -175,8 +210,9 @@ export function attribute(change: ItemChange, index: EventIndex, windowMs: numbe
   if (candidates.length > 1) confidence -= 0.1;
   confidence = Math.round(Math.max(0.05, Math.min(1, confidence)) * 100) / 100;
   const svc = best.eventSource.replace(/\.amazonaws\.com$/, '');
+  const api = apiName(best.eventName);
   const reason =
-    `latest successful ${svc}:${best.eventName} naming ${s === 'strong' ? what : `the name ${item.resourceName ?? ''}`} ${minutes(gap)} before the capture` +
+    `latest successful ${svc}:${api}${api === best.eventName ? '' : ` (logged as ${best.eventName})`} naming ${s === 'strong' ? what : `the name ${item.resourceName ?? ''}`} ${minutes(gap)} before the capture` +
     (candidates.length > 1 ? `; ${candidates.length} candidates in the window` : '');
   return {
     event: best,

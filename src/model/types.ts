@@ -400,7 +400,7 @@ export interface Actor {
   arn?: string;
   /** The resolved originating identity, e.g. the IAM user ARN, SSO user name, web-identity subject, service. */
   origin: string;
-  /** Kind of origin: IAMUser, Root, SSOUser, SAMLUser, WebIdentityUser, AWSService, AssumedRole (unresolved), … */
+  /** Kind of origin: IAMUser, Root, SSOUser, SAMLUser, WebIdentityUser, AWSService, EC2Instance (`ec2-instance:i-… (role R)`), AssumedRole (unresolved), … */
   originType: string;
   /** From origin to acting principal. */
   chain: ActorStep[];
@@ -408,6 +408,11 @@ export interface Actor {
   resolved: boolean;
   sourceIdentity?: string;
   mfa?: boolean;
+  /**
+   * The AWS service that made the call with this principal's credentials (`userIdentity.invokedBy`,
+   * e.g. cloudformation.amazonaws.com for a stack's caller), when it is not itself the origin.
+   */
+  invokedBy?: string;
 }
 
 export interface Attribution {

@@ -14,6 +14,14 @@ const READ_VERB = /^(Get|List|Describe|Head|Lookup|BatchGet|Search|Scan|Query|Se
 const NOT_WRITES = new Set(['ConsoleLogin', 'CheckMfa', 'SwitchRole', 'ExitRole', 'RenewRole', 'GetSigninToken']);
 
 /**
+ * The API an event name stands for: Lambda and CloudFront log some calls under the API version
+ * they were made with (`UpdateFunctionConfiguration20150331v2`, `UpdateDistribution2020_05_31`).
+ */
+export function apiName(eventName: string): string {
+  return eventName.replace(/(?<=[a-z])(?:\d{8}|\d{4}_\d{2}_\d{2})(?:v\d+)?$/, '');
+}
+
+/**
  * Whether a call can change a resource: the rule attribution uses, and the one every count of
  * read-only events uses (`counts.events.readOnly`, in both CloudTrail readers: native/trail.cc
  * mirrors it). A call is read-only when it says so (`readOnly: true`), or is one of NOT_WRITES, or,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_CHECKS } from '../../src/controls/checks/activity/index.js';
-import { isAuthorised } from '../../src/controls/checks/activity/_shared.js';
+import { calls, isAuthorised } from '../../src/controls/checks/activity/_shared.js';
+import { apiName } from '../../src/store/keep.js';
 import { runCheck } from '../../src/controls/evaluate.js';
 import type { Actor, Change } from '../../src/model/types.js';
 import { ALICE, ROOT, evidenceOf, event, item, simpleActor } from '../helpers/evidence.js';
@@ -87,5 +88,21 @@ describe('tracked changes and change management', () => {
     expect(run('config-rules-compliant', { items: [base] }).status).toBe('NOT_APPLICABLE');
     expect(run('config-rules-compliant', { items: [rc('COMPLIANT')] }).status).toBe('PASS');
     expect(run('config-rules-compliant', { items: [rc('NON_COMPLIANT')] }).findings[0]!.detail).toContain('restricted-ssh reports NON_COMPLIANT');
+  });
+});
+
+describe('event names that carry an API version', () => {
+  it('are the API they stand for: Lambda\'s 20150331v2, CloudFront\'s 2020_05_31; other names are left as they are', () => {
+    expect(['UpdateFunctionConfiguration20150331v2', 'AddPermission20150331v2', 'CreateFunction20150331', 'UpdateDistribution2020_05_31', 'PutBucketPolicy', 'CreateDBInstance', 'V2'].map(apiName)).toEqual([
+      'UpdateFunctionConfiguration', 'AddPermission', 'CreateFunction', 'UpdateDistribution', 'PutBucketPolicy', 'CreateDBInstance', 'V2',
+    ]);
+  });
+
+  it('a check matching calls by API matches the versioned event name of the same service only', () => {
+    const match = calls('lambda.amazonaws.com', ['AddPermission']);
+    const actor = simpleActor(ALICE);
+    expect(match({ event: event('AddPermission20150331v2', { eventSource: 'lambda.amazonaws.com' }), actor })).toBe(true);
+    expect(match({ event: event('AddPermission20150331v2', { eventSource: 'sns.amazonaws.com' }), actor })).toBe(false);
+    expect(match({ event: event('AddPermissions20150331v2', { eventSource: 'lambda.amazonaws.com' }), actor })).toBe(false);
   });
 });

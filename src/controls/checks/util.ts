@@ -81,7 +81,9 @@ export function describeActor(actor: Actor | null | undefined): string | undefin
   // The acting role's account where the origin's name does not carry it (an SSO user, a subject).
   const account = acting?.accountId && !acting.name.includes(acting.accountId) ? ` in ${acting.accountId}` : '';
   const via = acting && acting.name !== actor.origin ? ` via ${acting.name}${account}` : '';
-  return `${actor.origin}${via}`;
+  // A service that called with the principal's credentials (CloudFormation for a stack's caller).
+  const through = actor.invokedBy ? ` through ${actor.invokedBy}` : '';
+  return `${actor.origin}${via}${through}`;
 }
 
 /** A verdict over one recorded state of a resource: the failing fact, or undefined when it complies. */

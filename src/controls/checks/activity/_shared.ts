@@ -1,4 +1,5 @@
 import type { Actor, DataEventGroup, Finding } from '../../../model/types.js';
+import { apiName } from '../../../store/keep.js';
 import type { ActivityEvent, Check, CheckMeta, CheckResult, ControlEvidence } from '../../model.js';
 import { activityFindings, dataEventFinding, describeActor, insufficient } from '../util.js';
 
@@ -14,9 +15,10 @@ export function isAuthorised(actor: Actor | null | undefined, principals: string
 
 type Matcher = (a: ActivityEvent) => boolean;
 
+/** Calls of `source` to any of the APIs `names`, however the event name carries the API version. */
 export function calls(source: string, names: string[]): Matcher {
   const set = new Set(names);
-  return (a) => a.event.eventSource === source && set.has(a.event.eventName);
+  return (a) => a.event.eventSource === source && set.has(apiName(a.event.eventName));
 }
 
 function noTrail(ev: ControlEvidence): CheckResult | undefined {
