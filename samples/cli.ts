@@ -2,8 +2,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { generateExport } from './generator.js';
+import { PROFILES } from './profiles.js';
 
-/** `npm run samples -- --seed 42 --out DIR --from 2026-07-01 --to 2026-09-30 [--events N]` */
+/** `npm run samples -- --seed 42 --out DIR --from 2026-07-01 --to 2026-09-30 [--events N] [--profile automation|data-events]` */
 const args = await yargs(hideBin(process.argv))
   .scriptName('configtrail-samples')
   .option('seed', { type: 'number', default: 42 })
@@ -15,6 +16,7 @@ const args = await yargs(hideBin(process.argv))
   .option('regions', { type: 'string', default: 'us-east-1,eu-west-1' })
   .option('changes-per-day', { type: 'number' })
   .option('org', { type: 'string', describe: 'organization id: use the organization-trail layout' })
+  .option('profile', { choices: PROFILES, default: 'default' as const, describe: 'what fills the trail beside the story (samples/profiles.ts)' })
   .strict()
   .parseAsync();
 
@@ -29,6 +31,7 @@ const truth = await generateExport({
   ...(args.events !== undefined ? { targetEvents: args.events } : {}),
   ...(args['changes-per-day'] !== undefined ? { changesPerDay: args['changes-per-day'] } : {}),
   ...(args.org ? { organizationId: args.org } : {}),
+  profile: args.profile,
 });
 const secs = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(`wrote ${truth.events} CloudTrail events and ${truth.changes.length} in-period changes for ${truth.accounts.length} accounts to ${args.out} in ${secs.toFixed(1)} s\n`);
+process.stdout.write(`wrote ${truth.events} CloudTrail events (${Math.round(truth.events / secs)}/s) and ${truth.changes.length} in-period changes for ${truth.accounts.length} accounts to ${args.out} in ${secs.toFixed(1)} s\n`);

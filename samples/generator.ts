@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { type ProfileCounts, type ProfileName, makeProfile } from './profiles.js';
 import { Random } from './random.js';
 import { ScriptedStories } from './stories.js';
 import { type Account, CI_SUBJECTS, DAY_MS, type Resource, SSO_PEOPLE, baselineResources, makeAccounts, permission } from './world.js';
@@ -27,6 +28,8 @@ export interface GenerateOptions {
   changesPerDay?: number;
   /** When set, CloudTrail uses the organization-trail layout `AWSLogs/<o-id>/<account>/…`. */
   organizationId?: string;
+  /** What fills the trail beside the story (samples/profiles.ts); `default` when omitted. */
+  profile?: ProfileName;
 }
 
 export interface GroundTruthChange {
@@ -89,7 +92,7 @@ export function worldAdminRules(conf: Record<string, unknown>): string[] {
  * a Lambda function and a load balancer per account): caches of generated exports (the
  * benchmark's) are made anew when theirs differs.
  */
-export const GENERATOR_VERSION = 5;
+export const GENERATOR_VERSION = 6;
 
 export interface GroundTruth {
   /** GENERATOR_VERSION of the generator that wrote the export. */
@@ -100,6 +103,9 @@ export interface GroundTruth {
   accounts: string[];
   regions: string[];
   events: number;
+  /** Set for a profile other than `default` (whose ground truth stays as it always was): the profile and its records by category. */
+  profile?: ProfileName;
+  counts?: ProfileCounts;
   changes: GroundTruthChange[];
 }
 
@@ -167,9 +173,11 @@ export class Story {
    */
   private readonly hourly = new Map<string, HourDigest>();
   readonly logBucket: string;
+  /** Called with the records of each CloudTrail log file as it is written (a profile's counts). */
+  onLogFile?: (recs: Rec[]) => void;
 
   constructor(
-    readonly opts: Required<Omit<GenerateOptions, 'organizationId' | 'changesPerDay' | 'targetEvents'>> & { organizationId?: string; targetEvents: number; changesPerDay: number },
+    readonly opts: Required<Omit<GenerateOptions, 'organizationId' | 'changesPerDay' | 'targetEvents' | 'profile'>> & { organizationId?: string; targetEvents: number; changesPerDay: number },
   ) {
     this.rng = new Random(opts.seed);
     this.accounts = makeAccounts(this.rng, opts.accounts);
@@ -658,6 +666,7 @@ export class Story {
       const json = JSON.stringify({ Records: f.recs });
       this.write(key, gzipSync(json, { level: 1 }));
       this.events += f.recs.length;
+      this.onLogFile?.(f.recs);
       const hour = Math.floor(deliver / 3_600_000);
       const hk = `${f.account}|${f.region}|${String(hour).padStart(10, '0')}`;
       let h = this.hourly.get(hk);
@@ -793,6 +802,7 @@ export async function generateExport(options: GenerateOptions): Promise<GroundTr
 
   const expectedChangeEvents = days * changesPerDay * 3;
   const noisePerDay = Math.max(0, Math.round((targetEvents - expectedChangeEvents) / (days + preDays)));
+  const profile = makeProfile(options.profile ?? 'default', story, targetEvents / (days + preDays));
   let changeCredit = 0;
   for (let day = firstDay; day <= to / DAY_MS; day++) {
     const dayStart = day * DAY_MS;
@@ -827,7 +837,7 @@ export async function generateExport(options: GenerateOptions): Promise<GroundTr
         if (other) story.change(other, t + 60_000, rng.weighted(KINDS), { captureAfter: capture, inPeriod });
       }
     }
-    story.noise(day, noisePerDay);
+    profile.noise(day, noisePerDay);
     // Calls land in their own day's bucket; nothing is emitted more than a day back.
     story.flushDay(day - 1);
   }
@@ -847,6 +857,7 @@ export async function generateExport(options: GenerateOptions): Promise<GroundTr
     accounts: story.accounts.map((a) => a.id).sort(),
     regions: [...regions].sort(),
     events: story.events,
+    ...(profile.name === 'default' ? {} : { profile: profile.name, counts: profile.counts() }),
     changes: story.truth
       .filter((c) => Date.parse(c.captureTime) < to + DAY_MS)
       .sort((a, b) => cmp(a.captureTime, b.captureTime) || cmp(a.resourceId, b.resourceId)),

@@ -1,4 +1,5 @@
 import type { Actor, Mutation, Story } from './generator.js';
+import { expiration as awsExpiration } from './profiles.js';
 import { Random } from './random.js';
 import type { Account, Resource } from './world.js';
 
@@ -185,9 +186,10 @@ export class ScriptedStories {
       time: at, account: a, region: instance.region, source: 'sts.amazonaws.com', name: 'AssumeRole', readOnly: true,
       ui: { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' },
       req: { roleArn, roleSessionName: instance.id },
-      resp: { credentials: { accessKeyId: key, sessionToken: 'HIDDEN_DUE_TO_SECURITY_REASONS', expiration: new Date(at + 6 * 3_600_000).toUTCString() }, assumedRoleUser: { assumedRoleId: `${roleId}:${instance.id}`, arn: sessionArn } },
+      resp: { credentials: { accessKeyId: key, sessionToken: 'HIDDEN_DUE_TO_SECURITY_REASONS', expiration: awsExpiration(at + 6 * 3_600_000) }, assumedRoleUser: { assumedRoleId: `${roleId}:${instance.id}`, arn: sessionArn } },
       resources: [{ accountId: a, type: 'AWS::IAM::Role', ARN: roleArn }],
       extra: { userAgent: 'ec2.amazonaws.com' },
+      shared: rng.uuid(),
     });
     const ui = {
       type: 'AssumedRole', principalId: `${roleId}:${instance.id}`, arn: sessionArn, accountId: a, accessKeyId: key,

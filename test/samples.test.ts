@@ -1,25 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateExport, type GroundTruth } from '../samples/generator.js';
 import { ROOT, tempDir } from './helpers/cli.js';
-
-function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const p = join(dir, n);
-      return statSync(p).isDirectory() ? walk(p) : [p];
-    });
-}
-
-function treeHash(dir: string): string {
-  const h = createHash('sha256');
-  for (const f of walk(dir)) h.update(relative(dir, f)).update('\0').update(readFileSync(f)).update('\0');
-  return h.digest('hex');
-}
+import { treeHash, walk } from './helpers/tree.js';
 
 const opts = { from: '2026-07-01', to: '2026-07-10', accounts: 2, regions: ['us-east-1', 'eu-west-1'], targetEvents: 3000 };
 let dirA: string;
