@@ -36,7 +36,7 @@ export const TEXT_COLUMNS: readonly (readonly [string, string])[] = [
   ['eventversion', 'eventVersion'], ['eventtime', 'eventTime'], ['eventsource', 'eventSource'], ['eventname', 'eventName'], ['awsregion', 'awsRegion'],
   ['recipientaccountid', 'recipientAccountId'], ['eventid', 'eventID'], ['eventtype', 'eventType'], ['eventcategory', 'eventCategory'], ['readonly', 'readOnly'],
   ['errorcode', 'errorCode'], ['errormessage', 'errorMessage'], ['sourceipaddress', 'sourceIPAddress'], ['useragent', 'userAgent'], ['sharedeventid', 'sharedEventID'],
-  ['requestid', 'requestID'],
+  ['requestid', 'requestID'], ['managementevent', 'managementEvent'],
 ];
 /** Nested fields, carried as their JSON text so that nothing in them is dropped. */
 export const JSON_COLUMNS: readonly (readonly [string, string])[] = [
@@ -167,6 +167,7 @@ export function renderKeep(x: KeepExpr, engine: Engine, rule: KeepRule, keep = t
   const col = x.field === 'userIdentity.type' ? userType(engine) : x.field.toLowerCase();
   if ('in' in x) return absentIsFalse(x.in.length === 1 ? `${col} = ${lit(x.in[0]!)}` : `${col} IN (${x.in.map(lit).join(', ')})`);
   if ('present' in x) return absentIsFalse(`${col} <> ''`);
+  if ('isFalse' in x) return absentIsFalse(`${col} = 'false'`);
   return absentIsFalse(`${col} = 'true'`);
 }
 

@@ -318,7 +318,7 @@ export class EvidenceStore {
   }
 
   private keeps(e: CloudTrailEvent): boolean {
-    return keepsEvent({ eventTimeMs: e.eventTimeMs, eventName: e.eventName, eventSource: e.eventSource, errorCode: e.errorCode, readOnly: e.readOnly, userType: e.userIdentity.type }, this.keep);
+    return keepsEvent({ eventTimeMs: e.eventTimeMs, eventName: e.eventName, eventSource: e.eventSource, errorCode: e.errorCode, readOnly: e.readOnly, userType: e.userIdentity.type, managementEvent: e.managementEvent, eventCategory: e.eventCategory }, this.keep);
   }
 
 

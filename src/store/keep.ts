@@ -64,16 +64,19 @@ export interface KeepFields {
   errorCode?: string | undefined;
   readOnly?: boolean | undefined;
   userType?: string | undefined;
+  /** As recorded (a data event says false). */
+  managementEvent?: boolean | undefined;
+  eventCategory?: string | undefined;
 }
 
 /**
- * Whether an event is evidence: writes (from the attribution window before the period), session-
+ * Whether an event is evidence: never a data event (isDataEvent: counted by group instead); writes (from the attribution window before the period), session-
  * issuing STS calls (from the session margin), and, inside the period, failed calls, sign-ins and
  * any use of the root user. Read-only successes are only counted.
  */
 export function keepsEvent(e: KeepFields, r: KeepRule): boolean {
   const t = e.eventTimeMs;
-  if (t >= r.endMs) return false;
+  if (t >= r.endMs || isDataEvent(e)) return false;
   if (SESSION_ISSUING_EVENTS.has(e.eventName) && e.eventSource === 'sts.amazonaws.com') return t >= r.sessionFromMs;
   if (t < r.writeFromMs) return false;
   if (e.errorCode) return t >= r.startMs;
@@ -88,7 +91,7 @@ export function keepsEvent(e: KeepFields, r: KeepRule): boolean {
  * named bounds of a KeepRule. keepsEvent stays the hot path; tests require both to agree on every
  * generated and real record (test/scaleout.test.ts).
  */
-export type KeepField = 'eventTime' | 'eventName' | 'eventSource' | 'errorCode' | 'readOnly' | 'userIdentity.type';
+export type KeepField = 'eventTime' | 'eventName' | 'eventSource' | 'errorCode' | 'readOnly' | 'userIdentity.type' | 'managementEvent' | 'eventCategory';
 export type TimeBound = 'startMs' | 'endMs' | 'writeFromMs' | 'sessionFromMs';
 export type KeepExpr =
   | { and: KeepExpr[] }
@@ -101,15 +104,21 @@ export type KeepExpr =
   /** The field is a non-empty string. */
   | { field: 'errorCode'; present: true }
   /** readOnly is true (JSON true or the text "true"). */
-  | { field: 'readOnly'; isTrue: true };
+  | { field: 'readOnly'; isTrue: true }
+  /** managementEvent is false (JSON false or the text "false"). */
+  | { field: 'managementEvent'; isFalse: true };
 
 const sessionCall: KeepExpr = { and: [{ field: 'eventName', in: [...SESSION_ISSUING_EVENTS].sort() }, { field: 'eventSource', in: ['sts.amazonaws.com'] }] };
 /** Failed calls, sign-ins and root use: evidence inside the period only. */
 const inPeriodOnly: KeepExpr = { or: [{ field: 'errorCode', present: true }, { field: 'eventSource', in: [...ACTIVITY_SOURCES].sort() }, { field: 'userIdentity.type', in: ['Root'] }] };
 
+/** A data event (isDataEvent): never evidence. */
+const dataEvent: KeepExpr = { or: [{ field: 'managementEvent', isFalse: true }, { field: 'eventCategory', in: ['Data'] }] };
+
 export const KEEP_TREE: KeepExpr = {
   and: [
     { time: '<', bound: 'endMs' },
+    { not: dataEvent },
     {
       or: [
         { and: [sessionCall, { time: '>=', bound: 'sessionFromMs' }] },
@@ -129,6 +138,7 @@ function fieldOf(e: KeepFields, f: Exclude<KeepField, 'eventTime'>): string | bo
   return f === 'userIdentity.type' ? e.userType : e[f];
 }
 
+
 /** Evaluates a keep tree over an event (what the SQL renderings compute, exactly). */
 export function evaluateKeep(x: KeepExpr, e: KeepFields, r: KeepRule): boolean {
   if ('and' in x) return x.and.every((y) => evaluateKeep(y, e, r));
@@ -138,5 +148,6 @@ export function evaluateKeep(x: KeepExpr, e: KeepFields, r: KeepRule): boolean {
   const v = fieldOf(e, x.field);
   if ('in' in x) return typeof v === 'string' && x.in.includes(v);
   if ('present' in x) return typeof v === 'string' && v.length > 0;
+  if ('isFalse' in x) return v === false;
   return v === true;
 }
