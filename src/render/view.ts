@@ -379,7 +379,7 @@ function viewOf(report: Report, opts: RenderOptions) {
     failedSection,
     failedCalls: report.failedCalls.slice(0, maxChanges).map((f) => ({ ...f, origin: f.actor.origin, chain: actorChain(f.actor) })),
     failedTruncated: cut(report.failedCalls.length),
-    dataEvents: { ...report.dataEvents, rows: report.dataEvents.top.slice(0, DATA_GROUPS_IN_DOCUMENT).map((g) => ({ ...g, samples: g.sampleEventIds.join(' ') })) },
+    dataEvents: { ...report.dataEvents, rows: report.dataEvents.top.slice(0, DATA_GROUPS_IN_DOCUMENT).map((g) => ({ ...g, samples: g.sampleEventIds[0] ?? '' })) },
     rulesSection,
     configRules: report.configRuleResults,
     appendixA,
