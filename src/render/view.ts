@@ -359,7 +359,7 @@ function viewOf(report: Report, opts: RenderOptions) {
       { label: 'Actor resolved to its origin', value: `${resolved} (${pct(resolved, changes.length)})` },
       { label: 'Not attributed', value: String(changes.length - attributed) },
       { label: 'Failed or denied calls', value: String(report.failedCalls.length) },
-      ...(report.dataEvents.events > 0 ? [{ label: 'Data events (counted by group)', value: `${report.dataEvents.events} in ${report.dataEvents.groups} groups` }] : []),
+      ...(report.dataEvents.events > 0 ? [{ label: 'Data events (counted by group)', value: `${report.dataEvents.events.toLocaleString('en-US')} in ${report.dataEvents.groups.toLocaleString('en-US')} groups` }] : []),
       { label: 'Rejected inputs (files and records)', value: String(report.rejected.length) },
     ],
     byChangeType: rows(report.summary.byChangeType, changes.length),
