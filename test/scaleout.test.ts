@@ -7,7 +7,7 @@ import type { Period, Report } from '../src/model/types.js';
 import { generateExport } from '../samples/generator.js';
 import { normaliseEvent } from '../src/parse/cloudtrail.js';
 import { readEngineResults } from '../src/sql/results.js';
-import { formatSql, MAX_PARTITIONS, MAX_QUERY_BYTES, partsOf, renderKeep, renderSql, ruleId, type Engine, type SqlOptions } from '../src/sql/render.js';
+import { DATA_COLUMNS, formatSql, MAX_PARTITIONS, MAX_QUERY_BYTES, partsOf, renderKeep, renderSql, ruleId, type Engine, type SqlOptions } from '../src/sql/render.js';
 import { evaluateKeep, KEEP_TREE, keepRule, keepsEvent, SESSION_ISSUING_EVENTS, type KeepFields } from '../src/store/keep.js';
 import { resolvePeriod } from '../src/util/period.js';
 import { ELASTIC_DATA, noElasticData, readReport, REAL_DATA, ROOT, runCli, tempDir } from './helpers/cli.js';
@@ -38,14 +38,9 @@ async function extractWithDuckDb(location: string, results: string, extra: strin
  * engine counts only the events its rule kept: read, read-only and failed calls outside the period
  * are not among them), and the integrity section. The kept events and Config items must match.
  */
-/**
- * A report apart from its inputs, integrity and counts of what was not kept, and the note an engine
- * report's dataEvents carries (the extract keeps no data event: they are counted on the direct path).
- */
 function apartFromInputs(report: Report): unknown {
-  const { invocation: _i, inputs: _in, skipped: _s, integrity: _int, counts, dataEvents, ...rest } = report;
-  const { note: _n, ...data } = dataEvents;
-  return { ...rest, dataEvents: data, keptEvents: counts.events.kept, configurationItems: counts.configurationItems };
+  const { invocation: _i, inputs: _in, skipped: _s, integrity: _int, counts, ...rest } = report;
+  return { ...rest, keptEvents: counts.events.kept, configurationItems: counts.configurationItems };
 }
 
 /** `configtrail verify --from --to --json` over a folder, written where `report --verified` reads it. */
@@ -389,6 +384,21 @@ describe('sql --engine duckdb over the real CloudTrail samples', () => {
   }, 240_000);
 });
 
+describe('sql --engine duckdb over the data-events profile', () => {
+  it("gives the direct run's data-event groups, counted on the engine: samples, actors and errors alike", async () => {
+    const work = tempDir('scaleout-data');
+    const gen = join(work, 'gen');
+    await generateExport({ seed: 3, outDir: gen, from: '2026-07-01', to: '2026-09-30', targetEvents: 20_000, profile: 'data-events' });
+    const exportDir = join(gen, 'export');
+    const args = ['--quarter', '2026-Q3', '--quiet', '--no-workspace', '--format', 'json'];
+    const { direct, engine } = await bothWays(work, exportDir, configDirsOf(exportDir), args);
+    expect(direct.dataEvents.events).toBeGreaterThan(15_000);
+    expect(direct.dataEvents.failed).toBeGreaterThan(0);
+    expect(engine.dataEvents).toEqual(direct.dataEvents);
+    expect(apartFromInputs(engine)).toEqual(apartFromInputs(direct));
+  }, 240_000);
+});
+
 describe('sql --engine duckdb over the benchmark export', () => {
   it("gives the direct run's report on the benchmark's shape (seed 1, a quarter, 20,000 events)", async () => {
     const work = tempDir('scaleout-bench');
@@ -406,7 +416,7 @@ describe('sql --engine duckdb over the benchmark export', () => {
 
 
 /** Every column of the results as text, for DuckDB's read_json. */
-const JSON_TEXT_COLUMNS = ['rule_id', 'part', 'period', 'window_minutes', 'account', 'region', 'day', 'events', 'kept', 'eventversion', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'recipientaccountid', 'eventid', 'eventtype', 'eventcategory', 'readonly', 'errorcode', 'errormessage', 'sourceipaddress', 'useragent', 'sharedeventid', 'requestid', 'managementevent', 'useridentity', 'resources', 'requestparameters', 'responseelements', 'additionaleventdata']
+const JSON_TEXT_COLUMNS = ['rule_id', 'part', 'period', 'window_minutes', 'account', 'region', 'day', 'events', 'kept', 'eventversion', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'recipientaccountid', 'eventid', 'eventtype', 'eventcategory', 'readonly', 'errorcode', 'errormessage', 'sourceipaddress', 'useragent', 'sharedeventid', 'requestid', 'managementevent', 'useridentity', 'resources', 'requestparameters', 'responseelements', 'additionaleventdata', ...DATA_COLUMNS]
   .map((c) => `${c}: 'VARCHAR'`)
   .join(', ');
 
@@ -428,6 +438,9 @@ describe('hostile engine rows', () => {
     writeFileSync(join(results, 'extract.json.gz'), gzipSync(`${JSON.stringify(hostile)}\n`));
     const counts = ['2026-06', '2026-07', '2026-08'].map((m) => ({ rule_id: id, part: `${m} 1/1`, period: '2026-07-01..2026-07-31', window_minutes: 60, account: null, region: null, day: null, events: 0, kept: m === '2026-07' ? 1 : 0 }));
     writeFileSync(join(results, 'counts.json'), counts.map((c) => JSON.stringify(c)).join('\n'));
+    // Each part's data-event rows: its marker row alone (no data event).
+    const data = ['2026-06', '2026-07', '2026-08'].map((m) => ({ rule_id: id, part: `${m} 1/1`, data_day: null, data_events: 0 }));
+    writeFileSync(join(results, 'data.json'), data.map((d) => JSON.stringify(d)).join('\n'));
     // An engine's bookkeeping files beside the rows are listed as skipped, not read.
     writeFileSync(join(results, '_SUCCESS'), '');
     writeFileSync(join(results, '.part-00000.json.gz.crc'), Buffer.from([0x63, 0x72, 0x63, 0, 1, 2]));
@@ -488,7 +501,8 @@ describe('sql for Athena, Trino and Spark', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(readFileSync(join(GOLDEN, 'athena.sql'), 'utf8'));
     const statements = r.stdout.split(';\n\n');
-    expect(statements.length).toBe(1 + 5 * 2);
+    // The table, then each of five months' extract, counts and data-event queries.
+    expect(statements.length).toBe(1 + 5 * 3);
     for (const s of statements) expect(s.startsWith(`-- configtrail `) && s.split('\n')[0]!.includes(`rule ${ruleId(Q3, 60 * 60_000)}`)).toBe(true);
   });
 

@@ -56,6 +56,7 @@ export type InputKind =
   | 'iam-credential-report' // `aws iam get-credential-report` CSV (or its JSON envelope)
   | 'engine-extract' // rows of `configtrail sql`'s extract query, as an engine wrote them
   | 'engine-counts' // rows of its counts query (events per account, region and day)
+  | 'engine-data' // rows of its data query (data events by day and group)
   | 'cloudtrail-verification' // `configtrail verify --json` over the files an engine read (`report --verified`)
   | 'unknown';
 

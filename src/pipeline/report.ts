@@ -150,8 +150,6 @@ export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats'
       publicKeyFiles: opts.criteriaFiles?.publicKeys ?? [],
     }),
   });
-  // The extract keeps no data event (store/keep.ts KEEP_TREE): they are not counted from engine rows.
-  if (opts.engine) report.dataEvents.note = 'data events are not counted from engine input: the extract keeps none (they cannot be evidence); count them on the engine, or report from the delivered files';
   if (opts.workspace) {
     // The tables but findings follow from the ingest, the period and the window alone.
     const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Period } from '../model/types.js';
 import { UsageError } from '../util/errors.js';
-import { KEEP_TREE, keepRule, type KeepExpr, type KeepRule, type TimeBound } from '../store/keep.js';
+import { DATA_EVENT, KEEP_TREE, keepRule, type KeepExpr, type KeepRule, type TimeBound } from '../store/keep.js';
 
 /**
  * `configtrail sql`: the evidence extract written for an engine that reads the trail in place
@@ -15,7 +15,7 @@ export const ENGINES: readonly Engine[] = ['athena', 'trino', 'spark', 'duckdb']
 export type ResultFormat = 'json' | 'parquet';
 
 /** Changes whenever the queries' text or their results' columns change: part of the rule id. */
-export const TEMPLATE_VERSION = 1;
+export const TEMPLATE_VERSION = 2;
 const DAY_MS = 86_400_000;
 /** Athena's limits on one query: its text, and the partitions it may read. */
 export const MAX_QUERY_BYTES = 262_144;
@@ -44,6 +44,8 @@ export const JSON_COLUMNS: readonly (readonly [string, string])[] = [
   ['additionaleventdata', 'additionalEventData'],
 ];
 const RECORD_COLUMNS = [...TEXT_COLUMNS, ...JSON_COLUMNS];
+/** Columns of the data query's rows: the period's data events by day and group (store/data-events.ts). */
+export const DATA_COLUMNS = ['data_day', 'data_account', 'data_region', 'data_source', 'data_name', 'data_actor_type', 'data_actor', 'data_error', 'data_events', 'data_last', 'data_sample1', 'data_sample2', 'data_sample3'] as const;
 /** Columns of the counts query's rows. */
 export const COUNT_COLUMNS = ['rule_id', 'part', 'period', 'window_minutes', 'account', 'region', 'day', 'events', 'kept'] as const;
 
@@ -67,7 +69,7 @@ export interface SqlOptions {
 
 export interface Statement {
   /** A note is a comment only, printed without a `;`. */
-  kind: 'ddl' | 'setup' | 'extract' | 'counts' | 'note';
+  kind: 'ddl' | 'setup' | 'extract' | 'counts' | 'data' | 'note';
   text: string;
 }
 
@@ -140,11 +142,16 @@ export function partsOf(opts: Pick<SqlOptions, 'period' | 'windowMs' | 'accounts
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** How each engine names the type of the caller (userIdentity is JSON text). */
+/** A scalar of the caller's userIdentity (JSON text) as text, in each engine's words. */
+function identityField(engine: Engine, path: string): string {
+  if (engine === 'spark') return `get_json_object(useridentity, ${lit(path)})`;
+  if (engine === 'duckdb') return `json_extract_string(useridentity, ${lit(path)})`;
+  return `json_extract_scalar(useridentity, ${lit(path)})`;
+}
+
+/** How each engine names the type of the caller. */
 function userType(engine: Engine): string {
-  if (engine === 'spark') return "get_json_object(useridentity, '$.type')";
-  if (engine === 'duckdb') return "json_extract_string(useridentity, '$.type')";
-  return "json_extract_scalar(useridentity, '$.type')";
+  return identityField(engine, '$.type');
 }
 
 /**
@@ -254,11 +261,11 @@ const partDir = (part: Part) => `${part.month.label}-${part.label.split(' ')[1]!
  * engine fills); DuckDB writes one file, <results>/<rule id>-<extract|counts>-<month>-<k>of<n>.<ext>,
  * into a folder that must exist.
  */
-function target(opts: SqlOptions, id: string, what: 'extract' | 'counts', part: Part): string {
+function target(opts: SqlOptions, id: string, what: 'extract' | 'counts' | 'data', part: Part): string {
   return `${trimSlash(opts.results)}/${id}${opts.engine === 'duckdb' ? '-' : '/'}${what}${opts.engine === 'duckdb' ? '-' : '/'}${partDir(part)}`;
 }
 
-function writeTo(opts: SqlOptions, id: string, what: 'extract' | 'counts', part: Part, query: string): string {
+function writeTo(opts: SqlOptions, id: string, what: 'extract' | 'counts' | 'data', part: Part, query: string): string {
   const to = target(opts, id, what, part);
   const json = opts.format === 'json';
   switch (opts.engine) {
@@ -288,6 +295,37 @@ function countsQuery(opts: SqlOptions, id: string, part: Part, rule: KeepRule, v
     `SELECT ${fixed}, ${q('account')} AS account, ${q('region')} AS region, ${q('day')} AS day, count(*) AS events, count_if(${renderKeep(KEEP_TREE, opts.engine, rule)}) AS kept\n` +
     `FROM (\n  ${source(opts, part, view)}\n) ev\nGROUP BY ${q('account')}, ${q('region')}, ${q('day')}\n` +
     `UNION ALL\nSELECT ${fixed}, NULL AS account, NULL AS region, NULL AS day, 0 AS events, 0 AS kept`
+  );
+}
+
+/**
+ * The period's data events counted by day and group, as store/data-events.ts counts them from the
+ * files: account (recipient, else the caller's), region, API, the actor (an assumed role's session
+ * issuer, else the caller's ARN, invoking service or principal id), the error, how many, the last
+ * time and the three earliest `eventTime|eventID`. The extract keeps no data event (KEEP_TREE): this
+ * is all the report learns of them. One marker row whatever the data, as for the counts.
+ */
+function dataQuery(opts: SqlOptions, id: string, part: Part, rule: KeepRule, view: string): string {
+  const e = opts.engine;
+  const J = (path: string) => identityField(e, path);
+  const fixed = `${lit(id)} AS rule_id, ${lit(part.label)} AS part`;
+  const actor =
+    `CASE WHEN ${J('$.type')} = 'AssumedRole' AND coalesce(${J('$.sessionContext.sessionIssuer.arn')}, '') <> '' THEN ${J('$.sessionContext.sessionIssuer.arn')}\n` +
+    `      ELSE coalesce(nullif(${J('$.arn')}, ''), nullif(${J('$.invokedBy')}, ''), nullif(${J('$.principalId')}, ''), '') END`;
+  const sample = `concat(eventtime, '|', eventid)`;
+  const earliest = e === 'spark' ? `slice(sort_array(collect_list(${sample})), 1, 3)` : `min_by(${sample}, ${sample}, 3)`;
+  const at = (i: number) => (e === 'duckdb' ? `s[${i}]` : e === 'spark' ? `try_element_at(s, ${i})` : `element_at(s, ${i})`);
+  const groups = ['data_day', 'data_account', 'data_region', 'data_source', 'data_name', 'data_actor_type', 'data_actor', 'data_error'];
+  const inner =
+    `SELECT substr(eventtime, 1, 10) AS data_day, coalesce(nullif(recipientaccountid, ''), ${J('$.accountId')}) AS data_account, awsregion AS data_region,\n` +
+    `      eventsource AS data_source, eventname AS data_name, coalesce(${J('$.type')}, '') AS data_actor_type,\n      ${actor} AS data_actor,\n` +
+    `      coalesce(errorcode, '') AS data_error, eventtime, eventid\n` +
+    `    FROM (\n  ${source(opts, part, view)}\n) ev\n    WHERE ${renderKeep(DATA_EVENT, e, rule)}\n      AND substr(eventtime, 1, 10) BETWEEN ${lit(opts.period.from)} AND ${lit(opts.period.to)}`;
+  const nulls = groups.map((g) => `NULL AS ${g}`).join(', ');
+  return (
+    `SELECT ${fixed}, ${groups.join(', ')}, data_events, data_last, ${at(1)} AS data_sample1, ${at(2)} AS data_sample2, ${at(3)} AS data_sample3\n` +
+    `FROM (\n  SELECT ${groups.join(', ')}, count(*) AS data_events, max(eventtime) AS data_last, ${earliest} AS s\n  FROM (\n    ${inner}\n  ) d\n  GROUP BY ${groups.join(', ')}\n) g\n` +
+    `UNION ALL\nSELECT ${fixed}, ${nulls}, 0 AS data_events, NULL AS data_last, NULL AS data_sample1, NULL AS data_sample2, NULL AS data_sample3`
   );
 }
 
@@ -337,6 +375,7 @@ export function renderSql(opts: SqlOptions): Statement[] {
     if (opts.engine === 'spark') out.push({ kind: 'setup', text: `${header(opts, id, `files ${what}`)}\n${sparkView(opts, part, view)}` });
     out.push({ kind: 'extract', text: `${header(opts, id, `extract ${what}`)}\n${writeTo(opts, id, 'extract', part, extractQuery(opts, id, part, rule, view))}` });
     out.push({ kind: 'counts', text: `${header(opts, id, `counts ${what}`)}\n${writeTo(opts, id, 'counts', part, countsQuery(opts, id, part, rule, view))}` });
+    out.push({ kind: 'data', text: `${header(opts, id, `data events ${what}`)}\n${writeTo(opts, id, 'data', part, dataQuery(opts, id, part, rule, view))}` });
   }
   for (const s of out) {
     const bytes = Buffer.byteLength(s.text);

@@ -2,12 +2,13 @@ import { hash } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { ParsedFile, Period } from '../model/types.js';
+import type { DataEventGroup, ParsedFile, Period } from '../model/types.js';
 import { looksLikeInsight, normaliseEvent } from '../parse/cloudtrail.js';
 import { cmp } from '../util/compare.js';
 import { UsageError } from '../util/errors.js';
 import { readVerification, type Verification } from './verified.js';
-import { COUNT_COLUMNS, JSON_COLUMNS, TEXT_COLUMNS, partsOf, periodText, ruleId } from './render.js';
+import { COUNT_COLUMNS, DATA_COLUMNS, JSON_COLUMNS, TEXT_COLUMNS, partsOf, periodText, ruleId } from './render.js';
+import { DataEventCounter } from '../store/data-events.js';
 
 /**
  * `configtrail report --engine-results DIR`: the rows an engine wrote for `configtrail sql`, read
@@ -27,7 +28,7 @@ export interface EngineInput {
   verification?: Verification;
 }
 
-const ALL_COLUMNS = [...new Set([...COUNT_COLUMNS, ...TEXT_COLUMNS.map(([c]) => c), ...JSON_COLUMNS.map(([c]) => c)])];
+const ALL_COLUMNS = [...new Set([...COUNT_COLUMNS, ...DATA_COLUMNS, ...TEXT_COLUMNS.map(([c]) => c), ...JSON_COLUMNS.map(([c]) => c)])];
 type Row = Record<string, string | null>;
 type Format = 'json' | 'parquet' | 'csv';
 
@@ -111,6 +112,36 @@ export function recordOf(row: Row): Record<string, unknown> {
   return rec;
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A data-event row as a group of store/data-events.ts; 'marker' for a part's marker row; undefined for a row that cannot be one. */
+function dataGroupOf(r: Row): DataEventGroup | 'marker' | undefined {
+  if (r.data_day === null && Number(r.data_events) === 0) return 'marker';
+  const count = Number(r.data_events);
+  const dayMs = r.data_day !== null && DAY.test(r.data_day) ? Date.parse(`${r.data_day}T00:00:00Z`) : NaN;
+  const lastMs = r.data_last === null ? NaN : Date.parse(r.data_last);
+  if (!Number.isFinite(dayMs) || !Number.isFinite(lastMs) || !(count > 0) || !r.data_account || !r.data_region || !r.data_source || !r.data_name) return undefined;
+  const samples: [number, string][] = [];
+  for (const s of [r.data_sample1, r.data_sample2, r.data_sample3]) {
+    const cut = s?.indexOf('|') ?? -1;
+    const t = cut > 0 ? Date.parse(s!.slice(0, cut)) : NaN;
+    if (Number.isFinite(t)) samples.push([t, s!.slice(cut + 1)]);
+  }
+  return {
+    dayMs,
+    accountId: r.data_account,
+    region: r.data_region,
+    eventSource: r.data_source,
+    eventName: r.data_name,
+    actorType: r.data_actor_type ?? '',
+    actor: r.data_actor ?? '',
+    errorCode: r.data_error ?? '',
+    count,
+    lastMs,
+    samples,
+  };
+}
+
 interface Conn {
   runAndReadAll(sql: string): Promise<{ getRowsJson(): unknown[][] }>;
 }
@@ -137,6 +168,8 @@ export async function readEngineResults(dir: string, period: Period, windowMs: n
   /** Per part: extract rows, and the kept events its counts announce. */
   const extracted = new Map<string, number>();
   const announced = new Map<string, number>();
+  /** Parts whose data-event rows were read (each writes a marker row at least). */
+  const withData = new Set<string>();
   let rows = 0;
   try {
     for (const file of files) {
@@ -179,12 +212,25 @@ export async function readEngineResults(dir: string, period: Period, windowMs: n
         throw new UsageError(`${path} holds results of rule ${other.rule_id}${was}, not of this run's rule ${id} (period ${periodText(period)}, window ${windowMs / 60_000} min): run \`configtrail sql\` with the same --from/--to/--window`);
       }
       const isCounts = got.length > 0 && got.every((r) => r.events !== null);
-      out.input.kind = isCounts ? 'engine-counts' : 'engine-extract';
+      const isData = got.length > 0 && got.every((r) => r.data_events !== null);
+      out.input.kind = isCounts ? 'engine-counts' : isData ? 'engine-data' : 'engine-extract';
+      const data = new DataEventCounter();
       out.input.records = got.length;
       got.forEach((r, index) => {
         if (r.rule_id === null || r.part === null) {
           out.input.rejected++;
           out.rejected.push({ path, record: index, reason: 'engine row without rule_id or part' });
+          return;
+        }
+        if (isData) {
+          withData.add(r.part);
+          const group = dataGroupOf(r);
+          if (group === 'marker') return;
+          if (group) data.addGroup(group);
+          else {
+            out.input.rejected++;
+            out.rejected.push({ path, record: index, reason: 'data-event row without its day, account, region, API or count' });
+          }
           return;
         }
         if (isCounts) {
@@ -208,11 +254,13 @@ export async function readEngineResults(dir: string, period: Period, windowMs: n
           out.rejected.push({ path, record: index, reason: ev });
         } else out.events.push(ev);
       });
+      if (data.size > 0) out.dataEvents = data.list();
     }
   } finally {
     conn.closeSync?.();
   }
   checkParts(period, windowMs, announced, extracted);
+  for (const part of announced.keys()) if (!withData.has(part)) throw new UsageError(`--engine-results: no data-event rows for part ${part.slice(0, 40)}: a result of \`configtrail sql\` is missing`);
   if (verification) parsed.push(verification.parsed);
   return { parsed, trailDays, rows, ...(verification ? { verification } : {}) };
 }

@@ -112,13 +112,13 @@ const sessionCall: KeepExpr = { and: [{ field: 'eventName', in: [...SESSION_ISSU
 /** Failed calls, sign-ins and root use: evidence inside the period only. */
 const inPeriodOnly: KeepExpr = { or: [{ field: 'errorCode', present: true }, { field: 'eventSource', in: [...ACTIVITY_SOURCES].sort() }, { field: 'userIdentity.type', in: ['Root'] }] };
 
-/** A data event (isDataEvent): never evidence. */
-const dataEvent: KeepExpr = { or: [{ field: 'managementEvent', isFalse: true }, { field: 'eventCategory', in: ['Data'] }] };
+/** A data event (isDataEvent): never evidence; counted by group (the engines' data query, src/sql/render.ts). */
+export const DATA_EVENT: KeepExpr = { or: [{ field: 'managementEvent', isFalse: true }, { field: 'eventCategory', in: ['Data'] }] };
 
 export const KEEP_TREE: KeepExpr = {
   and: [
     { time: '<', bound: 'endMs' },
-    { not: dataEvent },
+    { not: DATA_EVENT },
     {
       or: [
         { and: [sessionCall, { time: '>=', bound: 'sessionFromMs' }] },
