@@ -196,3 +196,26 @@ describe('activity findings', () => {
     expect(rows.filter((l) => l.includes(',sg-')).length).toBe(30);
   });
 });
+
+describe('failed calls', () => {
+  it('report.json lists the first 1,000 with their total; the document says so; activity.csv lists every one', () => {
+    const dir = tempDir('failed-cap');
+    const logs = join(dir, 'export', 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '07', '02');
+    mkdirSync(logs, { recursive: true });
+    const denied = Array.from({ length: 1_200 }, (_, i) =>
+      cloudTrailEvent({ eventID: `x-${String(i).padStart(4, '0')}`, eventTime: `2026-07-02T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`, errorCode: 'AccessDenied', errorMessage: 'denied' }),
+    );
+    writeFileSync(join(logs, `${ACCOUNT}_CloudTrail_us-east-1_20260702T1000Z_a.json.gz`), logFile(denied));
+    const out = join(dir, 'out');
+    const r = runCli(['report', join(dir, 'export'), '--quarter', '2026-Q3', '--format', 'json,csv,html', '--out', out, '--no-workspace', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const report = readReport(out);
+    expect(report.failedCallsTotal).toBe(1_200);
+    expect(report.failedCalls).toHaveLength(1_000);
+    expect(report.failedCalls[0]!.eventId).toBe('x-0000');
+    expect(report.failedCalls.at(-1)!.eventId).toBe('x-0999');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('The document lists the first 1,000 of 1,200 failed calls');
+    const rows = readFileSync(join(out, 'activity.csv'), 'utf8').trim().split('\n');
+    expect(rows.filter((l) => l.includes(',AccessDenied,'))).toHaveLength(1_200);
+  });
+});

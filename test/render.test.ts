@@ -175,7 +175,7 @@ describe('large reports in the document', () => {
     expect(html).toContain('30 input files were read');
     expect(html).not.toContain('AWSLogs/f9.json.gz');
     const failedCalls = Array.from({ length: 12 }, () => base.failedCalls[0]!);
-    expect(renderHtml({ ...base, failedCalls }, { maxChangesInDocument: 10 })).toContain('The document lists the first 10 of 12 failed calls');
+    expect(renderHtml({ ...base, failedCalls, failedCallsTotal: 12 }, { maxChangesInDocument: 10 })).toContain('The document lists the first 10 of 12 failed calls');
   });
 });
 

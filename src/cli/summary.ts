@@ -55,7 +55,7 @@ export function jsonSummary(report: Report, files: string[]) {
     counts: report.counts,
     changes: report.changes.length,
     attributed: report.changes.filter((ch) => ch.attribution.method !== 'none').length,
-    failedCalls: report.failedCalls.length,
+    failedCalls: report.failedCallsTotal,
     integrity: {
       level: report.integrity.level,
       verified: report.integrity.verified,

@@ -731,7 +731,9 @@ export interface Report {
   rejected: Rejection[];
   skipped: Skip[];
   changes: Change[];
+  /** The first FAILED_CALLS_LISTED failed calls of the period, in time order (all of them: activity.csv). */
   failedCalls: EventRef[];
+  failedCallsTotal: number;
   /** Data events are summarised, not listed (the whole list: data-events.csv). */
   dataEvents: DataEventSummary;
   configRuleResults: ConfigRuleResult[];

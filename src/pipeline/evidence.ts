@@ -75,6 +75,7 @@ export function evidenceSubset(report: Report, selected: ControlResult[], period
     scope: { ...report.scope, frameworks: [...new Set(selected.map((c) => c.framework))] },
     changes,
     failedCalls,
+    failedCallsTotal: failedCalls.length,
     configRuleResults: report.configRuleResults.filter((r) => resources.has(`${r.resourceType}|${r.resourceId}`)),
     summary: summarise(changes, period),
     controls: selected,

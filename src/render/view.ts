@@ -32,6 +32,12 @@ export interface RenderOptions {
 export const DEFAULT_MAX_CHANGES = 2000;
 export const DEFAULT_MAX_FINDINGS = 50;
 const VALUE_CHARS = 240;
+/** The failed calls the document shows of all of them (report.json lists the first FAILED_CALLS_LISTED). */
+function failedCut(report: Report, maxChanges: number): { shown: number; total: number } | undefined {
+  const shown = Math.min(maxChanges, report.failedCalls.length);
+  return report.failedCallsTotal > shown ? { shown, total: report.failedCallsTotal } : undefined;
+}
+
 /** Groups of data events the document shows (report.json holds 1,000, data-events.csv all). */
 const DATA_GROUPS_IN_DOCUMENT = 25;
 
@@ -358,7 +364,7 @@ function viewOf(report: Report, opts: RenderOptions) {
       { label: 'Attributed to an API call', value: `${attributed} (${pct(attributed, changes.length)})` },
       { label: 'Actor resolved to its origin', value: `${resolved} (${pct(resolved, changes.length)})` },
       { label: 'Not attributed', value: String(changes.length - attributed) },
-      { label: 'Failed or denied calls', value: String(report.failedCalls.length) },
+      { label: 'Failed or denied calls', value: String(report.failedCallsTotal) },
       ...(report.dataEvents.events > 0 ? [{ label: 'Data events (counted by group)', value: `${report.dataEvents.events.toLocaleString('en-US')} in ${report.dataEvents.groups.toLocaleString('en-US')} groups` }] : []),
       { label: 'Rejected inputs (files and records)', value: String(report.rejected.length) },
     ],
@@ -378,7 +384,7 @@ function viewOf(report: Report, opts: RenderOptions) {
     truncated: cut(changes.length),
     failedSection,
     failedCalls: report.failedCalls.slice(0, maxChanges).map((f) => ({ ...f, origin: f.actor.origin, chain: actorChain(f.actor) })),
-    failedTruncated: cut(report.failedCalls.length),
+    failedTruncated: failedCut(report, maxChanges),
     dataEvents: { ...report.dataEvents, rows: report.dataEvents.top.slice(0, DATA_GROUPS_IN_DOCUMENT).map((g) => ({ ...g, samples: g.sampleEventIds[0] ?? '' })) },
     rulesSection,
     configRules: report.configRuleResults,

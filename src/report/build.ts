@@ -18,6 +18,12 @@ import { cmp, resourceKey } from '../store/index.js';
 import { isoWeekStart, weeksOf } from '../util/period.js';
 import { summariseDataEvents } from '../store/data-events.js';
 
+/**
+ * Failed calls report.json lists: an automation role denied in a loop fails thousands of times; the
+ * unauthorised-call check groups them, and activity.csv lists every one.
+ */
+export const FAILED_CALLS_LISTED = 1_000;
+
 export interface BuildOptions {
   generator: { name: string; version: string };
   /** The run's one generation time (src/util/clock.ts): passed in, so that building reads no clock. */
@@ -55,7 +61,8 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     rejected: evidence.rejected,
     skipped: evidence.skipped,
     changes,
-    failedCalls: correlation.failedCalls,
+    failedCalls: correlation.failedCalls.slice(0, FAILED_CALLS_LISTED),
+    failedCallsTotal: correlation.failedCalls.length,
     dataEvents: summariseDataEvents(evidence.dataEvents),
     configRuleResults: configRuleResults(evidence),
     integrity: evidence.integrity,
