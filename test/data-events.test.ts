@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -217,5 +217,29 @@ describe('failed calls', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('The document lists the first 1,000 of 1,200 failed calls');
     const rows = readFileSync(join(out, 'activity.csv'), 'utf8').trim().split('\n');
     expect(rows.filter((l) => l.includes(',AccessDenied,'))).toHaveLength(1_200);
+  });
+});
+
+describe('data events in the workspace', () => {
+  it("are saved merged by day across files, and a replay's report equals the first run's", () => {
+    const dir = tempDir('data-ws');
+    const logs = join(dir, 'export', 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '07', '02');
+    mkdirSync(logs, { recursive: true });
+    // Three files of the same day and groups: their groups are one line each in the saved ingest.
+    for (const part of ['a', 'b', 'c']) writeFileSync(join(logs, `${ACCOUNT}_CloudTrail_us-east-1_20260702T1000Z_${part}.json.gz`), logFile(records().map((r) => ({ ...r, eventID: `${String(r.eventID)}-${part}` }))));
+    const ws = join(dir, 'ws');
+    const run = (out: string) => runCli(['report', join(dir, 'export'), '--quarter', '2026-Q3', '--format', 'json', '--out', join(dir, out), '--workspace', ws, '--json']);
+    const first = run('one');
+    expect(first.status, first.stderr).toBe(0);
+    const second = run('two');
+    expect(JSON.parse(second.stdout).workspace.replayed).toBe(true);
+    const strip = (out: string) => JSON.stringify({ ...readReport(join(dir, out)), invocation: null });
+    expect(strip('two')).toBe(strip('one'));
+    const report = readReport(join(dir, 'one'));
+    expect(report.dataEvents.events).toBe(3 * 43);
+    const runs = join(ws, 'runs');
+    const saved = readFileSync(join(runs, readdirSync(runs)[0]!, 'data-events.ndjson'), 'utf8').trim().split('\n');
+    // Every day and group once: the period's groups and the day before the period's.
+    expect(saved).toHaveLength(report.dataEvents.groups + 1);
   });
 });

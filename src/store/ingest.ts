@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CloudTrailEvent, ConfigItem, DataEventGroup, Counts, CredentialReport, DigestFile, Rejection, Skip, SourceEvent } from '../model/types.js';
 import { LAID_OUT_INDENT, writeLaidOut, type InputList } from './inputs.js';
 import { cmp } from '../util/compare.js';
+import { DataEventCounter } from './data-events.js';
 import { INGEST_VERSION } from './runkey.js';
 import { fileLines, LineWriter } from './ndjson.js';
 import { FOLDERS_FILE, PARTS_FILE, PlanRecorder, type PlanHeader } from './plan.js';
@@ -17,6 +18,8 @@ import { isSealed, READ_AGAIN, seal, unseal, type Checked } from './checksum.js'
  * of loading thousands of packs: that is what makes a second report over unchanged inputs cheap.
  */
 
+/** Data-event groups a recorder merges in memory before it writes them out. */
+const DATA_GROUPS_HELD = 100_000;
 /** A saved ingest's data-event groups, one a line (IngestRecorder.dataEvents). */
 export const DATA_EVENTS_FILE = 'data-events.ndjson';
 /** The input list as report.json lays it out (an ingest saved before it existed has none: then it is laid out anew). */
@@ -92,6 +95,7 @@ export class IngestRecorder {
   private items: LineWriter | undefined;
   private integrity: LineWriter | undefined;
   private data: LineWriter | undefined;
+  private readonly dataGroups = new DataEventCounter();
   private readonly dropped = { read: 0, readOnly: 0, failed: 0 };
   private readonly identities = new Map<string, number>();
   private readonly paths = new Map<string, number>();
@@ -154,11 +158,21 @@ export class IngestRecorder {
     this.guard(() => this.items!.add(i));
   }
 
-  /** A file's data events, by day and group (store/data-events.ts): any period's are in them. */
+  /**
+   * A file's data events, by day and group (store/data-events.ts): any period's are in them. Files
+   * hold minutes of a trail, so their groups are merged here by day first (a replay merges again
+   * whatever is written), at most DATA_GROUPS_HELD at a time.
+   */
   dataEvents(groups: readonly DataEventGroup[]): void {
     this.guard(() => {
-      for (const g of groups) this.data!.add(g);
+      for (const g of groups) this.dataGroups.addGroup({ ...g, samples: g.samples.map((x) => [x[0], x[1]]) });
+      if (this.dataGroups.size >= DATA_GROUPS_HELD) this.flushDataGroups();
     });
+  }
+
+  private flushDataGroups(): void {
+    for (const g of this.dataGroups.list()) this.data!.add(g);
+    this.dataGroups.clear();
   }
 
   /** A log file or digest as the integrity check received it. */
@@ -192,6 +206,7 @@ export class IngestRecorder {
       this.events!.close();
       this.items!.close();
       this.integrity!.close();
+      this.flushDataGroups();
       this.data!.close();
       sums = { 'events.ndjson': this.events!.sha256, 'items.ndjson': this.items!.sha256, 'integrity.ndjson': this.integrity!.sha256, [DATA_EVENTS_FILE]: this.data!.sha256 };
       // A plan that cannot stand for the run is not kept: a later run then walks the folders.
