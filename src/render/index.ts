@@ -11,10 +11,7 @@ export type OutputFormat = 'html' | 'pdf' | 'json' | 'csv';
 
 /**
  * Writes the requested outputs into `outDir` (created if needed) under fixed names; no path ever
- * comes from the data. Returns the files written, in a stable order.
- */
-/**
- * `dataEvents`: every group of the period's data events, for data-events.csv (report.json holds the
+ * comes from the data. Returns the files written, in a stable order. `dataEvents`: every group of the period's data events, for data-events.csv (report.json holds the
  * largest; without it the CSV lists those). `activity`: the period's kept events with their actors,
  * for activity.csv (the events report.json's activity findings group).
  */

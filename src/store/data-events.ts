@@ -1,5 +1,6 @@
 import type { DataEventGroup, DataEventRow, DataEventSummary, Period } from '../model/types.js';
 import { cmp } from '../util/compare.js';
+import { isObj, text } from '../parse/values.js';
 
 /**
  * Data events (S3 object calls, Lambda invocations, DynamoDB items…) can outnumber management events
@@ -40,11 +41,6 @@ export interface DataEventFields {
   identity: ActorFields | undefined;
 }
 
-function text(v: unknown): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
-
 /**
  * The actor a data event is counted under: an assumed role's role (the session issuer's ARN: its
  * session names are as many as its sessions), else the identity's ARN, the invoking service or the
@@ -53,9 +49,8 @@ function text(v: unknown): string | undefined {
 export function dataActor(ui: ActorFields | undefined): { actorType: string; actor: string } {
   if (!ui) return { actorType: '', actor: '' };
   const actorType = text(ui.type) ?? '';
-  const ctx = ui.sessionContext;
-  const issuer = ctx && typeof ctx === 'object' ? (ctx as { sessionIssuer?: unknown }).sessionIssuer : undefined;
-  const role = actorType === 'AssumedRole' && issuer && typeof issuer === 'object' ? text((issuer as { arn?: unknown }).arn) : undefined;
+  const issuer = isObj(ui.sessionContext) ? ui.sessionContext.sessionIssuer : undefined;
+  const role = actorType === 'AssumedRole' && isObj(issuer) ? text(issuer.arn) : undefined;
   return { actorType, actor: role ?? text(ui.arn) ?? text(ui.invokedBy) ?? text(ui.principalId) ?? '' };
 }
 
@@ -73,27 +68,37 @@ function keyOf(g: Omit<DataEventGroup, 'count' | 'lastMs' | 'samples'>, withDay:
   return [withDay ? String(g.dayMs) : '', g.accountId, g.region, g.eventSource, g.eventName, g.actorType, g.actor, g.errorCode].join('\u0000');
 }
 
+/** One data event as a group of one. */
+export function dataEventGroup(e: DataEventFields): DataEventGroup {
+  const { actorType, actor } = dataActor(e.identity);
+  const dayMs = Math.floor(e.eventTimeMs / DAY_MS) * DAY_MS;
+  return { dayMs, accountId: e.accountId, region: e.region, eventSource: e.eventSource, eventName: e.eventName, actorType, actor, errorCode: e.errorCode ?? '', count: 1, lastMs: e.eventTimeMs, samples: [[e.eventTimeMs, e.eventId]] };
+}
+
+/** Adds `g` to the group `key` names in `groups`: a copy of it when new (its samples are merged into later). */
+function mergeGroup(groups: Map<string, DataEventGroup>, key: string, g: DataEventGroup): void {
+  const had = groups.get(key);
+  if (!had) {
+    groups.set(key, { ...g, samples: g.samples.map((x) => [x[0], x[1]]) });
+    return;
+  }
+  had.count += g.count;
+  had.dayMs = Math.min(had.dayMs, g.dayMs);
+  had.lastMs = Math.max(had.lastMs, g.lastMs);
+  mergeSamples(had.samples, g.samples);
+}
+
 /** One file's data events by day and group: what a reader hands over (ParsedFile.dataEvents). */
 export class DataEventCounter {
   private readonly groups = new Map<string, DataEventGroup>();
 
   add(e: DataEventFields): void {
-    const { actorType, actor } = dataActor(e.identity);
-    const dayMs = Math.floor(e.eventTimeMs / DAY_MS) * DAY_MS;
-    this.addGroup({ dayMs, accountId: e.accountId, region: e.region, eventSource: e.eventSource, eventName: e.eventName, actorType, actor, errorCode: e.errorCode ?? '', count: 1, lastMs: e.eventTimeMs, samples: [[e.eventTimeMs, e.eventId]] });
+    this.addGroup(dataEventGroup(e));
   }
 
   /** Takes a group counted elsewhere (the native reader's, for the same file). */
   addGroup(g: DataEventGroup): void {
-    const key = keyOf(g, true);
-    const had = this.groups.get(key);
-    if (had) {
-      had.count += g.count;
-      had.lastMs = Math.max(had.lastMs, g.lastMs);
-      mergeSamples(had.samples, g.samples);
-    } else {
-      this.groups.set(key, g);
-    }
+    mergeGroup(this.groups, keyOf(g, true), g);
   }
 
   clear(): void {
@@ -136,16 +141,7 @@ export class DataEvents {
   }
 
   private merge(g: DataEventGroup): void {
-    const key = keyOf(g, false);
-    const had = this.groups.get(key);
-    if (had) {
-      had.count += g.count;
-      had.dayMs = Math.min(had.dayMs, g.dayMs);
-      had.lastMs = Math.max(had.lastMs, g.lastMs);
-      mergeSamples(had.samples, g.samples);
-    } else {
-      this.groups.set(key, { ...g, samples: g.samples.map((s) => [s[0], s[1]]) });
-    }
+    mergeGroup(this.groups, keyOf(g, false), g);
   }
 
   finish(): { groups: DataEventGroup[]; folded: boolean } {

@@ -14,9 +14,10 @@ import type {
   UserIdentity,
 } from '../model/types.js';
 import { hash } from 'node:crypto';
-import { DataEventCounter, DataEvents } from './data-events.js';
+import { dataEventGroup, DataEvents } from './data-events.js';
 import { DATA_EVENTS_FILE, LAID_OUT_FILE, readIntegrityLines, readSavedEvents, savedFile, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { verifyFile } from './checksum.js';
+import { isObj } from '../parse/values.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
@@ -266,9 +267,7 @@ export class EvidenceStore {
     else if (!isWrite(event)) c.readOnly++;
     if (isDataEvent(event)) {
       // A data event the readers did not count themselves (a SIEM export, a record without eventID…).
-      const one = new DataEventCounter();
-      one.add({ ...event, region: event.awsRegion, identity: event.userIdentity });
-      this.addDataGroups(one.list());
+      this.addDataGroups([dataEventGroup({ ...event, region: event.awsRegion, identity: event.userIdentity })]);
       return;
     }
     if (!this.keeps(event)) return;
@@ -354,15 +353,14 @@ const SESSION_RESPONSE = ['assumedRoleUser', 'federatedUser', 'subject', 'subjec
  */
 function compactSession(e: CloudTrailEvent): void {
   const pick = (v: unknown, keys: string[]): Record<string, unknown> | undefined => {
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const o = v as Record<string, unknown>;
+    if (!isObj(v)) return undefined;
     const out: Record<string, unknown> = {};
-    for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+    for (const k of keys) if (v[k] !== undefined) out[k] = v[k];
     return out;
   };
   const request = pick(e.requestParameters, SESSION_REQUEST);
   const response = pick(e.responseElements, SESSION_RESPONSE);
-  const credentials = pick((e.responseElements as Record<string, unknown> | undefined)?.credentials, ['accessKeyId', 'expiration']);
+  const credentials = pick(isObj(e.responseElements) ? e.responseElements.credentials : undefined, ['accessKeyId', 'expiration']);
   if (request) e.requestParameters = request;
   else delete e.requestParameters;
   if (response) e.responseElements = credentials ? { ...response, credentials } : response;

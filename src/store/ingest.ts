@@ -165,7 +165,7 @@ export class IngestRecorder {
    */
   dataEvents(groups: readonly DataEventGroup[]): void {
     this.guard(() => {
-      for (const g of groups) this.dataGroups.addGroup({ ...g, samples: g.samples.map((x) => [x[0], x[1]]) });
+      for (const g of groups) this.dataGroups.addGroup(g);
       if (this.dataGroups.size >= DATA_GROUPS_HELD) this.flushDataGroups();
     });
   }
