@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOGGING_CHECKS } from '../../src/controls/checks/logging/index.js';
 import { runCheck } from '../../src/controls/evaluate.js';
-import { ACCOUNT, evidenceOf, event, item } from '../helpers/evidence.js';
+import { ACCOUNT, dataGroup, evidenceOf, event, item } from '../helpers/evidence.js';
 
 const run = (id: string, f: Parameters<typeof evidenceOf>[0]) => runCheck(LOGGING_CHECKS.find((c) => c.meta.id === id)!, evidenceOf(f));
 const trail = (conf: Record<string, unknown>) => item('AWS::CloudTrail::Trail', 'main', { name: 'main', s3BucketName: 'ct-logs', isMultiRegionTrail: true, logFileValidationEnabled: true, kmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', ...conf }, { resourceName: 'main' });
@@ -39,6 +39,22 @@ describe('CloudTrail configuration checks', () => {
     const advanced = trail({ advancedEventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }] }] });
     expect(run('cloudtrail-s3-data-events-read', { items: [advanced] }).status).toBe('PASS');
     expect(run('cloudtrail-s3-data-events-write', { items: [trail({})] }).findings[0]!.detail).toContain('no event selector for S3 object write events');
+  });
+
+  it('cloudtrail-s3-data-events-write and -read: pass from the S3 data event groups of their kind in the input, fail with only the other kind', () => {
+    const reads = [dataGroup('s3.amazonaws.com', 'GetObject', { count: 40 }), dataGroup('s3.amazonaws.com', 'HeadObject')];
+    const onlyReads = run('cloudtrail-s3-data-events-read', { items: [trail({})], dataEvents: reads });
+    expect(onlyReads).toMatchObject({ status: 'PASS', reason: 'S3 object read data events are present in the CloudTrail input' });
+    expect(run('cloudtrail-s3-data-events-write', { items: [trail({})], dataEvents: reads })).toMatchObject({ status: 'FAIL', reason: 'no trail logs S3 object write events' });
+    // A write whatever its name: not in the read-only table. A denied call is logged all the same.
+    const writes = [dataGroup('s3.amazonaws.com', 'CompleteMultipartUpload'), dataGroup('s3.amazonaws.com', 'DeleteObjects', { errorCode: 'AccessDenied' })];
+    expect(run('cloudtrail-s3-data-events-write', { items: [trail({})], dataEvents: writes }).status).toBe('PASS');
+    expect(run('cloudtrail-s3-data-events-read', { items: [trail({})], dataEvents: writes }).status).toBe('FAIL');
+    expect(run('cloudtrail-s3-data-events-write', { items: [trail({})], dataEvents: [dataGroup('s3.amazonaws.com', 'PutObject', { errorCode: 'AccessDenied' })] }).status).toBe('PASS');
+    // Another service's data events say nothing of S3 objects, even under an S3 API name.
+    const others = [dataGroup('lambda.amazonaws.com', 'Invoke'), dataGroup('s3-object-lambda.amazonaws.com', 'GetObject'), dataGroup('dynamodb.amazonaws.com', 'PutItem')];
+    expect(run('cloudtrail-s3-data-events-read', { items: [trail({})], dataEvents: others }).status).toBe('FAIL');
+    expect(run('cloudtrail-s3-data-events-write', { items: [trail({})], dataEvents: others }).status).toBe('FAIL');
   });
 });
 

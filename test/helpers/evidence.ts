@@ -1,5 +1,5 @@
 import { emptyIntegrity } from '../../src/store/integrity.js';
-import type { Actor, Change, CloudTrailEvent, ConfigItem, Evidence, Period, UserIdentity } from '../../src/model/types.js';
+import type { Actor, Change, CloudTrailEvent, ConfigItem, DataEventGroup, Evidence, Period, UserIdentity } from '../../src/model/types.js';
 import { buildControlEvidence } from '../../src/controls/evidence.js';
 import type { ControlEvidence, CredentialReport } from '../../src/controls/model.js';
 import { resolvePeriod } from '../../src/util/period.js';
@@ -97,6 +97,27 @@ export interface EvidenceFixture {
   changes?: Change[];
   credentialReports?: CredentialReport[];
   authorizedPrincipals?: string[];
+  /** The period's data events by group (counted by the store, never kept as activity). */
+  dataEvents?: DataEventGroup[];
+}
+
+/** A data event group of one day in the period (store/data-events.ts's shape), first sample at 10:00. */
+export function dataGroup(eventSource: string, eventName: string, o: { accountId?: string; region?: string; count?: number; errorCode?: string; actorType?: string; actor?: string } = {}): DataEventGroup {
+  const dayMs = Date.parse('2026-08-01T00:00:00Z');
+  const count = o.count ?? 1;
+  return {
+    accountId: o.accountId ?? ACCOUNT,
+    region: o.region ?? 'us-east-1',
+    eventSource,
+    eventName,
+    actorType: o.actorType ?? 'IAMUser',
+    actor: o.actor ?? `arn:aws:iam::${ACCOUNT}:user/alice`,
+    dayMs,
+    errorCode: o.errorCode ?? '',
+    count,
+    lastMs: dayMs + 36_000_000,
+    samples: [[dayMs + 36_000_000, `data-${eventName}-1`]],
+  };
 }
 
 export function evidenceOf(f: EvidenceFixture): ControlEvidence {
@@ -118,7 +139,7 @@ export function evidenceOf(f: EvidenceFixture): ControlEvidence {
       events,
       integrity: emptyIntegrity(),
       credentialReports: f.credentialReports ?? [],
-      dataEvents: { groups: [], folded: false },
+      dataEvents: { groups: f.dataEvents ?? [], folded: false },
     },
     { changes: f.changes ?? [], failedCalls: [] },
     {

@@ -1,3 +1,4 @@
+import type { DataEventGroup } from '../../../model/types.js';
 import type { Check } from '../../model.js';
 import { asArray, get, insufficient, listOf } from '../util.js';
 import { field, TRAIL } from './_shared.js';
@@ -19,6 +20,36 @@ function coversS3Objects(selectors: { basic: unknown[]; advanced: unknown[] }, k
   return basic || advanced;
 }
 
+/**
+ * The S3 object-level APIs CloudTrail logs as data events that only read (readOnly: true): objects,
+ * their ACLs, tags, attributes, locks and parts, and the bucket-level listings logged as object-level
+ * actions (Amazon S3 User Guide, "Amazon S3 CloudTrail events": object-level actions tracked by
+ * CloudTrail logging). Every other S3 data event writes (PutObject, CopyObject, DeleteObject(s),
+ * the multipart uploads, RestoreObject, PutObjectAcl/Tagging/Retention/LegalHold…).
+ */
+export const S3_OBJECT_READ_APIS: ReadonlySet<string> = new Set([
+  'GetObject',
+  'GetObjectAcl',
+  'GetObjectAttributes',
+  'GetObjectLegalHold',
+  'GetObjectRetention',
+  'GetObjectTagging',
+  'GetObjectTorrent',
+  'HeadBucket',
+  'HeadObject',
+  'ListMultipartUploads',
+  'ListObjectVersions',
+  'ListObjects',
+  'ListObjectsV2',
+  'ListParts',
+  'SelectObjectContent',
+]);
+
+/** Whether a group of data events holds S3 object events of the given kind (failed calls are logged too). */
+export function s3DataEventsOf(kind: 'write' | 'read'): (g: DataEventGroup) => boolean {
+  return (g) => g.eventSource === 's3.amazonaws.com' && S3_OBJECT_READ_APIS.has(g.eventName) === (kind === 'read');
+}
+
 export function s3DataEventsCheck(kind: 'write' | 'read'): Check {
   return {
     meta: {
@@ -32,7 +63,8 @@ export function s3DataEventsCheck(kind: 'write' | 'read'): Check {
     evaluate: (ev) => {
       const trails = ev.endState(TRAIL);
       const logged = trails.some((t) => coversS3Objects({ basic: asArray(field(t, 'eventSelectors', 'EventSelectors')), advanced: asArray(field(t, 'advancedEventSelectors', 'AdvancedEventSelectors')) }, kind));
-      const seen = ev.activity.some((a) => a.event.eventCategory === 'Data' && a.event.eventSource === 's3.amazonaws.com' && (kind === 'read' ? a.event.readOnly === true : a.event.readOnly === false));
+      // Data events are counted by group, never kept as activity (store/data-events.ts).
+      const seen = ev.dataEvents.some(s3DataEventsOf(kind));
       if (logged || seen) return { status: 'PASS', findings: [], reason: logged ? `a trail logs S3 object ${kind} events` : `S3 object ${kind} data events are present in the CloudTrail input` };
       if (trails.length === 0) return insufficient('no trails in the AWS Config data');
       return {
