@@ -6,10 +6,10 @@ import { ALL_CHECKS, builtinFrameworkIds, checkRegistry, loadBuiltinFramework, l
 import { evaluateFrameworks, worstStatus } from '../src/controls/evaluate.js';
 import type { Framework } from '../src/controls/frameworks.js';
 import { loadFrameworkFile } from '../src/controls/frameworks.js';
-import type { Check } from '../src/controls/model.js';
+import type { ActivityEvent, Check } from '../src/controls/model.js';
 import { loadAuthorizedPrincipals } from '../src/controls/principals.js';
 import { tempDir } from './helpers/cli.js';
-import { evidenceOf, item } from './helpers/evidence.js';
+import { ACCOUNT, ALICE, ROOT, evidenceOf, event, item, onePass } from './helpers/evidence.js';
 
 const FRAMEWORK_IDS = ['cis-aws-v3.0', 'cis-aws-v6.0', 'nist-800-53-r5', 'pci-dss-v4.0', 'soc2'];
 
@@ -252,5 +252,107 @@ describe('a check over the evidence view', () => {
     });
     expect(ev.endState('AWS::EC2::SecurityGroup').map((i) => i.resourceId)).toEqual(['sg-1']);
     expect(ev.timeline({ accountId: '111111111111', region: 'us-east-1', resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-2' })).toHaveLength(2);
+  });
+});
+
+describe('the activity is read once, as the checks\' declared queries', () => {
+  const deployer = { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci`, accountId: ACCOUNT, accessKeyId: 'ASIA1' };
+  const other = '222222222222';
+  const at = (h: number) => `2026-08-0${1 + Math.floor(h / 24)}T${String(h % 24).padStart(2, '0')}:00:00Z`;
+  const kms = { eventSource: 'kms.amazonaws.com', requestParameters: { keyId: 'k-1' }, readOnly: false };
+  const iam = { eventSource: 'iam.amazonaws.com', readOnly: false };
+  // Calls every kind of activity check reads: grouped ones (root use, a role's repeated changes,
+  // denied calls) and handed-over ones (password policy per account, recorder stops, key rotation).
+  const events = [
+    ...Array.from({ length: 5 }, (_, h) => event('DescribeInstances', { userIdentity: ROOT, readOnly: true, time: at(h) })),
+    ...Array.from({ length: 4 }, (_, h) => event('AuthorizeSecurityGroupIngress', { userIdentity: deployer, readOnly: false, time: at(h + 1) })),
+    event('AuthorizeSecurityGroupIngress', { readOnly: false, time: at(7) }),
+    event('DeleteBucket', { eventSource: 's3.amazonaws.com', errorCode: 'AccessDenied', time: at(8) }),
+    event('ConsoleLogin', { eventSource: 'signin.amazonaws.com', userIdentity: ALICE, responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'No' }, time: at(9) }),
+    event('StopLogging', { eventSource: 'cloudtrail.amazonaws.com', time: at(10) }),
+    event('StopConfigurationRecorder', { eventSource: 'config.amazonaws.com', time: at(11) }),
+    event('StopConfigurationRecorder', { eventSource: 'config.amazonaws.com', region: 'eu-west-1', time: at(12) }),
+    event('StartConfigurationRecorder', { eventSource: 'config.amazonaws.com', region: 'eu-west-1', time: at(13) }),
+    event('EnableKeyRotation', { ...kms, time: at(14) }),
+    event('DisableKeyRotation', { ...kms, time: at(15) }),
+    event('UpdateAccountPasswordPolicy', { ...iam, requestParameters: { minimumPasswordLength: 14, passwordReusePrevention: 24 }, time: at(16) }),
+    event('UpdateAccountPasswordPolicy', { ...iam, accountId: other, requestParameters: { minimumPasswordLength: 8 }, time: at(17) }),
+    event('UpdateAccountPasswordPolicy', { ...iam, requestParameters: { minimumPasswordLength: 6 }, time: at(18) }),
+    event('AttachRolePolicy', { ...iam, userIdentity: deployer, time: at(19) }),
+  ];
+  const fixture = {
+    items: [item('AWS::EC2::VPC', 'vpc-1', {}), item('AWS::KMS::Key', 'k-1', { keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT', keyState: 'Enabled' })],
+    events,
+    authorizedPrincipals: [`arn:aws:sts::${ACCOUNT}:assumed-role/deployer/*`],
+  };
+  const frameworks = builtinFrameworkIds().map(loadBuiltinFramework);
+
+  it('every built-in framework reads a once-only activity in one pass and concludes as from a plain array', () => {
+    const plain = evidenceOf(fixture);
+    const expected = evaluateFrameworks(frameworks, checkRegistry(), plain);
+    const once = onePass([...plain.activity]);
+    const actual = evaluateFrameworks(frameworks, checkRegistry(), { ...plain, activity: once });
+    expect(once.passes).toBe(1);
+    expect(actual).toEqual(expected);
+    expect(actual.filter((r) => r.status === 'ERROR')).toEqual([]);
+    // The activity did decide things: grouped calls, per-account policies, the unrestarted recorder, the rotation.
+    const byCheck = new Map(actual.flatMap((r) => [...r.findings, ...(r.supportingFindings ?? [])]).map((f) => [`${f.check}|${f.resourceId}`, f]));
+    expect(byCheck.get(`activity-root-account-used|${events[0]!.eventId}`)).toMatchObject({ count: 5, lastTime: '2026-08-01T04:00:00Z', sampleEventIds: events.slice(0, 3).map((e) => e.eventId) });
+    expect(byCheck.get(`activity-security-group-changes|${events[9]!.eventId}`)).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('by a principal not authorised') });
+    expect(byCheck.get(`password-policy-min-length-14|${ACCOUNT}`)!.detail).toContain('minimum password length set to 6');
+    expect(byCheck.get(`password-policy-min-length-14|${other}`)!.detail).toContain('minimum password length set to 8');
+    const stopped = actual.flatMap((r) => r.findings).filter((f) => f.check === 'config-recorder-all-regions' && f.detail.includes('stopped and not restarted'));
+    expect(new Set(stopped.map((f) => f.resourceId))).toEqual(new Set([`${ACCOUNT}/us-east-1`]));
+    expect(byCheck.get('kms-key-rotation-enabled|k-1')!.detail).toContain('rotation disabled for key k-1');
+  });
+
+  it('does not read the activity when no check used declares a query', () => {
+    const once = onePass([...evidenceOf(fixture).activity]);
+    const fw: Framework = { id: 'cfg', title: 'C', requirements: [{ id: '1', title: 'sg', checks: ['security-group-no-admin-ports-open-ipv4'] }] };
+    evaluateFrameworks([fw], checkRegistry(), { ...evidenceOf(fixture), activity: once });
+    expect(once.passes).toBe(0);
+  });
+
+  it('a query that throws (building it, match or judge) is an ERROR for its check alone; the pass goes on for the others', () => {
+    const throwing = (id: string, where: 'build' | 'match' | 'judge'): Check => ({
+      meta: { id, title: id, severity: 'low', resourceTypes: [], needs: ['cloudtrail'], description: id },
+      activity: () => {
+        if (where === 'build') throw new Error(`${id} cannot build`);
+        return {
+          match: (a) => {
+            if (where === 'match' && a.event.eventName === 'StopLogging') throw new Error(`${id} cannot match ${a.event.eventName}`);
+            return true;
+          },
+          ...(where === 'judge' ? { judge: () => { throw new Error(`${id} cannot judge`); } } : {}),
+        };
+      },
+      evaluate: (_ev, hits) => ({ status: 'PASS', findings: [], reason: `${hits.count} calls` }),
+    });
+    const counting: Check = { ...throwing('counts', 'match'), activity: () => ({ match: () => true, judge: () => ({ status: 'PASS', what: 'call' }) }) };
+    const checks = new Map([throwing('b', 'build'), throwing('m', 'match'), throwing('j', 'judge'), counting].map((c) => [c.meta.id, c]));
+    const fw: Framework = { id: 'q', title: 'Q', requirements: ['b', 'm', 'j', 'counts'].map((id) => ({ id, title: id, checks: [id] })) };
+    const once = onePass([...evidenceOf(fixture).activity]);
+    const r = evaluateFrameworks([fw], checks, { ...evidenceOf(fixture), activity: once });
+    expect(r.map((c) => [c.id, c.status, c.reason])).toEqual([
+      ['b', 'ERROR', 'check failed: b cannot build'],
+      ['m', 'ERROR', 'check failed: m cannot match StopLogging'],
+      ['j', 'ERROR', 'check failed: j cannot judge'],
+      ['counts', 'PASS', `${events.length} calls`],
+    ]);
+    expect(once.passes).toBe(1);
+  });
+
+  it('an activity that fails to be read is an ERROR for the checks reading it, not a crash', () => {
+    const [first] = [...evidenceOf(fixture).activity];
+    const broken: Iterable<ActivityEvent> = {
+      *[Symbol.iterator]() {
+        yield first!;
+        throw new Error('hour file 2026-08-01T10 is truncated');
+      },
+    };
+    const r = evaluateFrameworks([loadBuiltinFramework('cis-aws-v6.0')], checkRegistry(), { ...evidenceOf(fixture), activity: broken });
+    const root = r.flatMap((c) => c.checks ?? []).find((c) => c.check === 'activity-root-account-used')!;
+    expect(root).toMatchObject({ status: 'ERROR', reason: 'check failed: the activity could not be read: hour file 2026-08-01T10 is truncated' });
+    expect(r.flatMap((c) => c.checks ?? []).find((c) => c.check === 'cloudtrail-log-file-validation')!.status).not.toBe('ERROR');
   });
 });

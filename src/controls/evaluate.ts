@@ -2,7 +2,8 @@ import type { CheckOutcome, ControlResult, ControlStatus, CoverageGap, Finding }
 import { cmp } from '../store/index.js';
 import { oneLine } from '../util/errors.js';
 import type { Framework } from './frameworks.js';
-import type { Check, CheckResult, ControlEvidence } from './model.js';
+import { ActivityGrouper } from './checks/util.js';
+import type { ActivityEvent, ActivityHits, ActivityQuery, Check, CheckResult, ControlEvidence } from './model.js';
 import { applyWaivers, type Waiver } from './waivers.js';
 
 /** Worst first: a requirement takes the worst status among its checks. */
@@ -42,10 +43,75 @@ function withinCoverage(check: Check, ev: ControlEvidence, r: CheckResult): Chec
   return r;
 }
 
-/** Runs one check; a check that throws becomes an ERROR result, never a silent gap. */
-export function runCheck(check: Check, ev: ControlEvidence): CheckResult {
+/** What a check without an activity query reads of the activity: nothing. */
+const NO_HITS: ActivityHits = { count: 0, findings: [], events: [] };
+
+/** One check's query during the pass, and what it gathered so far; `failed` once its query threw. */
+interface Gathering {
+  query: ActivityQuery;
+  count: number;
+  grouper: ActivityGrouper | undefined;
+  events: ActivityEvent[];
+  failed?: unknown;
+}
+
+/**
+ * Reads the activity once for all the given checks: each event goes to every query whose `match`
+ * accepts it, to be grouped (`judge`) or handed over. The activity is not read at all when no check
+ * has a query. A query that throws (building it, `match` or `judge`) is dropped from the pass and
+ * its check gets the error, to become an ERROR result; so does every query still reading when the
+ * activity itself fails to be read.
+ */
+export function gatherActivity(checks: Iterable<Check>, ev: ControlEvidence): Map<Check, ActivityHits | { error: unknown }> {
+  const out = new Map<Check, ActivityHits | { error: unknown }>();
+  const reading = new Map<Check, Gathering>();
+  for (const check of checks) {
+    if (!check.activity || out.has(check) || reading.has(check)) continue;
+    try {
+      const query = check.activity(ev);
+      reading.set(check, { query, count: 0, grouper: query.judge ? new ActivityGrouper() : undefined, events: [] });
+    } catch (error) {
+      out.set(check, { error });
+    }
+  }
+  if (reading.size > 0) {
+    let live = [...reading.values()];
+    try {
+      for (const a of ev.activity) {
+        let dropped = false;
+        for (const g of live) {
+          try {
+            if (!g.query.match(a)) continue;
+            g.count++;
+            if (g.grouper) {
+              const { status, what } = g.query.judge!(a);
+              g.grouper.add(a, status, what);
+            } else g.events.push(a);
+          } catch (error) {
+            g.failed = error;
+            dropped = true;
+          }
+        }
+        if (dropped) live = live.filter((g) => !('failed' in g));
+      }
+    } catch (error) {
+      for (const g of live) g.failed = new Error(`the activity could not be read: ${oneLine(error)}`);
+    }
+  }
+  for (const [check, g] of reading) out.set(check, 'failed' in g ? { error: g.failed } : { count: g.count, findings: g.grouper?.findings() ?? [], events: g.events });
+  return out;
+}
+
+/**
+ * Runs one check over what the activity pass gathered for it (`hits`; gathered here, in a pass of its
+ * own, when not given). A check that throws, or whose activity query threw, becomes an ERROR result,
+ * never a silent gap.
+ */
+export function runCheck(check: Check, ev: ControlEvidence, hits?: ActivityHits | { error: unknown }): CheckResult {
   try {
-    const r = withinCoverage(check, ev, check.evaluate(ev));
+    const gathered = hits ?? gatherActivity([check], ev).get(check) ?? NO_HITS;
+    if ('error' in gathered) throw gathered.error;
+    const r = withinCoverage(check, ev, check.evaluate(ev, gathered));
     const mine = { check: check.meta.id, severity: check.meta.severity };
     // Object.assign, not a spread: V8 gives each object spread here a hidden class of its own, and a
     // report can hold tens of thousands of findings.
@@ -68,12 +134,18 @@ export function evaluateFrameworks(
   ev: ControlEvidence,
   waivers: Waiver[] = [],
 ): ControlResult[] {
+  // The checks the frameworks use read the activity together, in one pass, before any runs.
+  const used = frameworks.flatMap((fw) => fw.requirements.flatMap((req) => [...req.checks, ...(req.indicators ?? []), ...(req.supporting ?? [])]));
+  const gathered = gatherActivity(
+    used.map((id) => checks.get(id)).filter((c): c is Check => c !== undefined),
+    ev,
+  );
   const cache = new Map<string, CheckResult>();
   const resultOf = (id: string): CheckResult => {
     let r = cache.get(id);
     if (!r) {
       const check = checks.get(id);
-      r = check ? runCheck(check, ev) : { status: 'ERROR', findings: [], reason: `unknown check ${id}` };
+      r = check ? runCheck(check, ev, gathered.get(check) ?? NO_HITS) : { status: 'ERROR', findings: [], reason: `unknown check ${id}` };
       cache.set(id, r);
     }
     return r;

@@ -6,7 +6,7 @@ import type { ActivityEvent, ControlEvidence } from './model.js';
 
 
 export interface ControlEvidenceOptions {
-  activity: ActivityEvent[];
+  activity: Iterable<ActivityEvent>;
   authorizedPrincipals?: string[];
   /** Where the evidence has holes; none when not given. */
   coverage?: Coverage;

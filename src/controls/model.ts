@@ -32,9 +32,32 @@ export interface CheckResult {
   deviations?: Deviation[];
 }
 
+/** Which of the period's calls a check reads. */
+export interface ActivityQuery {
+  match(a: ActivityEvent): boolean;
+  /**
+   * Given: the matching calls are grouped into findings as they pass (the grouping ActivityGrouper
+   * does, checks/util.ts: status, what, actor origin, API, account, region, error; count, lastTime,
+   * sampleEventIds), so memory follows the groups, not the calls. Absent: the matching calls
+   * themselves are handed over, for calls an account makes a handful of times (password policy
+   * updates, recorder stops, key rotation changes).
+   */
+  judge?: (a: ActivityEvent) => { status: ControlStatus; what: string };
+}
+
+/** What one pass gathered for a check: how many calls matched, and the findings or the calls. */
+export interface ActivityHits {
+  count: number;
+  findings: Finding[];
+  events: ActivityEvent[];
+}
+
 export interface Check {
   meta: CheckMeta;
-  evaluate(evidence: ControlEvidence): CheckResult;
+  /** The calls this check reads (built from the evidence, e.g. the authorised principals). */
+  activity?: (ev: ControlEvidence) => ActivityQuery;
+  /** `hits`: what the controls stage's one pass over the activity gathered for `activity` (evaluate.ts). */
+  evaluate(evidence: ControlEvidence, hits: ActivityHits): CheckResult;
 }
 
 
@@ -67,8 +90,13 @@ export interface ControlEvidence {
   /** The in-period change that produced this item, if any. */
   changeFor(item: ConfigItem): Change | undefined;
   changes: Change[];
-  /** CloudTrail events inside the period that the store kept (writes, sign-ins, failed calls, root use), with actors. */
-  activity: ActivityEvent[];
+  /**
+   * CloudTrail events inside the period that the store kept (writes, sign-ins, failed calls, root
+   * use), with actors. Re-iterable: each iteration is one pass over the period's kept events in time
+   * order (from disk). Checks never read it: they declare an ActivityQuery, and the controls stage
+   * reads it once for all of them (evaluate.ts).
+   */
+  activity: Iterable<ActivityEvent>;
   /** The period's data events by group (counted, never kept: store/data-events.ts), most first. */
   dataEvents: DataEventGroup[];
   credentialReports: CredentialReport[];

@@ -510,7 +510,7 @@ export interface Finding {
   eventId?: string;
   /**
    * A finding about a group of CloudTrail events (same status, actor, API, account and region; see
-   * controls/checks/util.ts activityFindings): how many, the last one's time, and the earliest ids
+   * controls/checks/util.ts ActivityGrouper): how many, the last one's time, and the earliest ids
    * (`resourceId` and `time` are the earliest's).
    * Every event is in activity.csv and `configtrail query`.
    */

@@ -31,6 +31,27 @@ describe('dangerous activity', () => {
     expect(r.findings[0]!.detail).toContain(bad.eventName);
   });
 
+  it('groups calls as they pass: one finding per actor, API and place in order of first call, with count, last time and the earliest ids', () => {
+    const t = (h: number) => `2026-08-01T${String(h).padStart(2, '0')}:00:00Z`;
+    const root = (h: number, region = 'us-east-1') => event('DescribeInstances', { userIdentity: ROOT, readOnly: true, time: t(h), region });
+    const calls = [root(1), root(2, 'eu-west-1'), root(3), root(4), root(5), root(6)];
+    const r = run('activity-root-account-used', { events: [quiet, ...calls] });
+    expect(r.reason).toBe('6 root user activity event(s) in the period');
+    const [first, second] = [calls[0]!, calls[1]!];
+    expect(r.findings).toEqual([
+      expect.objectContaining({
+        resourceId: first.eventId,
+        time: first.eventTime,
+        count: 5,
+        lastTime: t(6),
+        sampleEventIds: [calls[0]!.eventId, calls[2]!.eventId, calls[3]!.eventId],
+        detail: `root user activity: 5 calls ec2:DescribeInstances from ${t(1)} to ${t(6)} in 111111111111/us-east-1 by ${ROOT.arn}; e.g. ${calls[0]!.eventId}, ${calls[2]!.eventId}, ${calls[3]!.eventId}`,
+      }),
+      expect.objectContaining({ resourceId: second.eventId, detail: `root user activity: ec2:DescribeInstances at ${t(2)} in 111111111111/eu-west-1 by ${ROOT.arn}` }),
+    ]);
+    expect(r.findings[1]).not.toHaveProperty('count');
+  });
+
   it('a console sign-in with MFA is not a finding', () => {
     const ok = event('ConsoleLogin', { eventSource: 'signin.amazonaws.com', responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'Yes' } });
     expect(run('activity-console-signin-without-mfa', { events: [ok] }).status).toBe('PASS');

@@ -120,6 +120,20 @@ export function dataGroup(eventSource: string, eventName: string, o: { accountId
   };
 }
 
+/**
+ * The activity as the lead's store hands it over (one read of the disk per iteration), but readable
+ * once: a second iteration throws, so a test proves the controls stage reads it in one pass.
+ */
+export function onePass<T>(items: readonly T[]): Iterable<T> & { passes: number } {
+  return {
+    passes: 0,
+    *[Symbol.iterator]() {
+      if (++this.passes > 1) throw new Error(`the activity was iterated ${this.passes} times`);
+      yield* items;
+    },
+  };
+}
+
 export function evidenceOf(f: EvidenceFixture): ControlEvidence {
   const items = [...(f.items ?? [])].sort((a, b) => a.captureTimeMs - b.captureTimeMs);
   const events = [...(f.events ?? [])].sort((a, b) => a.eventTimeMs - b.eventTimeMs);

@@ -211,38 +211,54 @@ export function activityFinding(a: ActivityEvent, status: ControlStatus, what: s
 /** Sample event ids a grouped activity finding names (the rest: activity.csv and `configtrail query`). */
 export const ACTIVITY_SAMPLES = 3;
 
+interface ActivityGroup {
+  first: ActivityEvent;
+  status: ControlStatus;
+  what: string;
+  count: number;
+  last: ActivityEvent;
+  samples: string[];
+}
+
 /**
- * Findings about CloudTrail events, one per group of events with the same status, verdict, actor,
- * API, account and region: an automation role's hundred thousand calls are one finding with its
- * count, first and last time and earliest event ids, not a hundred thousand. A group of one is the
- * event's own finding. `hits` in time order (as the activity list is), so the first are the earliest.
+ * Findings about CloudTrail events, grouped as the events pass: one per group of events with the
+ * same status, verdict, actor, API, account and region. An automation role's hundred thousand calls
+ * are one finding with its count, first and last time and earliest event ids, not a hundred
+ * thousand; memory follows the groups, not the calls. A group of one is the event's own finding.
+ * Events are added in time order (as the activity is read), so the first are the earliest; findings
+ * come in the order of each group's first event.
  */
-export function activityFindings(hits: readonly ActivityEvent[], judge: (a: ActivityEvent) => { status: ControlStatus; what: string }): Finding[] {
-  const groups = new Map<string, { first: ActivityEvent; status: ControlStatus; what: string; count: number; last: ActivityEvent; samples: string[] }>();
-  for (const a of hits) {
-    const { status, what } = judge(a);
+export class ActivityGrouper {
+  private readonly groups = new Map<string, ActivityGroup>();
+
+  add(a: ActivityEvent, status: ControlStatus, what: string): void {
     const e = a.event;
     const key = [status, what, a.actor.origin, e.eventSource, e.eventName, e.accountId, e.awsRegion, e.errorCode ?? ''].join('\u0000');
-    const g = groups.get(key);
-    if (!g) groups.set(key, { first: a, status, what, count: 1, last: a, samples: [e.eventId] });
+    const g = this.groups.get(key);
+    if (!g) this.groups.set(key, { first: a, status, what, count: 1, last: a, samples: [e.eventId] });
     else {
       g.count++;
       g.last = a;
       if (g.samples.length < ACTIVITY_SAMPLES) g.samples.push(e.eventId);
     }
   }
-  return [...groups.values()].map((g) => {
-    const one = activityFinding(g.first, g.status, g.what);
-    if (g.count === 1) return one;
-    const e = g.first.event;
-    return {
-      ...one,
-      detail: [g.what, ': ', String(g.count), ' calls ', e.eventSource.replace('.amazonaws.com', ''), ':', e.eventName, ' from ', e.eventTime, ' to ', g.last.event.eventTime, ' in ', e.accountId, '/', e.awsRegion, ' by ', describeActor(g.first.actor) ?? 'unknown', e.errorCode ? ` (${e.errorCode})` : '', '; e.g. ', g.samples.join(', ')].join(''),
-      count: g.count,
-      lastTime: g.last.event.eventTime,
-      sampleEventIds: g.samples,
-    };
-  });
+
+  findings(): Finding[] {
+    return [...this.groups.values()].map(groupFinding);
+  }
+}
+
+function groupFinding(g: ActivityGroup): Finding {
+  const one = activityFinding(g.first, g.status, g.what);
+  if (g.count === 1) return one;
+  const e = g.first.event;
+  return {
+    ...one,
+    detail: [g.what, ': ', String(g.count), ' calls ', e.eventSource.replace('.amazonaws.com', ''), ':', e.eventName, ' from ', e.eventTime, ' to ', g.last.event.eventTime, ' in ', e.accountId, '/', e.awsRegion, ' by ', describeActor(g.first.actor) ?? 'unknown', e.errorCode ? ` (${e.errorCode})` : '', '; e.g. ', g.samples.join(', ')].join(''),
+    count: g.count,
+    lastTime: g.last.event.eventTime,
+    sampleEventIds: g.samples,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Actor, DataEventGroup, Finding } from '../../../model/types.js';
 import { apiName } from '../../../store/keep.js';
-import type { ActivityEvent, Check, CheckMeta, CheckResult, ControlEvidence } from '../../model.js';
-import { activityFindings, dataEventFinding, describeActor, insufficient } from '../util.js';
+import type { ActivityEvent, ActivityQuery, Check, CheckMeta, CheckResult, ControlEvidence } from '../../model.js';
+import { dataEventFinding, describeActor, insufficient } from '../util.js';
 
 /**
  * Whether an actor is among the authorised principals: any of its origin, ARN, or any link of its
@@ -31,20 +31,22 @@ function noTrail(ev: ControlEvidence): CheckResult | undefined {
  * CloudTrail covers the period and none occurred.
  */
 export function dangerousActivity(meta: Omit<CheckMeta, 'needs' | 'resourceTypes'>, match: Matcher, what: string, dataMatch?: (g: DataEventGroup) => boolean): Check {
+  const verdict = { status: 'FAIL', what } as const;
+  const query: ActivityQuery = { match, judge: () => verdict };
   return {
     meta: { ...meta, resourceTypes: [], needs: ['cloudtrail'] },
-    evaluate: (ev) => {
+    activity: () => query,
+    evaluate: (ev, hits) => {
       const missing = noTrail(ev);
       if (missing) return missing;
-      const hits = ev.activity.filter(match);
       const groups = dataMatch ? ev.dataEvents.filter(dataMatch) : [];
-      if (hits.length === 0 && groups.length === 0) return { status: 'PASS', findings: [], reason: `no ${what} in the period across ${ev.trailAccounts.size} account(s) with CloudTrail events` };
+      if (hits.count === 0 && groups.length === 0) return { status: 'PASS', findings: [], reason: `no ${what} in the period across ${ev.trailAccounts.size} account(s) with CloudTrail events` };
       const dataCount = groups.reduce((n, g) => n + g.count, 0);
-      const data = groups.length > 0 ? `${hits.length > 0 ? ' and' : ''} ${dataCount} data event(s) in ${groups.length} group(s)` : '';
+      const data = groups.length > 0 ? `${hits.count > 0 ? ' and' : ''} ${dataCount} data event(s) in ${groups.length} group(s)` : '';
       return {
         status: 'FAIL',
-        findings: [...activityFindings(hits, () => ({ status: 'FAIL', what })), ...groups.map((g) => dataEventFinding(g, 'FAIL', what))],
-        reason: `${hits.length > 0 ? `${hits.length} ${what} event(s)` : ''}${data} in the period`,
+        findings: [...hits.findings, ...groups.map((g) => dataEventFinding(g, 'FAIL', what))],
+        reason: `${hits.count > 0 ? `${hits.count} ${what} event(s)` : ''}${data} in the period`,
       };
     },
   };
@@ -56,21 +58,25 @@ export function dangerousActivity(meta: Omit<CheckMeta, 'needs' | 'resourceTypes
  * else fail the check.
  */
 export function trackedChanges(meta: Omit<CheckMeta, 'needs' | 'resourceTypes'>, match: Matcher, what: string): Check {
+  const authorised = { status: 'PASS', what } as const;
+  const unauthorised = { status: 'FAIL', what: `${what} by a principal not authorised to make changes` } as const;
   return {
     meta: { ...meta, resourceTypes: [], needs: ['cloudtrail'] },
-    evaluate: (ev) => {
+    activity: (ev) => {
+      const principals = ev.authorizedPrincipals;
+      return {
+        match: (a) => !a.event.errorCode && match(a),
+        judge: (a) => (principals.length === 0 || isAuthorised(a.actor, principals) ? authorised : unauthorised),
+      };
+    },
+    evaluate: (ev, hits) => {
       const missing = noTrail(ev);
       if (missing) return missing;
-      const hits = ev.activity.filter((a) => !a.event.errorCode && match(a));
-      const principals = ev.authorizedPrincipals;
-      const findings: Finding[] = activityFindings(hits, (a) => {
-        const ok = principals.length === 0 || isAuthorised(a.actor, principals);
-        return { status: ok ? 'PASS' : 'FAIL', what: ok ? what : `${what} by a principal not authorised to make changes` };
-      });
+      const findings: Finding[] = hits.findings;
       const bad = findings.reduce((n, f) => n + (f.status === 'FAIL' ? (f.count ?? 1) : 0), 0);
-      if (bad > 0) return { status: 'FAIL', findings, reason: `${bad} of ${hits.length} ${what} event(s) made by principals outside --authorized-principals` };
-      const who = principals.length > 0 ? ', all by authorised principals' : '';
-      return { status: 'PASS', findings, reason: `${hits.length} ${what} event(s) recorded and attributed${who}` };
+      if (bad > 0) return { status: 'FAIL', findings, reason: `${bad} of ${hits.count} ${what} event(s) made by principals outside --authorized-principals` };
+      const who = ev.authorizedPrincipals.length > 0 ? ', all by authorised principals' : '';
+      return { status: 'PASS', findings, reason: `${hits.count} ${what} event(s) recorded and attributed${who}` };
     },
   };
 }

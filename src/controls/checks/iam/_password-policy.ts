@@ -1,5 +1,5 @@
 import type { Finding } from '../../../model/types.js';
-import type { CheckResult, ControlEvidence } from '../../model.js';
+import type { ActivityHits, ActivityQuery, CheckResult, ControlEvidence } from '../../model.js';
 import { activityFinding, get, insufficient } from '../util.js';
 
 /**
@@ -7,15 +7,14 @@ import { activityFinding, get, insufficient } from '../util.js';
  * successful UpdateAccountPasswordPolicy / DeleteAccountPasswordPolicy call in the period, else an
  * AWS Config rule result for `iam-password-policy`.
  */
-export function passwordPolicyCheck(ev: ControlEvidence, what: string, failing: (params: unknown) => string | undefined): CheckResult {
+export function passwordPolicyCheck(ev: ControlEvidence, hits: ActivityHits, what: string, failing: (params: unknown) => string | undefined): CheckResult {
   const findings: Finding[] = [];
   const undecided: string[] = [];
   let decided = 0;
+  // The latest call of each account (the calls come in time order, and a later entry replaces an earlier).
+  const latest = new Map(hits.events.map((a) => [a.event.accountId, a]));
   for (const account of ev.accounts) {
-    const calls = ev.activity.filter(
-      (a) => a.event.accountId === account && !a.event.errorCode && a.event.eventSource === 'iam.amazonaws.com' && (a.event.eventName === 'UpdateAccountPasswordPolicy' || a.event.eventName === 'DeleteAccountPasswordPolicy'),
-    );
-    const last = calls[calls.length - 1];
+    const last = latest.get(account);
     if (last) {
       decided++;
       const fact = last.event.eventName === 'DeleteAccountPasswordPolicy' ? 'the password policy was deleted' : failing(last.event.requestParameters);
@@ -37,6 +36,11 @@ export function passwordPolicyCheck(ev: ControlEvidence, what: string, failing: 
   }
   return { status: 'PASS', findings: [], reason: `${decided} account(s): ${what}` };
 }
+
+/** The query of a password policy check: every account's successful policy updates and deletions, handed over in time order. */
+export const passwordPolicyCalls: () => ActivityQuery = () => ({
+  match: (a) => !a.event.errorCode && a.event.eventSource === 'iam.amazonaws.com' && (a.event.eventName === 'UpdateAccountPasswordPolicy' || a.event.eventName === 'DeleteAccountPasswordPolicy'),
+});
 
 export function numberParam(params: unknown, key: string): number | undefined {
   const v = get(params, key);

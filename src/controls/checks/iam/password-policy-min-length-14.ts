@@ -1,5 +1,5 @@
 import type { Check } from '../../model.js';
-import { numberParam, passwordPolicyCheck } from './_password-policy.js';
+import { numberParam, passwordPolicyCalls, passwordPolicyCheck } from './_password-policy.js';
 
 export const passwordPolicyMinLength14: Check = {
   meta: {
@@ -10,8 +10,9 @@ export const passwordPolicyMinLength14: Check = {
     needs: ['cloudtrail', 'config-rules'],
     description: 'Reads the latest UpdateAccountPasswordPolicy call (minimumPasswordLength) of each account, else the iam-password-policy AWS Config rule result.',
   },
-  evaluate: (ev) =>
-    passwordPolicyCheck(ev, 'minimum length of 14 or more', (p) => {
+  activity: passwordPolicyCalls,
+  evaluate: (ev, hits) =>
+    passwordPolicyCheck(ev, hits, 'minimum length of 14 or more', (p) => {
       const n = numberParam(p, 'minimumPasswordLength');
       return n === undefined || n < 14 ? `minimum password length set to ${n ?? 'the default (8)'}` : undefined;
     }),

@@ -1,5 +1,5 @@
 import type { Check } from '../../model.js';
-import { numberParam, passwordPolicyCheck } from './_password-policy.js';
+import { numberParam, passwordPolicyCalls, passwordPolicyCheck } from './_password-policy.js';
 
 export const passwordPolicyPreventsReuse: Check = {
   meta: {
@@ -10,8 +10,9 @@ export const passwordPolicyPreventsReuse: Check = {
     needs: ['cloudtrail', 'config-rules'],
     description: 'Reads the latest UpdateAccountPasswordPolicy call (passwordReusePrevention) of each account, else the iam-password-policy AWS Config rule result.',
   },
-  evaluate: (ev) =>
-    passwordPolicyCheck(ev, 'reuse of the last 24 passwords prevented', (p) => {
+  activity: passwordPolicyCalls,
+  evaluate: (ev, hits) =>
+    passwordPolicyCheck(ev, hits, 'reuse of the last 24 passwords prevented', (p) => {
       const n = numberParam(p, 'passwordReusePrevention');
       return n === undefined || n < 24 ? `password reuse prevention set to ${n ?? 'none'}` : undefined;
     }),

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../model/types.js';
-import type { Check } from '../../model.js';
+import type { ActivityEvent, Check } from '../../model.js';
 import { activityFinding, get, insufficient, truthy } from '../util.js';
 
 const STOP = new Set(['StopConfigurationRecorder', 'DeleteConfigurationRecorder']);
@@ -13,7 +13,9 @@ export const configRecorderAllRegions: Check = {
     needs: ['config', 'cloudtrail'],
     description: 'Fails account regions with CloudTrail activity but no AWS Config data, recorders recorded as not recording, and recorders stopped in the period and not restarted.',
   },
-  evaluate: (ev) => {
+  // Successful recorder stops and starts: a handful per account region, handed over in time order.
+  activity: () => ({ match: (a) => a.event.eventSource === 'config.amazonaws.com' && !a.event.errorCode && (STOP.has(a.event.eventName) || a.event.eventName === 'StartConfigurationRecorder') }),
+  evaluate: (ev, hits) => {
     if (ev.configRegions.size === 0 && ev.trailRegions.size === 0) return insufficient('neither AWS Config nor CloudTrail data in the input');
     const findings: Finding[] = [];
     for (const key of [...ev.trailRegions].sort()) {
@@ -25,9 +27,8 @@ export const configRecorderAllRegions: Check = {
       const recording = get(rec.configuration, 'recording') ?? get(rec.supplementaryConfiguration, 'ConfigurationRecorderStatus', 'recording');
       if (recording !== undefined && !truthy(recording)) findings.push({ resourceId: `${rec.accountId}/${rec.region}`, resourceType: rec.resourceType, status: 'FAIL', detail: `${rec.accountId}/${rec.region}: recorder ${rec.resourceId} is not recording` });
     }
-    const byRegion = new Map<string, (typeof ev.activity)[number]>();
-    for (const a of ev.activity) {
-      if (a.event.eventSource !== 'config.amazonaws.com' || a.event.errorCode) continue;
+    const byRegion = new Map<string, ActivityEvent>();
+    for (const a of hits.events) {
       const k = `${a.event.accountId}|${a.event.awsRegion}`;
       if (STOP.has(a.event.eventName)) byRegion.set(k, a);
       else if (a.event.eventName === 'StartConfigurationRecorder') byRegion.delete(k);

@@ -1,6 +1,14 @@
-import type { Finding } from '../../../model/types.js';
-import type { Check } from '../../model.js';
+import type { ConfigItem, Finding } from '../../../model/types.js';
+import type { ActivityEvent, Check, ControlEvidence } from '../../model.js';
 import { activityFinding, get, insufficient, resourceFinding } from '../util.js';
+
+/** The customer managed symmetric keys recorded at the end of the period, not pending deletion. */
+function customerKeys(ev: ControlEvidence): ConfigItem[] {
+  return ev.endState('AWS::KMS::Key').filter((k) => get(k.configuration, 'keyManager') === 'CUSTOMER' && (get(k.configuration, 'keySpec') ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT' && get(k.configuration, 'keyState') !== 'PendingDeletion');
+}
+
+const keyNames = (key: ConfigItem): string[] => [key.resourceId, key.arn].filter((n): n is string => !!n);
+const keyIdOf = (a: ActivityEvent): string => String(get(a.event.requestParameters, 'keyId') ?? '');
 
 export const kmsKeyRotationEnabled: Check = {
   meta: {
@@ -11,16 +19,20 @@ export const kmsKeyRotationEnabled: Check = {
     needs: ['config', 'cloudtrail', 'config-rules'],
     description: 'AWS Config does not record key rotation: decides each customer managed symmetric key from the latest EnableKeyRotation/DisableKeyRotation call naming it, else the cmk-backing-key-rotation-enabled rule result.',
   },
-  evaluate: (ev) => {
+  // The successful rotation calls naming one of these keys: a handful per key, handed over in time order.
+  activity: (ev) => {
+    const names = new Set(customerKeys(ev).flatMap(keyNames));
+    return { match: (a) => a.event.eventSource === 'kms.amazonaws.com' && !a.event.errorCode && (a.event.eventName === 'EnableKeyRotation' || a.event.eventName === 'DisableKeyRotation') && names.has(keyIdOf(a)) };
+  },
+  evaluate: (ev, hits) => {
     if (ev.configRegions.size === 0) return insufficient('no AWS Config data in the input');
-    const keys = ev.endState('AWS::KMS::Key').filter((k) => get(k.configuration, 'keyManager') === 'CUSTOMER' && (get(k.configuration, 'keySpec') ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT' && get(k.configuration, 'keyState') !== 'PendingDeletion');
+    const keys = customerKeys(ev);
     if (keys.length === 0) return { status: 'NOT_APPLICABLE', findings: [], reason: 'no customer managed symmetric KMS keys recorded' };
     const findings: Finding[] = [];
     const undecided: string[] = [];
     for (const key of keys) {
-      const names = new Set([key.resourceId, key.arn].filter(Boolean));
-      const calls = ev.activity.filter((a) => a.event.eventSource === 'kms.amazonaws.com' && !a.event.errorCode && (a.event.eventName === 'EnableKeyRotation' || a.event.eventName === 'DisableKeyRotation') && names.has(String(get(a.event.requestParameters, 'keyId') ?? '')));
-      const last = calls[calls.length - 1];
+      const names = new Set(keyNames(key));
+      const last = hits.events.findLast((a) => names.has(keyIdOf(a)));
       if (last) {
         if (last.event.eventName === 'DisableKeyRotation') findings.push({ ...activityFinding(last, 'FAIL', `rotation disabled for key ${key.resourceId}`), resourceId: key.resourceId, resourceType: key.resourceType });
         continue;
