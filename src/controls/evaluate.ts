@@ -43,8 +43,8 @@ function withinCoverage(check: Check, ev: ControlEvidence, r: CheckResult): Chec
   return r;
 }
 
-/** What a check without an activity query reads of the activity: nothing. */
-const NO_HITS: ActivityHits = { count: 0, findings: [], events: [] };
+/** What a check without an activity query reads of the activity: nothing (its own lists, so no check sees another's). */
+const noHits = (): ActivityHits => ({ count: 0, findings: [], events: [] });
 
 /** One check's query during the pass, and what it gathered so far; `failed` once its query threw. */
 interface Gathering {
@@ -109,7 +109,7 @@ export function gatherActivity(checks: Iterable<Check>, ev: ControlEvidence): Ma
  */
 export function runCheck(check: Check, ev: ControlEvidence, hits?: ActivityHits | { error: unknown }): CheckResult {
   try {
-    const gathered = hits ?? gatherActivity([check], ev).get(check) ?? NO_HITS;
+    const gathered = hits ?? gatherActivity([check], ev).get(check) ?? noHits();
     if ('error' in gathered) throw gathered.error;
     const r = withinCoverage(check, ev, check.evaluate(ev, gathered));
     const mine = { check: check.meta.id, severity: check.meta.severity };
@@ -145,7 +145,7 @@ export function evaluateFrameworks(
     let r = cache.get(id);
     if (!r) {
       const check = checks.get(id);
-      r = check ? runCheck(check, ev, gathered.get(check) ?? NO_HITS) : { status: 'ERROR', findings: [], reason: `unknown check ${id}` };
+      r = check ? runCheck(check, ev, gathered.get(check) ?? noHits()) : { status: 'ERROR', findings: [], reason: `unknown check ${id}` };
       cache.set(id, r);
     }
     return r;
