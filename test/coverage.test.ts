@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { keptEvents } from '../src/store/events.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InputRecord } from '../src/model/types.js';
@@ -22,7 +23,7 @@ const days = Array.from({ length: 92 }, (_, i) => new Date(PERIOD.startMs + i * 
 describe('coverage', () => {
   it('a run of days without a log file inside the period is a gap, with its first and last day', () => {
     const inputs = days.filter((d) => d < '2026-08-01' || d > '2026-08-10').map((d) => logFile(ACCOUNT, 'us-east-1', d));
-    const c = coverageOf({ period: PERIOD, inputs, items: [item('AWS::S3::Bucket', 'b', {})], events: [] }, {});
+    const c = coverageOf({ period: PERIOD, inputs, items: [item('AWS::S3::Bucket', 'b', {})], events: keptEvents([]) }, {});
     expect(c.gaps).toEqual([{ source: 'cloudtrail', accountId: ACCOUNT, region: 'us-east-1', from: '2026-08-01', to: '2026-08-10', reason: 'no CloudTrail log file delivered on 10 days' }]);
     expect(c.cells).toEqual([{ accountId: ACCOUNT, region: 'us-east-1', cloudtrailDays: 82, configItems: 1 }]);
     expect(c.declared).toEqual({ accounts: false, regions: false });
@@ -30,15 +31,15 @@ describe('coverage', () => {
 
   it('the period’s last days without log files are a gap too; files outside the period are not coverage', () => {
     const inputs = [...days.filter((d) => d <= '2026-09-27'), '2026-10-01'].map((d) => logFile(ACCOUNT, 'us-east-1', d));
-    const c = coverageOf({ period: PERIOD, inputs, items: [], events: [] }, {});
+    const c = coverageOf({ period: PERIOD, inputs, items: [], events: keptEvents([]) }, {});
     expect(c.gaps.map((g) => [g.from, g.to])).toEqual([['2026-09-28', '2026-09-30']]);
   });
 
   it('an expected account or region without data is a gap for each source the export has; without a declaration the scope is what the data shows', () => {
     const inputs = days.map((d) => logFile(ACCOUNT, 'us-east-1', d));
     const items = [item('AWS::S3::Bucket', 'b', {})];
-    expect(coverageOf({ period: PERIOD, inputs, items, events: [] }, {}).gaps).toEqual([]);
-    const c = coverageOf({ period: PERIOD, inputs, items, events: [] }, { accounts: [ACCOUNT, OTHER], regions: ['eu-west-1', 'us-east-1'] });
+    expect(coverageOf({ period: PERIOD, inputs, items, events: keptEvents([]) }, {}).gaps).toEqual([]);
+    const c = coverageOf({ period: PERIOD, inputs, items, events: keptEvents([]) }, { accounts: [ACCOUNT, OTHER], regions: ['eu-west-1', 'us-east-1'] });
     expect(c.expected).toEqual({ accounts: [ACCOUNT, OTHER], regions: ['eu-west-1', 'us-east-1'] });
     expect(c.gaps.map((g) => `${g.source} ${g.accountId} ${g.region} ${g.from}..${g.to}`)).toEqual([
       `cloudtrail ${ACCOUNT} eu-west-1 2026-07-01..2026-09-30`,
@@ -51,7 +52,7 @@ describe('coverage', () => {
   });
 
   it('CloudTrail events from files that are not in the delivered layout count for presence, not for days', () => {
-    const c = coverageOf({ period: PERIOD, inputs: [], items: [], events: [event('RunInstances', { accountId: OTHER, region: 'eu-west-1' })] }, {});
+    const c = coverageOf({ period: PERIOD, inputs: [], items: [], events: keptEvents([event('RunInstances', { accountId: OTHER, region: 'eu-west-1' })]) }, {});
     expect(c.gaps).toEqual([]);
     expect(c.cells).toEqual([{ accountId: OTHER, region: 'eu-west-1', cloudtrailDays: 0, configItems: 0 }]);
   });
@@ -96,7 +97,7 @@ describe('integrity findings are coverage gaps', () => {
       mismatched: [{ path: logFile(ACCOUNT, 'eu-west-1', '2026-08-07').path, expected: 'a', actual: 'b' }],
       mismatchedTotal: 1,
     };
-    const c = coverageOf({ period: PERIOD, inputs: [], items: [], events: [], integrity }, {});
+    const c = coverageOf({ period: PERIOD, inputs: [], items: [], events: keptEvents([]), integrity }, {});
     expect(c.gaps).toEqual([
       { source: 'digest', accountId: ACCOUNT, region: 'us-east-1', from: '2026-08-01', to: '2026-08-02', reason: 'digest chain broken: digest missing' },
       { source: 'cloudtrail', accountId: ACCOUNT, region: 'us-east-1', from: '2026-08-05', to: '2026-08-05', reason: '2 log files listed in a digest but not among the inputs' },

@@ -159,7 +159,7 @@ describe('sessions AWS services issue', () => {
     const whole = parse().events;
     const store = new EvidenceStore(Q3, { windowMs: 3_600_000 });
     store.addParsed(parse());
-    const kept = store.finish().events;
+    const kept = [...store.finish().events];
     const record = kept.find((e) => e.eventId === 's-1')!;
     expect(record.resources).toBeUndefined();
     expect(record.userAgent).toBeUndefined();

@@ -113,7 +113,7 @@ describe('store', () => {
       }),
     );
     const ev = store.finish();
-    expect(ev.events.map((e) => e.eventId).sort()).toEqual(['failed', 'login', 'sts-early', 'write', 'write-in-window'].sort());
+    expect([...ev.events].map((e) => e.eventId).sort()).toEqual(['failed', 'login', 'sts-early', 'write', 'write-in-window'].sort());
     expect(ev.counts.events).toMatchObject({ read: 9, kept: 5, failed: 1, readOnly: 4 });
   });
 
@@ -121,7 +121,9 @@ describe('store', () => {
     const store = new EvidenceStore(period, { windowMs: HOUR });
     store.addParsed(parsed('a', { events: [event('same', '2026-07-10T00:00:00Z')] }));
     store.addParsed(parsed('b', { events: [event('same', '2026-07-10T00:00:00Z')] }));
-    expect(store.finish().events).toHaveLength(1);
+    const { events } = store.finish();
+    expect(events.count).toBe(1);
+    expect([...events]).toHaveLength(1);
   });
 
   it('counts reconcile: files read = used + rejected + skipped; records read = used + rejected', () => {
@@ -168,7 +170,7 @@ describe('report assembly', () => {
         source: { path: 'digest' },
       },
     });
-    const report = buildReport(store.finish(), { changes: [], failedCalls: [] }, { generator: { name: 'configtrail', version: 't' }, generated: { at: '2026-10-01T00:00:00Z', by: 'clock' }, invocation: { argv: [], inputs: [] }, signoff: {}, frameworks: [], controls: [], coverage: NO_COVERAGE, criteria: NO_CRITERIA });
+    const report = buildReport(store.finish(), { changes: [], failedCalls: [], failedCallsTotal: 0 }, { generator: { name: 'configtrail', version: 't' }, generated: { at: '2026-10-01T00:00:00Z', by: 'clock' }, invocation: { argv: [], inputs: [] }, signoff: {}, frameworks: [], controls: [], coverage: NO_COVERAGE, criteria: NO_CRITERIA });
     expect(report.integrity.verified).toBe(1);
     expect(report.integrity.mismatched).toEqual([{ path: `/x/${badKey}`, expected: 'e'.repeat(64), actual: 'b'.repeat(64) }]);
     expect(report.integrity.uncovered).toBe(1);
@@ -188,7 +190,7 @@ describe('report assembly', () => {
         },
       });
     store.addParsed(parsed('c', { items: [compliance('2026-07-01T00:00:00.000Z', 'COMPLIANT'), compliance('2026-08-01T00:00:00.000Z', 'NON_COMPLIANT')] }));
-    const report = buildReport(store.finish(), { changes: [], failedCalls: [] }, { generator: { name: 'configtrail', version: 't' }, generated: { at: '2026-10-01T00:00:00Z', by: 'clock' }, invocation: { argv: [], inputs: [] }, signoff: {}, frameworks: [], controls: [], coverage: NO_COVERAGE, criteria: NO_CRITERIA });
+    const report = buildReport(store.finish(), { changes: [], failedCalls: [], failedCallsTotal: 0 }, { generator: { name: 'configtrail', version: 't' }, generated: { at: '2026-10-01T00:00:00Z', by: 'clock' }, invocation: { argv: [], inputs: [] }, signoff: {}, frameworks: [], controls: [], coverage: NO_COVERAGE, criteria: NO_CRITERIA });
     expect(report.configRuleResults).toEqual([
       expect.objectContaining({ ruleName: 'restricted-ssh', resourceId: 'sg-1', complianceType: 'NON_COMPLIANT', captureTime: '2026-08-01T00:00:00.000Z' }),
     ]);
@@ -204,7 +206,7 @@ describe('events kept as evidence', () => {
     store.addParsed(parsed('org-trail.json', { events: [a] }));
     store.addParsed(parsed('account-trail.json', { events: [{ ...a, source: { path: 'account-trail.json', index: 0 } }, reused] }));
     const ev = store.finish();
-    expect(ev.events.map((e) => e.userIdentity.type)).toEqual(['IAMUser', 'AssumedRole']);
+    expect([...ev.events].map((e) => e.userIdentity.type)).toEqual(['IAMUser', 'AssumedRole']);
     expect(ev.counts.events).toMatchObject({ read: 3, kept: 2 });
   });
 
@@ -213,7 +215,7 @@ describe('events kept as evidence', () => {
     const rootRead = event('root-read', '2026-07-10T10:00:00Z', { eventName: 'DescribeInstances', readOnly: true, userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root' } });
     const userRead = event('user-read', '2026-07-10T10:00:00Z', { eventName: 'DescribeInstances', readOnly: true });
     store.addParsed(parsed('ct.json', { events: [rootRead, userRead] }));
-    expect(store.finish().events.map((e) => e.eventId)).toEqual(['root-read']);
+    expect([...store.finish().events].map((e) => e.eventId)).toEqual(['root-read']);
   });
 });
 

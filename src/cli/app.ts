@@ -56,6 +56,7 @@ interface ReportArgs {
   debug: boolean;
   maxFileSize: number;
   maxArchiveSize?: number;
+  memoryLimit?: number;
   window: number;
   chromium?: string;
   documentRows: number;
@@ -179,12 +180,19 @@ function provenanceOf(args: { entity?: string; preparedBy?: string; signKey?: st
   };
 }
 
-/** --max-file-size and --max-archive-size in bytes (the archive limit only when given: see SourceOptions). */
-function sizeLimits(args: { maxFileSize: number; maxArchiveSize?: number }): { maxFileBytes: number; maxArchiveBytes?: number } {
+/**
+ * --max-file-size, --max-archive-size and --memory-limit in bytes (the archive limit only when
+ * given: see SourceOptions; the memory limit only when given: see store/index.ts).
+ */
+function sizeLimits(args: { maxFileSize: number; maxArchiveSize?: number; memoryLimit?: number }): { maxFileBytes: number; maxArchiveBytes?: number; memoryLimit?: number } {
   if (!(args.maxFileSize > 0)) throw new UsageError('--max-file-size must be a positive number of MiB');
-  if (args.maxArchiveSize === undefined) return { maxFileBytes: Math.floor(args.maxFileSize * MIB) };
-  if (!(args.maxArchiveSize > 0)) throw new UsageError('--max-archive-size must be a positive number of MiB');
-  return { maxFileBytes: Math.floor(args.maxFileSize * MIB), maxArchiveBytes: Math.floor(args.maxArchiveSize * MIB) };
+  if (args.maxArchiveSize !== undefined && !(args.maxArchiveSize > 0)) throw new UsageError('--max-archive-size must be a positive number of MiB');
+  if (args.memoryLimit !== undefined && !(args.memoryLimit >= 0)) throw new UsageError('--memory-limit must be a number of MiB (0 or more)');
+  return {
+    maxFileBytes: Math.floor(args.maxFileSize * MIB),
+    ...(args.maxArchiveSize !== undefined ? { maxArchiveBytes: Math.floor(args.maxArchiveSize * MIB) } : {}),
+    ...(args.memoryLimit !== undefined ? { memoryLimit: Math.floor(args.memoryLimit * MIB) } : {}),
+  };
 }
 
 /** The criteria files of a run, as named on the command line (their SHA-256 goes into report.json). */
@@ -259,6 +267,10 @@ function runOptions<T>(y: Argv<T>) {
     .option('max-archive-size', {
       type: 'number',
       describe: `most one archive may inflate to in all, its entries and the archives inside it, in MiB (zip-bomb guard; default ${ARCHIVE_SIZE_FACTOR} × --max-file-size)`,
+    })
+    .option('memory-limit', {
+      type: 'number',
+      describe: 'MiB of kept CloudTrail events held in memory; beyond it they go to disk, in the workspace or the system\'s temporary folder (default 64, or a quarter of the heap when less)',
     })
     .option('window', {
       type: 'number',

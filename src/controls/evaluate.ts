@@ -59,8 +59,9 @@ interface Gathering {
  * Reads the activity once for all the given checks: each event goes to every query whose `match`
  * accepts it, to be grouped (`judge`) or handed over. The activity is not read at all when no check
  * has a query. A query that throws (building it, `match` or `judge`) is dropped from the pass and
- * its check gets the error, to become an ERROR result; so does every query still reading when the
- * activity itself fails to be read.
+ * its check gets the error, to become an ERROR result. The activity failing to be read (the kept
+ * events' files, store/events.ts) is not a check's error: it ends the run, as any failure to read
+ * the evidence does.
  */
 export function gatherActivity(checks: Iterable<Check>, ev: ControlEvidence): Map<Check, ActivityHits | { error: unknown }> {
   const out = new Map<Check, ActivityHits | { error: unknown }>();
@@ -76,26 +77,22 @@ export function gatherActivity(checks: Iterable<Check>, ev: ControlEvidence): Ma
   }
   if (reading.size > 0) {
     let live = [...reading.values()];
-    try {
-      for (const a of ev.activity) {
-        let dropped = false;
-        for (const g of live) {
-          try {
-            if (!g.query.match(a)) continue;
-            g.count++;
-            if (g.grouper) {
-              const { status, what } = g.query.judge!(a);
-              g.grouper.add(a, status, what);
-            } else g.events.push(a);
-          } catch (error) {
-            g.failed = error;
-            dropped = true;
-          }
+    for (const a of ev.activity) {
+      let dropped = false;
+      for (const g of live) {
+        try {
+          if (!g.query.match(a)) continue;
+          g.count++;
+          if (g.grouper) {
+            const { status, what } = g.query.judge!(a);
+            g.grouper.add(a, status, what);
+          } else g.events.push(a);
+        } catch (error) {
+          g.failed = error;
+          dropped = true;
         }
-        if (dropped) live = live.filter((g) => !('failed' in g));
       }
-    } catch (error) {
-      for (const g of live) g.failed = new Error(`the activity could not be read: ${oneLine(error)}`);
+      if (dropped) live = live.filter((g) => !('failed' in g));
     }
   }
   for (const [check, g] of reading) out.set(check, 'failed' in g ? { error: g.failed } : { count: g.count, findings: g.grouper?.findings() ?? [], events: g.events });

@@ -42,9 +42,9 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
 
   const trailRegions = new Set<string>();
   const trailAccounts = new Set<string>();
-  for (const e of evidence.events) {
-    trailRegions.add(`${e.accountId}|${e.awsRegion}`);
-    if (e.eventTimeMs >= evidence.period.startMs) trailAccounts.add(e.accountId);
+  for (const [place, latestMs] of evidence.events.places) {
+    trailRegions.add(place);
+    if (latestMs >= evidence.period.startMs) trailAccounts.add(place.split('|')[0]!);
   }
   // Data events are the period's: counted, not kept.
   const dataEvents = evidence.dataEvents.groups;
@@ -52,7 +52,7 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     trailRegions.add(`${g.accountId}|${g.region}`);
     trailAccounts.add(g.accountId);
   }
-  const accounts = [...new Set([...evidence.items.map((i) => i.accountId), ...evidence.events.map((e) => e.accountId), ...dataEvents.map((g) => g.accountId)])].sort(cmp);
+  const accounts = [...new Set([...evidence.items.map((i) => i.accountId), ...[...evidence.events.places.keys()].map((p) => p.split('|')[0]!), ...dataEvents.map((g) => g.accountId)])].sort(cmp);
 
   return {
     period: evidence.period,

@@ -113,29 +113,44 @@ function namedUnder(e: CloudTrailEvent, keys: string[], name: string): boolean {
  */
 export class EventIndex {
   private readonly byToken = new Map<string, CloudTrailEvent[]>();
+  /** The events `relatedEvents` of a changed item names, by id (of two with one id, the later). */
   readonly byId = new Map<string, CloudTrailEvent>();
 
-  constructor(events: CloudTrailEvent[], tokens: Set<string>) {
-    for (const e of events) {
+  constructor(
+    private readonly tokens: Set<string>,
+    private readonly relatedIds: Set<string> = new Set(),
+  ) {}
+
+  /** Takes an event of the pass; returns whether it is indexed (a candidate for some change). */
+  add(e: CloudTrailEvent): boolean {
+    let indexed = false;
+    if (this.relatedIds.has(e.eventId)) {
       this.byId.set(e.eventId, e);
-      if (e.errorCode || !isWrite(e)) continue;
-      const hit = new Set<string>();
-      for (const s of strings(e)) {
-        if (tokens.has(s)) hit.add(s);
-        const tail = arnTail(s);
-        if (tail && tokens.has(tail)) hit.add(tail);
-      }
-      for (const t of hit) {
-        const list = this.byToken.get(t);
-        if (list) list.push(e);
-        else this.byToken.set(t, [e]);
-      }
+      indexed = true;
     }
+    if (e.errorCode || !isWrite(e)) return indexed;
+    const hit = new Set<string>();
+    for (const s of strings(e)) {
+      if (this.tokens.has(s)) hit.add(s);
+      const tail = arnTail(s);
+      if (tail && this.tokens.has(tail)) hit.add(tail);
+    }
+    for (const t of hit) {
+      const list = this.byToken.get(t);
+      if (list) list.push(e);
+      else this.byToken.set(t, [e]);
+    }
+    return indexed || hit.size > 0;
   }
 
   get(token: string | undefined): CloudTrailEvent[] {
     return token ? (this.byToken.get(token) ?? []) : [];
   }
+}
+
+/** The event ids the changed items' `relatedEvents` name. */
+export function relatedIdsOf(changes: ItemChange[]): Set<string> {
+  return new Set(changes.flatMap((c) => c.item.relatedEvents));
 }
 
 export function tokensOf(changes: ItemChange[]): Set<string> {

@@ -1,22 +1,42 @@
-import type { Change, CloudTrailEvent, Correlation, CorrelationOptions, EventRef, Evidence } from '../model/types.js';
-import { cmp } from '../store/index.js';
-import { resolveActor } from './actor.js';
-import { EventIndex, attribute, tokensOf } from './attribute.js';
+import type { Actor, Change, CloudTrailEvent, Correlation, CorrelationOptions, EventRef, Evidence } from '../model/types.js';
+import { withActors } from './activity.js';
+import { EventIndex, attribute, relatedIdsOf, tokensOf } from './attribute.js';
 import { changeId, findChanges } from './changes.js';
-import { buildSessionIndex, type SessionIndex } from './sessions.js';
 
 export { resolveActor } from './actor.js';
 export { buildSessionIndex } from './sessions.js';
 
 /**
+ * Failed calls report.json lists, the earliest: an automation role denied in a loop fails thousands
+ * of times; the unauthorised-call check groups them, and activity.csv lists every one.
+ */
+export const FAILED_CALLS_LISTED = 1_000;
+
+/**
  * The correlate stage: the configuration changes of the period, each attributed to the API call
  * that caused it and to the identity behind that call; and the failed calls, which are never a
- * cause but always evidence. Pure and deterministic.
+ * cause but always evidence. Pure and deterministic. One pass over the kept events in time order:
+ * the candidates for the changes (few) are indexed with their actors, the rest pass by.
  */
-export function correlate(evidence: Evidence, opts: CorrelationOptions): Correlation {
-  const sessions = buildSessionIndex(evidence.events);
+export function correlate(evidence: Pick<Evidence, 'items' | 'events' | 'period'>, opts: CorrelationOptions): Correlation {
   const itemChanges = findChanges(evidence.items, evidence.period);
-  const index = new EventIndex(evidence.events, tokensOf(itemChanges));
+  const index = new EventIndex(tokensOf(itemChanges), relatedIdsOf(itemChanges));
+  const actors = new Map<CloudTrailEvent, Actor>();
+  const { startMs, endMs } = evidence.period;
+  const failedCalls: EventRef[] = [];
+  let failedCallsTotal = 0;
+  const isListedFailure = (e: CloudTrailEvent) => e.eventTimeMs >= startMs && e.eventTimeMs < endMs && isFailedCall(e);
+  // An event is a candidate when the index takes it: resolve it then (the pass's sessions are those of its time).
+  const wanted = (e: CloudTrailEvent) => {
+    const candidate = index.add(e);
+    const listed = isListedFailure(e) && ++failedCallsTotal <= FAILED_CALLS_LISTED;
+    return candidate || listed;
+  };
+  for (const { event, actor } of withActors(evidence.events, wanted)) {
+    if (!actor) continue;
+    actors.set(event, actor);
+    if (isListedFailure(event) && failedCalls.length < FAILED_CALLS_LISTED) failedCalls.push(eventRef(event, actor));
+  }
   const changes: Change[] = itemChanges.map((c) => {
     const { attribution, event } = attribute(c, index, opts.windowMs);
     const { item } = c;
@@ -31,14 +51,14 @@ export function correlate(evidence: Evidence, opts: CorrelationOptions): Correla
       summary: c.summary,
       diff: c.diff,
       attribution,
-      actor: event ? resolveActor(event, sessions) : null,
+      actor: event ? (actors.get(event) ?? null) : null,
     };
     if (item.resourceName) change.resourceName = item.resourceName;
     if (item.arn) change.arn = item.arn;
     if (c.previous) change.previousCaptureTime = c.previous.captureTime;
     return change;
   });
-  return { changes, failedCalls: failedCalls(evidence, sessions) };
+  return { changes, failedCalls, failedCallsTotal };
 }
 
 /** A call that failed: an error code, or a console sign-in that reports Failure (it has no error code). */
@@ -48,7 +68,7 @@ export function isFailedCall(e: CloudTrailEvent): boolean {
   return e.eventName === 'ConsoleLogin' && typeof r === 'object' && r !== null && (r as Record<string, unknown>).ConsoleLogin === 'Failure';
 }
 
-export function eventRef(e: CloudTrailEvent, sessions: SessionIndex): EventRef {
+export function eventRef(e: CloudTrailEvent, actor: Actor): EventRef {
   const ref: EventRef = {
     eventId: e.eventId,
     eventTime: e.eventTime,
@@ -56,19 +76,10 @@ export function eventRef(e: CloudTrailEvent, sessions: SessionIndex): EventRef {
     eventName: e.eventName,
     accountId: e.accountId,
     awsRegion: e.awsRegion,
-    actor: resolveActor(e, sessions),
+    actor,
   };
   if (e.errorCode) ref.errorCode = e.errorCode;
   if (e.errorMessage) ref.errorMessage = e.errorMessage;
   if (e.sourceIPAddress) ref.sourceIPAddress = e.sourceIPAddress;
   return ref;
-}
-
-function failedCalls(evidence: Evidence, sessions: SessionIndex): EventRef[] {
-  const { startMs, endMs } = evidence.period;
-  return evidence.events
-    .filter((e) => e.eventTimeMs >= startMs && e.eventTimeMs < endMs && isFailedCall(e))
-    // Ties (the same time and id in two accounts: AWS's samples reuse ids) by what the event says, not by where it was read.
-    .sort((a, b) => a.eventTimeMs - b.eventTimeMs || cmp(a.eventId, b.eventId) || cmp(a.accountId, b.accountId) || cmp(a.awsRegion, b.awsRegion) || cmp(a.eventName, b.eventName))
-    .map((e) => eventRef(e, sessions));
 }

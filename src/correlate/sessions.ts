@@ -30,27 +30,65 @@ export function issuedAssumedRoleId(e: CloudTrailEvent): string | undefined {
   return typeof id === 'string' && id ? id : undefined;
 }
 
-export function buildSessionIndex(events: CloudTrailEvent[]): SessionIndex {
-  const byAccessKey = new Map<string, CloudTrailEvent[]>();
-  const byAssumedRoleId = new Map<string, CloudTrailEvent[]>();
-  const issuing = events
-    .filter((e) => ISSUING_EVENTS.has(e.eventName) && e.eventSource === 'sts.amazonaws.com' && !e.errorCode)
-    .sort((a, b) => a.eventTimeMs - b.eventTimeMs || cmp(a.eventId, b.eventId));
-  for (const e of issuing) {
+export function buildSessionIndex(events: Iterable<CloudTrailEvent>): SessionIndex {
+  const issuing = [...events].filter(isIssuing).sort((a, b) => a.eventTimeMs - b.eventTimeMs || cmp(a.eventId, b.eventId));
+  const window = new SessionWindow();
+  for (const e of issuing) window.add(e);
+  return window;
+}
+
+/** A successful STS call that handed out temporary credentials. */
+export function isIssuing(e: CloudTrailEvent): boolean {
+  return ISSUING_EVENTS.has(e.eventName) && e.eventSource === 'sts.amazonaws.com' && !e.errorCode;
+}
+
+/** The longest temporary credentials STS issues (GetFederationToken, GetSessionToken): 36 hours. */
+const LONGEST_SESSION_MS = 36 * 3_600_000;
+/**
+ * How long after its credentials expired a session is still held: a call of a role chain explains
+ * a later session's call (the store keeps issuing calls from 48 h before the period for the same reason).
+ */
+const HELD_AFTER_EXPIRY_MS = 48 * 3_600_000;
+/** How often (in event time) a window lets go of the sessions it no longer needs. */
+const SWEEP_MS = 6 * 3_600_000;
+
+/**
+ * The sessions of a pass over events in time order: the issuing calls are added as they pass, and
+ * let go of 48 h after their credentials expired (36 h after they were issued when the response
+ * gives no expiration), so memory follows the sessions alive at a time, not all of the period's.
+ * A use after expiry cannot match its issuer anyway (canIssue).
+ */
+export class SessionWindow implements SessionIndex {
+  readonly byAccessKey = new Map<string, CloudTrailEvent[]>();
+  readonly byAssumedRoleId = new Map<string, CloudTrailEvent[]>();
+  private sweptMs = -Infinity;
+
+  add(e: CloudTrailEvent): void {
     const key = issuedAccessKey(e);
-    if (key) {
-      const list = byAccessKey.get(key);
-      if (list) list.push(e);
-      else byAccessKey.set(key, [e]);
-    }
+    if (key) push(this.byAccessKey, key, e);
     const roleId = issuedAssumedRoleId(e);
-    if (roleId) {
-      const list = byAssumedRoleId.get(roleId);
-      if (list) list.push(e);
-      else byAssumedRoleId.set(roleId, [e]);
+    if (roleId) push(this.byAssumedRoleId, roleId, e);
+  }
+
+  /** Lets go of the sessions no call at `nowMs` or later can need. */
+  release(nowMs: number): void {
+    if (nowMs < this.sweptMs + SWEEP_MS) return;
+    this.sweptMs = nowMs;
+    const needed = (e: CloudTrailEvent) => (issuedSession(e).expiresMs ?? e.eventTimeMs + LONGEST_SESSION_MS) + HELD_AFTER_EXPIRY_MS >= nowMs;
+    for (const map of [this.byAccessKey, this.byAssumedRoleId]) {
+      for (const [k, list] of map) {
+        const kept = list.filter(needed);
+        if (kept.length === 0) map.delete(k);
+        else if (kept.length < list.length) map.set(k, kept);
+      }
     }
   }
-  return { byAccessKey, byAssumedRoleId };
+}
+
+function push(map: Map<string, CloudTrailEvent[]>, k: string, e: CloudTrailEvent): void {
+  const list = map.get(k);
+  if (list) list.push(e);
+  else map.set(k, [e]);
 }
 
 /**
@@ -103,7 +141,7 @@ function canIssue(issuer: CloudTrailEvent, use: SessionUse): boolean {
 }
 
 /** Clock skew allowed between an STS call and the first use of what it issued. */
-const ISSUE_SKEW_MS = 60_000;
+export const ISSUE_SKEW_MS = 60_000;
 
 /**
  * The issuing call of a session: by access key (the latest issuing call that can have issued it),

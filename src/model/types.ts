@@ -1,3 +1,4 @@
+import type { KeptEvents } from '../store/events.js';
 /**
  * The typed data that flows through configtrail's one-way pipeline:
  *
@@ -359,7 +360,8 @@ export interface Evidence {
   skipped: Skip[];
   counts: Counts;
   items: ConfigItem[];
-  events: CloudTrailEvent[];
+  /** The kept CloudTrail events, read a pass at a time in time order (store/events.ts). */
+  events: KeptEvents;
   /** CloudTrail log files checked against the digests, as the files arrived. */
   integrity: IntegrityResult;
   /** IAM credential reports given as input (absent when none). */
@@ -471,8 +473,10 @@ export interface CorrelationOptions {
 
 export interface Correlation {
   changes: Change[];
-  /** Calls with an errorCode in the period: never a cause, always evidence. */
+  /** Calls with an errorCode in the period, the earliest (FAILED_CALLS_LISTED): never a cause, always evidence. */
   failedCalls: EventRef[];
+  /** All of them. */
+  failedCallsTotal: number;
 }
 
 // ───────────────────────────── controls ─────────────────────────────

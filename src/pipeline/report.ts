@@ -18,7 +18,7 @@ import { readSourceGroups } from '../sources/index.js';
 import { isS3Url, type S3Options } from '../sources/s3.js';
 import { EvidenceStore, type StoreOptions } from '../store/index.js';
 import type { DigestPublicKey } from '../store/keys.js';
-import { HEAP_SHARE, HeapWatch } from '../store/memory.js';
+import { HeapWatch } from '../store/memory.js';
 import { IngestRecorder, readIngestMeta, savedIngest, savedIngests, touchIngest, type IngestMeta } from '../store/ingest.js';
 import { eventPart, PendingRunKey, RunKey } from '../store/runkey.js';
 import { folderSignature, planFoldersStand, planFor, planRunKey, type PlanHeader } from '../store/plan.js';
@@ -67,8 +67,10 @@ export interface ReportRunOptions {
   s3?: S3Options;
   /** CloudTrail's public keys (`--public-keys`), to verify digest signatures. */
   publicKeys?: DigestPublicKey[];
-  /** Where decoded inputs are cached by hash for later runs (see src/store/workspace.ts). */
+  /** Where decoded inputs are cached by hash for later runs (see src/store/workspace.ts); kept events beyond the memory limit go there too. */
   workspace?: string;
+  /** `--memory-limit`: bytes of kept events held in memory; beyond it they go to disk (store/events.ts). */
+  memoryLimit?: number;
   /**
    * CloudTrail events an engine extracted (`--engine-results`, src/sql/results.ts): taken after the
    * inputs, as parsed files; no workspace is used with them.
@@ -116,7 +118,7 @@ export async function analyse(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>
  * As analyse, also handing back the evidence the report was drawn from: where each configuration
  * item and CloudTrail event was read (an evidence pack cites the input file behind a change).
  */
-export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<{ report: Report; evidence: Evidence; activity: ActivityEvent[] }> {
+export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats' | 'outDir'>): Promise<{ report: Report; evidence: Evidence; activity: Iterable<ActivityEvent> }> {
   const { evidence, ingestKey, closed, tell } = await readEvidence(opts);
   tell();
   const trailUnverified = opts.engine ? engineIntegrity(opts.engine, evidence) : undefined;
@@ -179,7 +181,7 @@ function engineIntegrity(engine: EngineInput, evidence: Evidence): string | unde
 }
 
 /** What readEvidence needs: the inputs and how to read them. */
-export type ReadOptions = Pick<ReportRunOptions, 'inputs' | 'period' | 'maxFileBytes' | 'maxArchiveBytes' | 'windowMs' | 's3' | 'workspace' | 'stats' | 'onProgress' | 'publicKeys' | 'engine'> &
+export type ReadOptions = Pick<ReportRunOptions, 'inputs' | 'period' | 'maxFileBytes' | 'maxArchiveBytes' | 'windowMs' | 's3' | 'workspace' | 'memoryLimit' | 'stats' | 'onProgress' | 'publicKeys' | 'engine'> &
   Pick<StoreOptions, 'integrityWindow'>;
 
 /**
@@ -201,7 +203,13 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
 
   // A replay that is dropped leaves the store to start again, empty.
   const emptyStore = () =>
-    new EvidenceStore(opts.period, { windowMs: opts.windowMs, ...(opts.publicKeys ? { publicKeys: opts.publicKeys } : {}), ...(opts.integrityWindow ? { integrityWindow: opts.integrityWindow } : {}) });
+    new EvidenceStore(opts.period, {
+      windowMs: opts.windowMs,
+      ...(opts.publicKeys ? { publicKeys: opts.publicKeys } : {}),
+      ...(opts.integrityWindow ? { integrityWindow: opts.integrityWindow } : {}),
+      ...(opts.memoryLimit !== undefined ? { memoryBytes: opts.memoryLimit } : {}),
+      ...(opts.workspace !== undefined ? { spillDir: opts.workspace } : {}),
+    });
   let store = emptyStore();
   const pool = new ParsePool({ maxFileBytes: opts.maxFileBytes, keep: store.keep }, undefined, opts.workspace);
   const stats = opts.stats ?? { decoded: 0, reused: 0 };
@@ -243,7 +251,7 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
         touchIngest(dir);
         try {
           // A saved event is a small part of a file's worth: the heap is looked at every 512.
-          store.replay(dir, meta, new HeapWatch(HEAP_SHARE, 512));
+          store.replay(dir, meta);
           return true;
         } catch (err) {
           // The evidence not fitting in memory ends the run, whether it comes from files or not.

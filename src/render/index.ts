@@ -19,7 +19,7 @@ export async function writeOutputs(
   report: Report,
   outDir: string,
   formats: Set<OutputFormat>,
-  opts: RenderOptions & { executablePath?: string; dataEvents?: DataEventGroup[]; activity?: { event: CloudTrailEvent; actor: Actor }[] } = {},
+  opts: RenderOptions & { executablePath?: string; dataEvents?: DataEventGroup[]; activity?: Iterable<{ event: CloudTrailEvent; actor: Actor }> } = {},
 ): Promise<string[]> {
   ownFolder(outDir);
   const files: string[] = [];

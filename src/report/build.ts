@@ -18,11 +18,6 @@ import { cmp, resourceKey } from '../store/index.js';
 import { isoWeekStart, weeksOf } from '../util/period.js';
 import { summariseDataEvents } from '../store/data-events.js';
 
-/**
- * Failed calls report.json lists: an automation role denied in a loop fails thousands of times; the
- * unauthorised-call check groups them, and activity.csv lists every one.
- */
-export const FAILED_CALLS_LISTED = 1_000;
 
 export interface BuildOptions {
   generator: { name: string; version: string };
@@ -52,8 +47,8 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     period: { from: evidence.period.from, to: evidence.period.to, label: evidence.period.label },
     criteria: opts.criteria,
     scope: {
-      accounts: distinct([...evidence.items.map((i) => i.accountId), ...evidence.events.map((e) => e.accountId), ...evidence.dataEvents.groups.map((g) => g.accountId)]),
-      regions: distinct([...evidence.items.map((i) => i.region), ...evidence.events.map((e) => e.awsRegion), ...evidence.dataEvents.groups.map((g) => g.region)]),
+      accounts: distinct([...evidence.items.map((i) => i.accountId), ...[...evidence.events.places.keys()].map((p) => p.split('|')[0]!), ...evidence.dataEvents.groups.map((g) => g.accountId)]),
+      regions: distinct([...evidence.items.map((i) => i.region), ...[...evidence.events.places.keys()].map((p) => p.split('|')[1]!), ...evidence.dataEvents.groups.map((g) => g.region)]),
       frameworks: [...opts.frameworks],
     },
     counts: evidence.counts,
@@ -61,8 +56,8 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     rejected: evidence.rejected,
     skipped: evidence.skipped,
     changes,
-    failedCalls: correlation.failedCalls.slice(0, FAILED_CALLS_LISTED),
-    failedCallsTotal: correlation.failedCalls.length,
+    failedCalls: correlation.failedCalls,
+    failedCallsTotal: correlation.failedCallsTotal,
     dataEvents: summariseDataEvents(evidence.dataEvents),
     configRuleResults: configRuleResults(evidence),
     integrity: evidence.integrity,

@@ -30,7 +30,7 @@ export function coverageOf(evidence: Pick<Evidence, 'period' | 'inputs' | 'items
     else trailDays.set(k, new Set(days));
   }
   const trail = new Set<string>(trailDays.keys());
-  for (const e of evidence.events) trail.add(`${e.accountId}|${e.awsRegion}`);
+  for (const place of evidence.events.places.keys()) trail.add(place);
   for (const g of evidence.dataEvents?.groups ?? []) trail.add(`${g.accountId}|${g.region}`);
   const config = new Map<string, number>();
   for (const i of evidence.items) if (i.region !== 'global') config.set(`${i.accountId}|${i.region}`, (config.get(`${i.accountId}|${i.region}`) ?? 0) + 1);

@@ -11,18 +11,17 @@ import type {
   Rejection,
   Skip,
   SourceEvent,
-  UserIdentity,
 } from '../model/types.js';
-import { hash } from 'node:crypto';
 import { dataEventGroup, DataEvents } from './data-events.js';
+import { EventSpill } from './events.js';
 import { DATA_EVENTS_FILE, LAID_OUT_FILE, readIntegrityLines, readSavedEvents, savedFile, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { verifyFile } from './checksum.js';
 import { isObj } from '../parse/values.js';
+import { oldGenerationLimit } from './memory.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
 import { isDataEvent, isWrite, keepRule, keepsEvent, SESSION_ISSUING_EVENTS, type KeepRule } from './keep.js';
-import type { HeapWatch } from './memory.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
 import { append } from '../util/append.js';
@@ -47,6 +46,20 @@ export interface StoreOptions {
    * the input (`configtrail verify` without --from/--to).
    */
   integrityWindow?: { startMs: number; endMs: number } | 'all';
+  /** Bytes of kept events held in memory before they go to disk (`--memory-limit`): see store/events.ts. */
+  memoryBytes?: number;
+  /** Where kept events beyond that go (a folder inside the workspace; default: the system's temporary folder). */
+  spillDir?: string;
+}
+
+/**
+ * What the store holds of kept events in memory when `--memory-limit` is not given: 64 MiB (the
+ * demo's whole evidence is a tenth of it), or a quarter of the heap when that is less (the heap also
+ * holds the items, the sessions of a pass and the report). Beyond it they are written to disk and
+ * read back from the page cache, which costs little beside decoding them.
+ */
+export function defaultMemoryBytes(): number {
+  return Math.min(64 * 1024 * 1024, Math.floor(oldGenerationLimit() / 4));
 }
 
 /**
@@ -69,15 +82,13 @@ export class EvidenceStore {
   private readonly credentialReports: CredentialReport[] = [];
   private readonly inPeriodItems: ConfigItem[] = [];
   private readonly lastBefore = new Map<string, ConfigItem>();
-  private readonly events: CloudTrailEvent[] = [];
-  private readonly keptEventIds = new Set<string>();
+  /** The kept events, by hour, in memory up to the budget and on disk beyond it. */
+  private readonly events: EventSpill;
+  private keptSoFar = 0;
   /** The period's data events by group: counted, never kept. */
   private readonly dataEvents: DataEvents;
-  /** Shared copies of repeated values of kept events (see shared()). */
-  private readonly strings = new Map<string, string>();
   /** Shared copies of the reasons records are rejected for. */
   private readonly reasons = new Map<string, string>();
-  private readonly identities = new Map<string, UserIdentity>();
   private readonly counts: Counts = {
     files: { read: 0, used: 0, rejected: 0, skipped: 0 },
     records: { read: 0, used: 0, rejected: 0 },
@@ -93,6 +104,7 @@ export class EvidenceStore {
   ) {
     this.keep = keepRule(period, opts.windowMs, opts.sessionMarginMs);
     this.dataEvents = new DataEvents(period);
+    this.events = new EventSpill(opts.memoryBytes ?? defaultMemoryBytes(), opts.spillDir);
     this.integrity = new IntegrityTracker({
       ...(opts.integrityWindow === 'all' ? {} : { window: opts.integrityWindow ?? { startMs: period.startMs, endMs: period.endMs } }),
       ...(opts.publicKeys ? { publicKeys: opts.publicKeys } : {}),
@@ -197,9 +209,9 @@ export class EvidenceStore {
     };
   }
 
-  /** Events kept as evidence so far (before finish() sorts them). */
+  /** Events kept as evidence so far (before finish() drops the duplicates). */
   get keptEvents(): number {
-    return this.events.length;
+    return this.keptSoFar;
   }
 
   /** The rejections listed so far (files and records). */
@@ -213,7 +225,7 @@ export class EvidenceStore {
   }
 
   /** Takes a saved ingest instead of files: the period applies to its events and items as to files'. */
-  replay(dir: string, meta: IngestMeta, heap?: HeapWatch): void {
+  replay(dir: string, meta: IngestMeta): void {
     this.counts.files = { ...meta.counts.files };
     this.counts.records = { ...meta.counts.records };
     this.counts.events.read += meta.dropped.read;
@@ -230,11 +242,7 @@ export class EvidenceStore {
     this.inputs = InputList.fromFile(inputs.path, meta.inputs, laidOut.path, inputs.checked.sha256);
     const items = savedFile(dir, meta, 'items.ndjson');
     for (const i of readJsonLines<ConfigItem>(items.path, items.checked)) this.addItem(i);
-    for (const e of readSavedEvents(dir, meta)) {
-      // Their identities are already one object per identity.
-      this.addEvent(e, false);
-      if (heap?.exceeded()) throw heap.error(`${this.events.length.toLocaleString('en-US')} events kept from a saved ingest`);
-    }
+    for (const e of readSavedEvents(dir, meta)) this.addEvent(e);
     const data = savedFile(dir, meta, DATA_EVENTS_FILE);
     for (const g of readJsonLines<DataEventGroup>(data.path, data.checked)) this.addDataGroups([g]);
     for (const line of readIntegrityLines(dir, meta)) {
@@ -260,7 +268,7 @@ export class EvidenceStore {
     this.dataEvents.add(groups);
   }
 
-  private addEvent(event: CloudTrailEvent, shareIdentity = true): void {
+  private addEvent(event: CloudTrailEvent): void {
     const c = this.counts.events;
     c.read++;
     if (event.errorCode) c.failed++;
@@ -271,49 +279,10 @@ export class EvidenceStore {
       return;
     }
     if (!this.keeps(event)) return;
-    // Organization and account trails, and lookup-events output, can all carry the same event. The
-    // id alone is not enough: exports (and sample data) reuse ids for different records.
-    // Held as its SHA-256 (32 one-byte characters: 'binary' is latin1) rather than the ~150 characters of the key.
-    const key = hash('sha256', [event.eventId, event.accountId, event.eventTime, event.eventName, event.userIdentity.arn ?? event.userIdentity.principalId ?? ''].join('|'), 'binary');
-    if (this.keptEventIds.has(key)) return;
-    this.keptEventIds.add(key);
     if (event.userIdentity.type === 'AWSService' && event.eventSource === 'sts.amazonaws.com' && SESSION_ISSUING_EVENTS.has(event.eventName) && !event.errorCode) compactSession(event);
-    this.events.push(this.shared(event, shareIdentity));
-  }
-
-  /**
-   * The event with its repeated values shared: results cross threads as copies, so every event
-   * would carry its own copy of the same region, service, user agent and identity. Kept events are
-   * the store's memory; these are most of it.
-   */
-  private shared(e: CloudTrailEvent, shareIdentity: boolean): CloudTrailEvent {
-    const str = (v: string): string => intern(this.strings, v, 1_000_000);
-    e.eventSource = str(e.eventSource);
-    e.eventName = str(e.eventName);
-    e.awsRegion = str(e.awsRegion);
-    e.accountId = str(e.accountId);
-    if (e.eventType !== undefined) e.eventType = str(e.eventType);
-    if (e.eventCategory !== undefined) e.eventCategory = str(e.eventCategory);
-    if (e.userAgent !== undefined) e.userAgent = str(e.userAgent);
-    if (e.sourceIPAddress !== undefined) e.sourceIPAddress = str(e.sourceIPAddress);
-    if (e.errorCode !== undefined) e.errorCode = str(e.errorCode);
-    if (e.errorMessage !== undefined) e.errorMessage = str(e.errorMessage);
-    // Short top-level values of the payloads repeat too (a sign-in's "Success", "No", console URL).
-    for (const payload of [e.requestParameters, e.responseElements, e.additionalEventData]) {
-      if (!payload || typeof payload !== 'object' || Array.isArray(payload)) continue;
-      const o = payload as Record<string, unknown>;
-      for (const k of Object.keys(o)) {
-        const v = o[k];
-        if (typeof v === 'string' && v.length <= 128) o[k] = str(v);
-      }
-    }
-    // Identities repeat call after call (a session makes many): one object per distinct identity.
-    if (!shareIdentity) return e;
-    const id = JSON.stringify(e.userIdentity);
-    const known = this.identities.get(id);
-    if (known !== undefined) e.userIdentity = known;
-    else if (this.identities.size < 1_000_000) this.identities.set(id, e.userIdentity);
-    return e;
+    // The same record from two trails is dropped when the hours are sealed (store/events.ts).
+    this.events.add(event);
+    this.keptSoFar++;
   }
 
   private keeps(e: CloudTrailEvent): boolean {
@@ -324,9 +293,9 @@ export class EvidenceStore {
   /** The evidence, in a stable order whatever order the files arrived in. */
   finish(): Evidence {
     const items = [...this.lastBefore.values(), ...this.inPeriodItems].sort(compareItems);
-    const events = this.events.sort((a, b) => a.eventTimeMs - b.eventTimeMs || cmp(a.eventId, b.eventId));
+    const events = this.events.finish();
     this.counts.configurationItems.kept = items.length;
-    this.counts.events.kept = events.length;
+    this.counts.events.kept = events.count;
     return {
       period: this.period,
       inputs: this.inputs,

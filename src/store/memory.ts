@@ -3,8 +3,8 @@ import { ConfigtrailError } from '../util/errors.js';
 
 /**
  * The share of the old generation's limit the main thread may fill while files are read: the
- * evidence (writes, STS calls, failed calls, sign-ins) is held in memory, and correlating and
- * building the report need room beyond it.
+ * configuration items and up to --memory-limit of kept events are held in memory, and correlating
+ * and building the report need room beyond them.
  */
 export const HEAP_SHARE = 0.7;
 
@@ -20,7 +20,7 @@ const YOUNG_RESERVE = 48 * MIB;
 let limit: number | undefined;
 
 /** Fixed for the life of the process: read once. */
-function oldGenerationLimit(): number {
+export function oldGenerationLimit(): number {
   if (limit === undefined) {
     const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
     const given = /--max[-_]old[-_]space[-_]size[= ](\d+)/.exec(flags);
@@ -71,7 +71,7 @@ export class HeapWatch {
     const limit = oldGenerationLimit();
     const mib = (n: number) => Math.round(n / MIB).toLocaleString('en-US');
     return new ConfigtrailError(
-      `the evidence does not fit in memory: ${kept} filled ${mib(this.used ?? 0)} of the ${mib(limit)} MiB the heap allows; report a shorter period, or give Node more memory (e.g. NODE_OPTIONS=--max-old-space-size=${Math.ceil((limit * 2) / MIB)}, twice this)`,
+      `the evidence does not fit in memory: ${kept} filled ${mib(this.used ?? 0)} of the ${mib(limit)} MiB the heap allows; give Node more memory (e.g. NODE_OPTIONS=--max-old-space-size=${Math.ceil((limit * 2) / MIB)}, twice this), hold fewer kept events in memory (--memory-limit), or report a shorter period`,
     );
   }
 }

@@ -35,7 +35,7 @@ function* json(rows: Iterable<unknown>): Generator<string> {
   for (const r of rows) yield JSON.stringify(r);
 }
 
-function* eventRows(activity: ActivityEvent[]): Generator<unknown> {
+function* eventRows(activity: Iterable<ActivityEvent>): Generator<unknown> {
   for (const { event: e, actor } of activity) {
     yield {
       eventTime: e.eventTime, eventId: e.eventId, eventSource: e.eventSource, eventName: e.eventName, accountId: e.accountId, region: e.awsRegion,
@@ -120,7 +120,7 @@ const WRITE_AGAIN = 'it is written again';
  * the workspace were written from the same and match their checksums, they stand and only findings
  * (which follow from the frameworks, waivers and principals too) are written again.
  */
-export function writeQueryTables(workspace: string, report: Report, activity: ActivityEvent[], evidenceKey?: string): void {
+export function writeQueryTables(workspace: string, report: Report, activity: Iterable<ActivityEvent>, evidenceKey?: string): void {
   const dir = join(workspace, 'tables');
   ownFolder(workspace);
   ownFolder(dir);

@@ -18,7 +18,7 @@ const call = (name: string, time: string, who: UserIdentity, id: string) => even
 function evaluate(items: ConfigItem[], events: CloudTrailEvent[]) {
   const evidence = storeEvidence(items, events);
   const correlation = correlate(evidence, { windowMs: 3_600_000 });
-  const ev = buildControlEvidence(evidence, correlation, { activity: evidence.events.map((e) => ({ event: e, actor: simpleActor(e.userIdentity) })) });
+  const ev = buildControlEvidence(evidence, correlation, { activity: [...evidence.events].map((e) => ({ event: e, actor: simpleActor(e.userIdentity) })) });
   return { result: runCheck(securityGroupNoAdminPortsOpenIpv4, ev), changes: correlation.changes };
 }
 

@@ -1,4 +1,5 @@
 import { emptyIntegrity } from '../../src/store/integrity.js';
+import { keptEvents } from '../../src/store/events.js';
 import type { Actor, Change, CloudTrailEvent, ConfigItem, DataEventGroup, Evidence, Period, UserIdentity } from '../../src/model/types.js';
 import { buildControlEvidence } from '../../src/controls/evidence.js';
 import type { ControlEvidence, CredentialReport } from '../../src/controls/model.js';
@@ -150,12 +151,12 @@ export function evidenceOf(f: EvidenceFixture): ControlEvidence {
         configurationItems: { read: 0, kept: 0 },
       },
       items,
-      events,
+      events: keptEvents(events),
       integrity: emptyIntegrity(),
       credentialReports: f.credentialReports ?? [],
       dataEvents: { groups: f.dataEvents ?? [], folded: false },
     },
-    { changes: f.changes ?? [], failedCalls: [] },
+    { changes: f.changes ?? [], failedCalls: [], failedCallsTotal: 0 },
     {
       activity: events.filter((e) => e.eventTimeMs >= PERIOD.startMs && e.eventTimeMs < PERIOD.endMs).map((event) => ({ event, actor: simpleActor(event.userIdentity) })),
       authorizedPrincipals: f.authorizedPrincipals ?? [],
@@ -172,7 +173,7 @@ export function storeEvidence(items: ConfigItem[], events: CloudTrailEvent[]): E
     skipped: [],
     counts: { files: { read: 0, used: 0, rejected: 0, skipped: 0 }, records: { read: 0, used: 0, rejected: 0 }, events: { read: 0, kept: 0, readOnly: 0, failed: 0, data: 0 }, configurationItems: { read: 0, kept: 0 } },
     items: [...items].sort((a, b) => a.captureTimeMs - b.captureTimeMs),
-    events: [...events].sort((a, b) => a.eventTimeMs - b.eventTimeMs),
+    events: keptEvents(events),
     integrity: emptyIntegrity(),
     dataEvents: { groups: [], folded: false },
   };

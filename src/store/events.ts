@@ -1,0 +1,169 @@
+import { hash } from 'node:crypto';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir, removeAtExit } from '../util/tempdir.js';
+import type { CloudTrailEvent, UserIdentity } from '../model/types.js';
+import { cmp } from '../util/compare.js';
+
+/**
+ * The kept CloudTrail events (writes, session-issuing calls, failed calls, sign-ins), held by the
+ * hour of their time: in memory while they fit the budget (`--memory-limit`), then in one file per
+ * hour in a folder of their own, so memory follows the budget, not the input. Read back an hour at
+ * a time, each hour sorted, every pass gives the same events in the same order (time, id, account,
+ * region, API, then the whole record), so nothing downstream depends on the order files arrived in.
+ *
+ * A line is `<sort key as JSON>\t<identity as JSON>\t<event without its identity as JSON>`: the key
+ * sorts and de-duplicates an hour without parsing the events, and the identity's text lets a pass
+ * share one object per identity (the actor of an identity is resolved once: correlate/actor.ts).
+ */
+
+const HOUR_MS = 3_600_000;
+
+/** The kept events as the later stages read them: a count, and passes in time order. */
+export interface KeptEvents extends Iterable<CloudTrailEvent> {
+  /** Events after duplicates (the same record from two trails) were dropped. */
+  readonly count: number;
+  /** Whether some hours were written to disk (the budget was reached). */
+  readonly spilled: boolean;
+  /** Every `account|region` the events were logged in, with the time of its latest event (epoch ms). */
+  readonly places: ReadonlyMap<string, number>;
+}
+
+/** The sort and de-duplication key of an event: organisation and account trails, and lookup-events output, can carry the same record. */
+function keyOf(e: CloudTrailEvent): string {
+  // The id alone is not enough: exports (and sample data) reuse ids for different records.
+  const dup = hash('sha256', [e.eventId, e.accountId, e.eventTime, e.eventName, e.userIdentity.arn ?? e.userIdentity.principalId ?? ''].join('|'), 'base64');
+  return JSON.stringify([e.eventTimeMs, e.eventId, e.accountId, e.awsRegion, e.eventName, dup]);
+}
+
+function lineOf(e: CloudTrailEvent): string {
+  const { userIdentity, ...rest } = e;
+  return `${keyOf(e)}\t${JSON.stringify(userIdentity)}\t${JSON.stringify(rest)}`;
+}
+
+/** An hour's lines sorted, and of lines with the same de-duplication key the first in that order. */
+function sealHour(lines: string[]): string[] {
+  const keyed = lines.map((line) => ({ line, key: JSON.parse(line.slice(0, line.indexOf('\t'))) as [number, string, string, string, string, string] }));
+  keyed.sort((a, b) => a.key[0] - b.key[0] || cmp(a.key[1], b.key[1]) || cmp(a.key[2], b.key[2]) || cmp(a.key[3], b.key[3]) || cmp(a.key[4], b.key[4]) || cmp(a.line, b.line));
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const { line, key } of keyed) {
+    if (seen.has(key[5])) continue;
+    seen.add(key[5]);
+    out.push(line);
+  }
+  return out;
+}
+
+/** Most distinct identities a pass shares objects for before it starts afresh (bounded memory). */
+const IDENTITIES_SHARED = 100_000;
+
+/** The events of sealed hours, in order, parsed one line at a time, equal identities as one object. */
+function* parseHours(hours: readonly number[], read: (hour: number) => string[]): Generator<CloudTrailEvent> {
+  let identities = new Map<string, UserIdentity>();
+  for (const hour of hours) {
+    for (const line of read(hour)) {
+      const a = line.indexOf('\t');
+      const b = line.indexOf('\t', a + 1);
+      const idText = line.slice(a + 1, b);
+      let identity = identities.get(idText);
+      if (identity === undefined) {
+        if (identities.size >= IDENTITIES_SHARED) identities = new Map();
+        identity = JSON.parse(idText) as UserIdentity;
+        identities.set(idText, identity);
+      }
+      const e = JSON.parse(line.slice(b + 1)) as CloudTrailEvent;
+      e.userIdentity = identity;
+      yield e;
+    }
+  }
+}
+
+/**
+ * Receives the kept events as the store takes them, holding them by hour; past `budgetBytes` of
+ * held text every hour goes to its file (appended), and later events follow it there.
+ */
+export class EventSpill {
+  private readonly held = new Map<number, string[]>();
+  private heldBytes = 0;
+  private dir: string | undefined;
+  /** Hours with a file. */
+  private readonly onDisk = new Set<number>();
+  private readonly places = new Map<string, number>();
+
+  constructor(
+    private readonly budgetBytes: number,
+    /** Where the folder of hour files is made (the workspace's tmp folder, else the system's). */
+    private readonly parent: string | undefined,
+  ) {}
+
+  add(e: CloudTrailEvent): void {
+    const place = `${e.accountId}|${e.awsRegion}`;
+    if (!(this.places.get(place)! >= e.eventTimeMs)) this.places.set(place, e.eventTimeMs);
+    const hour = Math.floor(e.eventTimeMs / HOUR_MS);
+    const line = lineOf(e);
+    const list = this.held.get(hour);
+    if (list) list.push(line);
+    else this.held.set(hour, [line]);
+    // UTF-16 in memory: two bytes a character.
+    this.heldBytes += line.length * 2;
+    if (this.heldBytes > this.budgetBytes) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.dir) {
+      if (this.parent === undefined) this.dir = makeTempDir('events');
+      else {
+        mkdirSync(this.parent, { recursive: true });
+        this.dir = mkdtempSync(join(this.parent, 'configtrail-events-'));
+        // Removed when the process exits, however it ends (util/tempdir.ts).
+        removeAtExit(this.dir);
+      }
+    }
+    for (const [hour, lines] of this.held) {
+      appendFileSync(join(this.dir, `${hour}.ndjson`), `${lines.join('\n')}\n`);
+      this.onDisk.add(hour);
+    }
+    this.held.clear();
+    this.heldBytes = 0;
+  }
+
+  /**
+   * Seals every hour (sorted, duplicates dropped; an hour on disk is rewritten so), and hands the
+   * events over for reading. Only one hour is in memory at a time beyond what was held.
+   */
+  finish(): KeptEvents {
+    const hours = [...new Set([...this.held.keys(), ...this.onDisk])].sort((a, b) => a - b);
+    let count = 0;
+    const sealed = new Map<number, string[]>();
+    for (const hour of hours) {
+      const lines = this.held.get(hour) ?? [];
+      if (this.onDisk.has(hour)) {
+        const file = join(this.dir!, `${hour}.ndjson`);
+        const all = sealHour([...readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0), ...lines]);
+        writeFileSync(file, `${all.join('\n')}\n`);
+        count += all.length;
+      } else {
+        const all = sealHour(lines);
+        sealed.set(hour, all);
+        count += all.length;
+      }
+      this.held.delete(hour);
+    }
+    const dir = this.dir;
+    const read = (hour: number): string[] => sealed.get(hour) ?? readFileSync(join(dir!, `${hour}.ndjson`), 'utf8').split('\n').filter((l) => l.length > 0);
+    return {
+      count,
+      spilled: dir !== undefined,
+      places: this.places,
+      [Symbol.iterator]: () => parseHours(hours, read),
+    };
+  }
+}
+
+/** Events given as a list (tests, and stages that build evidence by hand) as kept events, sealed as the store seals them. */
+export function keptEvents(events: Iterable<CloudTrailEvent>): KeptEvents {
+  const spill = new EventSpill(Infinity, undefined);
+  for (const e of events) spill.add(e);
+  return spill.finish();
+}

@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateExport } from '../samples/generator.js';
+import type { CloudTrailEvent } from '../src/model/types.js';
+import { EventSpill } from '../src/store/events.js';
+import { event } from './helpers/evidence.js';
+import { runCli, tempDir } from './helpers/cli.js';
+import { readEvidence } from '../src/pipeline/report.js';
+import { resolvePeriod } from '../src/util/period.js';
+import { buildSessionIndex, resolveActor } from '../src/correlate/index.js';
+import { withActors } from '../src/correlate/activity.js';
+
+/** Events in an order no file reading would give: shuffled, with duplicates and ties of time and id. */
+function scrambled(): CloudTrailEvent[] {
+  const out: CloudTrailEvent[] = [];
+  for (let i = 0; i < 600; i++) {
+    const time = `2026-07-0${1 + (i % 3)}T${String((i * 7) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`;
+    out.push(event(i % 5 === 0 ? 'CreateTags' : 'AuthorizeSecurityGroupIngress', { time, id: `e-${i % 450}`, accountId: i % 2 ? '111111111111' : '222222222222', readOnly: false }));
+  }
+  // Two trails delivering the same records (the same key): kept once.
+  out.push(...out.slice(0, 50).map((e) => ({ ...e, source: { path: 'account-trail', index: 1 } })));
+  let seed = 7;
+  for (let i = out.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const j = seed % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+const ids = (events: Iterable<CloudTrailEvent>) => [...events].map((e) => `${e.eventTime} ${e.eventId} ${e.accountId} ${e.eventName}`);
+
+describe('kept events held or spilled', () => {
+  it('give the same events in the same order, duplicates dropped, whether held in memory or written to disk at every event', () => {
+    const events = scrambled();
+    const held = new EventSpill(Infinity, undefined);
+    const parent = tempDir('spill');
+    const spilled = new EventSpill(0, parent);
+    for (const e of events) {
+      held.add(e);
+      spilled.add(e);
+    }
+    const a = held.finish();
+    const b = spilled.finish();
+    expect(a.spilled).toBe(false);
+    expect(b.spilled).toBe(true);
+    expect(readdirSync(parent)).toHaveLength(1);
+    expect(b.count).toBe(a.count);
+    expect(a.count).toBe(600);
+    expect(ids(b)).toEqual(ids(a));
+    // In time order, and a second pass gives the same.
+    const times = [...a].map((e) => e.eventTimeMs);
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    expect(ids(b)).toEqual(ids(b));
+    // The order does not depend on the order events arrived in.
+    const reversed = new EventSpill(Infinity, undefined);
+    for (const e of [...events].reverse()) reversed.add(e);
+    expect(ids(reversed.finish())).toEqual(ids(a));
+    expect(JSON.stringify([...b])).toEqual(JSON.stringify([...a]));
+  });
+});
+
+describe('--memory-limit', () => {
+  let exportDir: string;
+  beforeAll(async () => {
+    exportDir = tempDir('spill-export');
+    await generateExport({ seed: 11, outDir: exportDir, from: '2026-07-01', to: '2026-07-10', accounts: 2, regions: ['us-east-1', 'eu-west-1'], targetEvents: 21_000, profile: 'automation' });
+  }, 120_000);
+
+  it('a report with every kept event on disk (--memory-limit 0) equals one with all of them in memory, file for file', () => {
+    const out = (name: string) => join(exportDir, '..', name);
+    const base = ['report', join(exportDir, 'export'), '--from', '2026-07-01', '--to', '2026-07-10', '--framework', 'cis-aws-v6.0', '--format', 'json,csv', '--no-workspace', '--quiet'];
+    const memory = runCli([...base, '--out', out('in-memory')]);
+    const disk = runCli([...base, '--out', out('on-disk'), '--memory-limit', '0']);
+    expect(memory.stderr).toBe('');
+    expect(disk.stderr).toBe('');
+    expect(disk.status).toBe(0);
+    const files = readdirSync(out('in-memory')).filter((f) => f.endsWith('.csv'));
+    expect(files).toContain('activity.csv');
+    for (const f of files) expect(readFileSync(join(out('on-disk'), f), 'utf8'), f).toBe(readFileSync(join(out('in-memory'), f), 'utf8'));
+    // report.json differs only by the command line it records.
+    const json = (dir: string) => ({ ...JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')), invocation: null }) as { counts: { events: { kept: number } } };
+    expect(json(out('on-disk'))).toEqual(json(out('in-memory')));
+    expect(json(out('in-memory')).counts.events.kept).toBeGreaterThan(2_000);
+  }, 120_000);
+
+  it('resolves every kept call to the actor the whole period\'s sessions give, from the window of sessions a pass holds', async () => {
+    const period = resolvePeriod({ from: '2026-07-01', to: '2026-07-10' });
+    const { evidence, closed } = await readEvidence({ inputs: [join(exportDir, 'export')], period, maxFileBytes: 1 << 28, windowMs: 3_600_000, memoryLimit: 0 });
+    await closed;
+    const all = [...evidence.events];
+    const whole = buildSessionIndex(all);
+    const passed = [...withActors(evidence.events, () => true)];
+    expect(passed.map((r) => r.event.eventId)).toEqual(all.map((e) => e.eventId));
+    const chains = passed.filter((r) => r.actor!.chain.length > 1).length;
+    expect(chains).toBeGreaterThan(1_000);
+    for (const r of passed) expect(r.actor, r.event.eventId).toEqual(resolveActor(r.event, whole));
+  }, 120_000);
+});
