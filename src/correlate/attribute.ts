@@ -107,19 +107,33 @@ function namedUnder(e: CloudTrailEvent, keys: string[], name: string): boolean {
 }
 
 /**
- * Index from resource identifiers to the successful write events that name them. Only identifiers
- * of items that changed are indexed, so the index follows the evidence, and matching a change costs
- * its candidates, not every event.
+ * Index from resource identifiers to the successful write events that name them, built as a pass
+ * over the kept events goes by. Only identifiers of items that changed are indexed, and only events
+ * of the change's account inside its window (after the previous capture, at most `windowMs` before
+ * this one), so the index follows the changes, not the trail: a name as common as `web` would
+ * otherwise hold every deployment of a service called so.
  */
 export class EventIndex {
   private readonly byToken = new Map<string, CloudTrailEvent[]>();
   /** The events `relatedEvents` of a changed item names, by id (of two with one id, the later). */
   readonly byId = new Map<string, CloudTrailEvent>();
+  /** Per identifier of a changed item: the account and time windows an event naming it can cause. */
+  private readonly windows = new Map<string, { accountId: string; fromMs: number; toMs: number }[]>();
+  private readonly relatedIds: Set<string>;
 
-  constructor(
-    private readonly tokens: Set<string>,
-    private readonly relatedIds: Set<string> = new Set(),
-  ) {}
+  constructor(changes: ItemChange[], windowMs: number) {
+    this.relatedIds = new Set(changes.flatMap((c) => c.item.relatedEvents));
+    for (const c of changes) {
+      const { item } = c;
+      const w = { accountId: item.accountId, fromMs: windowStart(c, windowMs), toMs: item.captureTimeMs };
+      for (const t of new Set([item.resourceId, item.arn, item.resourceName])) {
+        if (!t) continue;
+        const list = this.windows.get(t);
+        if (list) list.push(w);
+        else this.windows.set(t, [w]);
+      }
+    }
+  }
 
   /** Takes an event of the pass; returns whether it is indexed (a candidate for some change). */
   add(e: CloudTrailEvent): boolean {
@@ -130,10 +144,11 @@ export class EventIndex {
     }
     if (e.errorCode || !isWrite(e)) return indexed;
     const hit = new Set<string>();
+    const can = (t: string) => this.windows.get(t)?.some((w) => w.accountId === e.accountId && e.eventTimeMs >= w.fromMs && e.eventTimeMs <= w.toMs) === true;
     for (const s of strings(e)) {
-      if (this.tokens.has(s)) hit.add(s);
+      if (can(s)) hit.add(s);
       const tail = arnTail(s);
-      if (tail && this.tokens.has(tail)) hit.add(tail);
+      if (tail && can(tail)) hit.add(tail);
     }
     for (const t of hit) {
       const list = this.byToken.get(t);
@@ -148,19 +163,9 @@ export class EventIndex {
   }
 }
 
-/** The event ids the changed items' `relatedEvents` name. */
-export function relatedIdsOf(changes: ItemChange[]): Set<string> {
-  return new Set(changes.flatMap((c) => c.item.relatedEvents));
-}
-
-export function tokensOf(changes: ItemChange[]): Set<string> {
-  const t = new Set<string>();
-  for (const { item } of changes) {
-    t.add(item.resourceId);
-    if (item.arn) t.add(item.arn);
-    if (item.resourceName) t.add(item.resourceName);
-  }
-  return t;
+/** The earliest time a change's causing call may have: after the previous capture, at most `windowMs` before this one. */
+function windowStart(change: ItemChange, windowMs: number): number {
+  return Math.max(change.item.captureTimeMs - windowMs, change.previous ? change.previous.captureTimeMs + 1 : -Infinity);
 }
 
 function minutes(ms: number): string {
@@ -185,7 +190,7 @@ export function attribute(change: ItemChange, index: EventIndex, windowMs: numbe
     }
   }
   const source = eventSourceFor(item.resourceType);
-  const from = Math.max(item.captureTimeMs - windowMs, previous ? previous.captureTimeMs + 1 : -Infinity);
+  const from = windowStart(change, windowMs);
   const strength = new Map<CloudTrailEvent, Strength>();
   const nameKeys = NAME_KEYS[item.resourceType];
   const consider = (events: CloudTrailEvent[], s: Strength) => {

@@ -1,6 +1,6 @@
 import type { Actor, Change, CloudTrailEvent, Correlation, CorrelationOptions, EventRef, Evidence } from '../model/types.js';
 import { withActors } from './activity.js';
-import { EventIndex, attribute, relatedIdsOf, tokensOf } from './attribute.js';
+import { EventIndex, attribute } from './attribute.js';
 import { changeId, findChanges } from './changes.js';
 
 export { resolveActor } from './actor.js';
@@ -20,7 +20,7 @@ export const FAILED_CALLS_LISTED = 1_000;
  */
 export function correlate(evidence: Pick<Evidence, 'items' | 'events' | 'period'>, opts: CorrelationOptions): Correlation {
   const itemChanges = findChanges(evidence.items, evidence.period);
-  const index = new EventIndex(tokensOf(itemChanges), relatedIdsOf(itemChanges));
+  const index = new EventIndex(itemChanges, opts.windowMs);
   const actors = new Map<CloudTrailEvent, Actor>();
   const { startMs, endMs } = evidence.period;
   const failedCalls: EventRef[] = [];

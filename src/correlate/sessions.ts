@@ -50,7 +50,8 @@ const LONGEST_SESSION_MS = 36 * 3_600_000;
  */
 const HELD_AFTER_EXPIRY_MS = 48 * 3_600_000;
 /** How often (in event time) a window lets go of the sessions it no longer needs. */
-const SWEEP_MS = 6 * 3_600_000;
+const SWEEP_MS = 3_600_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * The sessions of a pass over events in time order: the issuing calls are added as they pass, and
@@ -61,6 +62,8 @@ const SWEEP_MS = 6 * 3_600_000;
 export class SessionWindow implements SessionIndex {
   readonly byAccessKey = new Map<string, CloudTrailEvent[]>();
   readonly byAssumedRoleId = new Map<string, CloudTrailEvent[]>();
+  /** The issuing calls by the hour they may be let go of. */
+  private readonly retiring = new Map<number, CloudTrailEvent[]>();
   private sweptMs = -Infinity;
 
   add(e: CloudTrailEvent): void {
@@ -68,24 +71,40 @@ export class SessionWindow implements SessionIndex {
     if (key) push(this.byAccessKey, key, e);
     const roleId = issuedAssumedRoleId(e);
     if (roleId) push(this.byAssumedRoleId, roleId, e);
+    const until = (issuedSession(e).expiresMs ?? e.eventTimeMs + LONGEST_SESSION_MS) + HELD_AFTER_EXPIRY_MS;
+    push(this.retiring, Math.floor(until / HOUR_MS), e);
   }
 
   /** Lets go of the sessions no call at `nowMs` or later can need. */
   release(nowMs: number): void {
     if (nowMs < this.sweptMs + SWEEP_MS) return;
     this.sweptMs = nowMs;
-    const needed = (e: CloudTrailEvent) => (issuedSession(e).expiresMs ?? e.eventTimeMs + LONGEST_SESSION_MS) + HELD_AFTER_EXPIRY_MS >= nowMs;
-    for (const map of [this.byAccessKey, this.byAssumedRoleId]) {
-      for (const [k, list] of map) {
-        const kept = list.filter(needed);
+    const gone = new Set<CloudTrailEvent>();
+    for (const [hour, list] of this.retiring) {
+      if ((hour + 1) * HOUR_MS > nowMs) continue;
+      for (const e of list) gone.add(e);
+      this.retiring.delete(hour);
+    }
+    if (gone.size === 0) return;
+    const keys = new Set<string>();
+    const roleIds = new Set<string>();
+    for (const e of gone) {
+      const key = issuedAccessKey(e);
+      if (key) keys.add(key);
+      const roleId = issuedAssumedRoleId(e);
+      if (roleId) roleIds.add(roleId);
+    }
+    for (const [map, ks] of [[this.byAccessKey, keys], [this.byAssumedRoleId, roleIds]] as const) {
+      for (const k of ks) {
+        const kept = map.get(k)!.filter((e) => !gone.has(e));
         if (kept.length === 0) map.delete(k);
-        else if (kept.length < list.length) map.set(k, kept);
+        else map.set(k, kept);
       }
     }
   }
 }
 
-function push(map: Map<string, CloudTrailEvent[]>, k: string, e: CloudTrailEvent): void {
+function push<K>(map: Map<K, CloudTrailEvent[]>, k: K, e: CloudTrailEvent): void {
   const list = map.get(k);
   if (list) list.push(e);
   else map.set(k, [e]);

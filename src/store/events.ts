@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, removeAtExit } from '../util/tempdir.js';
@@ -29,11 +28,16 @@ export interface KeptEvents extends Iterable<CloudTrailEvent> {
   readonly places: ReadonlyMap<string, number>;
 }
 
-/** The sort and de-duplication key of an event: organisation and account trails, and lookup-events output, can carry the same record. */
+/**
+ * The sort key of an event, whose first six fields also tell duplicates apart: organisation and
+ * account trails, and lookup-events output, can carry the same record. The id alone is not enough:
+ * exports (and sample data) reuse ids for different records.
+ */
+type Key = [timeMs: number, eventId: string, accountId: string, eventName: string, eventTime: string, who: string, region: string];
+
 function keyOf(e: CloudTrailEvent): string {
-  // The id alone is not enough: exports (and sample data) reuse ids for different records.
-  const dup = hash('sha256', [e.eventId, e.accountId, e.eventTime, e.eventName, e.userIdentity.arn ?? e.userIdentity.principalId ?? ''].join('|'), 'base64');
-  return JSON.stringify([e.eventTimeMs, e.eventId, e.accountId, e.awsRegion, e.eventName, dup]);
+  const key: Key = [e.eventTimeMs, e.eventId, e.accountId, e.eventName, e.eventTime, e.userIdentity.arn ?? e.userIdentity.principalId ?? '', e.awsRegion];
+  return JSON.stringify(key);
 }
 
 function lineOf(e: CloudTrailEvent): string {
@@ -41,15 +45,16 @@ function lineOf(e: CloudTrailEvent): string {
   return `${keyOf(e)}\t${JSON.stringify(userIdentity)}\t${JSON.stringify(rest)}`;
 }
 
-/** An hour's lines sorted, and of lines with the same de-duplication key the first in that order. */
+/** An hour's lines sorted (time, id, account, region, API, then the whole line), and of lines that are the same record the first in that order. */
 function sealHour(lines: string[]): string[] {
-  const keyed = lines.map((line) => ({ line, key: JSON.parse(line.slice(0, line.indexOf('\t'))) as [number, string, string, string, string, string] }));
-  keyed.sort((a, b) => a.key[0] - b.key[0] || cmp(a.key[1], b.key[1]) || cmp(a.key[2], b.key[2]) || cmp(a.key[3], b.key[3]) || cmp(a.key[4], b.key[4]) || cmp(a.line, b.line));
+  const keyed = lines.map((line) => ({ line, key: JSON.parse(line.slice(0, line.indexOf('\t'))) as Key }));
+  keyed.sort((a, b) => a.key[0] - b.key[0] || cmp(a.key[1], b.key[1]) || cmp(a.key[2], b.key[2]) || cmp(a.key[6], b.key[6]) || cmp(a.key[3], b.key[3]) || cmp(a.line, b.line));
   const out: string[] = [];
   const seen = new Set<string>();
   for (const { line, key } of keyed) {
-    if (seen.has(key[5])) continue;
-    seen.add(key[5]);
+    const record = JSON.stringify(key.slice(1, 6));
+    if (seen.has(record)) continue;
+    seen.add(record);
     out.push(line);
   }
   return out;
@@ -70,7 +75,8 @@ function* parseHours(hours: readonly number[], read: (hour: number) => string[])
       if (identity === undefined) {
         if (identities.size >= IDENTITIES_SHARED) identities = new Map();
         identity = JSON.parse(idText) as UserIdentity;
-        identities.set(idText, identity);
+        // Keyed by a text of its own: `idText` is a slice that would hold the whole hour's text in memory.
+        identities.set(JSON.stringify(identity), identity);
       }
       const e = JSON.parse(line.slice(b + 1)) as CloudTrailEvent;
       e.userIdentity = identity;
