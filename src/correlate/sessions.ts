@@ -1,5 +1,5 @@
 import type { CloudTrailEvent } from '../model/types.js';
-import { cmp } from '../store/index.js';
+import { cmp, sessionRecord } from '../store/index.js';
 
 /** STS calls whose responses hand out temporary credentials. */
 export const ISSUING_EVENTS = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetFederationToken', 'GetSessionToken']);
@@ -66,7 +66,9 @@ export class SessionWindow implements SessionIndex {
   private readonly retiring = new Map<number, CloudTrailEvent[]>();
   private sweptMs = -Infinity;
 
-  add(e: CloudTrailEvent): void {
+  /** Takes an issuing call of the pass, as a session record (the rest of the call is not read). */
+  add(call: CloudTrailEvent): void {
+    const e = sessionRecord(call);
     const key = issuedAccessKey(e);
     if (key) push(this.byAccessKey, key, e);
     const roleId = issuedAssumedRoleId(e);

@@ -99,7 +99,7 @@ export class EventSpill {
 
   constructor(
     private readonly budgetBytes: number,
-    /** Where the folder of hour files is made (the workspace's tmp folder, else the system's). */
+    /** Where the folder of hour files is made (the workspace, else the system's temporary folder). */
     private readonly parent: string | undefined,
   ) {}
 

@@ -279,9 +279,9 @@ export class EvidenceStore {
       return;
     }
     if (!this.keeps(event)) return;
-    if (event.userIdentity.type === 'AWSService' && event.eventSource === 'sts.amazonaws.com' && SESSION_ISSUING_EVENTS.has(event.eventName) && !event.errorCode) compactSession(event);
+    const service = event.userIdentity.type === 'AWSService' && event.eventSource === 'sts.amazonaws.com' && SESSION_ISSUING_EVENTS.has(event.eventName) && !event.errorCode;
     // The same record from two trails is dropped when the hours are sealed (store/events.ts).
-    this.events.add(event);
+    this.events.add(service ? sessionRecord(event) : event);
     this.keptSoFar++;
   }
 
@@ -316,11 +316,13 @@ const SESSION_REQUEST = ['roleArn', 'roleSessionName', 'sourceIdentity'];
 const SESSION_RESPONSE = ['assumedRoleUser', 'federatedUser', 'subject', 'subjectFromWebIdentityToken'];
 
 /**
- * A session an AWS service issued (an instance profile's, a Lambda function's, a service role's: one
- * at every credential refresh) kept as a session record: who issued which key to which role and
- * session, until when; its other request and response fields, resources and payloads are let go.
+ * A credential-issuing call as a session record: who issued which key to which role and session,
+ * until when; its other request and response fields, resources and payloads are let go. What the
+ * store keeps of a session an AWS service issued (an instance profile's, a Lambda function's, a
+ * service role's: one at every credential refresh), and what a pass's window of sessions holds of
+ * every issuing call (correlate/sessions.ts).
  */
-function compactSession(e: CloudTrailEvent): void {
+export function sessionRecord(e: CloudTrailEvent): CloudTrailEvent {
   const pick = (v: unknown, keys: string[]): Record<string, unknown> | undefined => {
     if (!isObj(v)) return undefined;
     const out: Record<string, unknown> = {};
@@ -330,13 +332,8 @@ function compactSession(e: CloudTrailEvent): void {
   const request = pick(e.requestParameters, SESSION_REQUEST);
   const response = pick(e.responseElements, SESSION_RESPONSE);
   const credentials = pick(isObj(e.responseElements) ? e.responseElements.credentials : undefined, ['accessKeyId', 'expiration']);
-  if (request) e.requestParameters = request;
-  else delete e.requestParameters;
-  if (response) e.responseElements = credentials ? { ...response, credentials } : response;
-  else delete e.responseElements;
-  delete e.additionalEventData;
-  delete e.resources;
-  delete e.userAgent;
+  const { requestParameters: _request, responseElements: _response, additionalEventData: _data, resources: _resources, userAgent: _agent, ...rest } = e;
+  return { ...rest, ...(request ? { requestParameters: request } : {}), ...(response ? { responseElements: credentials ? { ...response, credentials } : response } : {}) };
 }
 
 /** The string `seen` holds equal to `v`, else `v` (remembered while `seen` holds fewer than `max`). */
