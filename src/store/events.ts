@@ -145,9 +145,8 @@ export class EventSpill {
     for (const hour of hours) {
       const lines = this.held.get(hour) ?? [];
       if (this.onDisk.has(hour)) {
-        const file = join(this.dir!, `${hour}.ndjson`);
-        const all = sealHour([...readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0), ...lines]);
-        writeFileSync(file, `${all.join('\n')}\n`);
+        const all = sealHour([...readHour(this.dir!, hour), ...lines]);
+        writeFileSync(join(this.dir!, `${hour}.ndjson`), `${all.join('\n')}\n`);
         count += all.length;
       } else {
         const all = sealHour(lines);
@@ -157,7 +156,7 @@ export class EventSpill {
       this.held.delete(hour);
     }
     const dir = this.dir;
-    const read = (hour: number): string[] => sealed.get(hour) ?? readFileSync(join(dir!, `${hour}.ndjson`), 'utf8').split('\n').filter((l) => l.length > 0);
+    const read = (hour: number): string[] => sealed.get(hour) ?? readHour(dir!, hour);
     return {
       count,
       spilled: dir !== undefined,
@@ -165,6 +164,11 @@ export class EventSpill {
       [Symbol.iterator]: () => parseHours(hours, read),
     };
   }
+}
+
+/** The lines of an hour's file (an hour is what a pass holds in memory at a time). */
+function readHour(dir: string, hour: number): string[] {
+  return readFileSync(join(dir, `${hour}.ndjson`), 'utf8').split('\n').filter((l) => l.length > 0);
 }
 
 /** Events given as a list (tests, and stages that build evidence by hand) as kept events, sealed as the store seals them. */
