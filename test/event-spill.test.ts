@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateExport } from '../samples/generator.js';
@@ -58,6 +58,24 @@ describe('kept events held or spilled', () => {
     for (const e of [...events].reverse()) reversed.add(e);
     expect(ids(reversed.finish())).toEqual(ids(a));
     expect(JSON.stringify([...b])).toEqual(JSON.stringify([...a]));
+  });
+});
+
+describe('spill folders in a workspace', () => {
+  it('are removed when their run died without cleaning up, and kept while their run lives', () => {
+    const ws = tempDir('spill-ws');
+    // A process id no process has (above Linux's pid_max), and this test's own parent: alive.
+    const dead = join(ws, 'configtrail-events-2147483647-abc');
+    const living = join(ws, `configtrail-events-${process.ppid}-abc`);
+    for (const d of [dead, living]) mkdirSync(d);
+    writeFileSync(join(dead, '493000.ndjson'), 'left over\n');
+    const spill = new EventSpill(0, ws);
+    spill.add(event('CreateTags', { readOnly: false }));
+    expect(spill.finish().spilled).toBe(true);
+    const left = readdirSync(ws);
+    expect(left).not.toContain('configtrail-events-2147483647-abc');
+    expect(left).toContain(`configtrail-events-${process.ppid}-abc`);
+    expect(left.filter((n) => n.startsWith(`configtrail-events-${process.pid}-`))).toHaveLength(1);
   });
 });
 

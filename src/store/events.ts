@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, removeAtExit } from '../util/tempdir.js';
 import type { CloudTrailEvent, UserIdentity } from '../model/types.js';
@@ -17,6 +17,30 @@ import { cmp } from '../util/compare.js';
  */
 
 const HOUR_MS = 3_600_000;
+
+const SPILL_PREFIX = 'configtrail-events-';
+
+/**
+ * Removes the spill folders of runs that died without their exit handlers (killed, out of memory)
+ * from a workspace: a folder names its run's process id, and one whose process is gone is left over.
+ */
+function removeDeadRuns(parent: string): void {
+  for (const name of readdirSync(parent)) {
+    const pid = name.startsWith(SPILL_PREFIX) ? Number(/^(\d+)-/.exec(name.slice(SPILL_PREFIX.length))?.[1]) : 0;
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: a process of another user has that id.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** The kept events as the later stages read them: a count, and passes in time order. */
 export interface KeptEvents extends Iterable<CloudTrailEvent> {
@@ -121,7 +145,8 @@ export class EventSpill {
       if (this.parent === undefined) this.dir = makeTempDir('events');
       else {
         mkdirSync(this.parent, { recursive: true });
-        this.dir = mkdtempSync(join(this.parent, 'configtrail-events-'));
+        removeDeadRuns(this.parent);
+        this.dir = mkdtempSync(join(this.parent, `${SPILL_PREFIX}${process.pid}-`));
         // Removed when the process exits, however it ends (util/tempdir.ts).
         removeAtExit(this.dir);
       }
