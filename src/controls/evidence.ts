@@ -42,9 +42,9 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
 
   const trailRegions = new Set<string>();
   const trailAccounts = new Set<string>();
-  for (const [place, latestMs] of evidence.events.places) {
-    trailRegions.add(place);
-    if (latestMs >= evidence.period.startMs) trailAccounts.add(place.split('|')[0]!);
+  for (const [key, place] of evidence.events.places) {
+    trailRegions.add(key);
+    if (place.latestMs >= evidence.period.startMs) trailAccounts.add(place.accountId);
   }
   // Data events are the period's: counted, not kept.
   const dataEvents = evidence.dataEvents.groups;
@@ -52,7 +52,7 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     trailRegions.add(`${g.accountId}|${g.region}`);
     trailAccounts.add(g.accountId);
   }
-  const accounts = [...new Set([...evidence.items.map((i) => i.accountId), ...[...evidence.events.places.keys()].map((p) => p.split('|')[0]!), ...dataEvents.map((g) => g.accountId)])].sort(cmp);
+  const accounts = [...new Set([...evidence.items.map((i) => i.accountId), ...[...evidence.events.places.values()].map((p) => p.accountId), ...dataEvents.map((g) => g.accountId)])].sort(cmp);
 
   return {
     period: evidence.period,

@@ -250,11 +250,10 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
         if (dropped.has(dir)) return false;
         touchIngest(dir);
         try {
-          // A saved event is a small part of a file's worth: the heap is looked at every 512.
           store.replay(dir, meta);
           return true;
         } catch (err) {
-          // The evidence not fitting in memory ends the run, whether it comes from files or not.
+          // An error that ends a run ends it here too; any other means the ingest cannot be read whole.
           if (err instanceof ConfigtrailError) throw err;
           dropped.add(dir);
           store = emptyStore();

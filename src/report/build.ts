@@ -47,8 +47,8 @@ export function buildReport(evidence: Evidence, correlation: Correlation, opts: 
     period: { from: evidence.period.from, to: evidence.period.to, label: evidence.period.label },
     criteria: opts.criteria,
     scope: {
-      accounts: distinct([...evidence.items.map((i) => i.accountId), ...[...evidence.events.places.keys()].map((p) => p.split('|')[0]!), ...evidence.dataEvents.groups.map((g) => g.accountId)]),
-      regions: distinct([...evidence.items.map((i) => i.region), ...[...evidence.events.places.keys()].map((p) => p.split('|')[1]!), ...evidence.dataEvents.groups.map((g) => g.region)]),
+      accounts: distinct([...evidence.items.map((i) => i.accountId), ...[...evidence.events.places.values()].map((p) => p.accountId), ...evidence.dataEvents.groups.map((g) => g.accountId)]),
+      regions: distinct([...evidence.items.map((i) => i.region), ...[...evidence.events.places.values()].map((p) => p.region), ...evidence.dataEvents.groups.map((g) => g.region)]),
       frameworks: [...opts.frameworks],
     },
     counts: evidence.counts,

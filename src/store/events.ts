@@ -42,14 +42,22 @@ function alive(pid: number): boolean {
   }
 }
 
+/** An account and region kept events were logged in. */
+export interface Place {
+  accountId: string;
+  region: string;
+  /** The time of its latest kept event (epoch ms). */
+  latestMs: number;
+}
+
 /** The kept events as the later stages read them: a count, and passes in time order. */
 export interface KeptEvents extends Iterable<CloudTrailEvent> {
   /** Events after duplicates (the same record from two trails) were dropped. */
   readonly count: number;
   /** Whether some hours were written to disk (the budget was reached). */
   readonly spilled: boolean;
-  /** Every `account|region` the events were logged in, with the time of its latest event (epoch ms). */
-  readonly places: ReadonlyMap<string, number>;
+  /** Every account and region the events were logged in (keyed `account|region`), with the time of its latest event. */
+  readonly places: ReadonlyMap<string, Place>;
 }
 
 /**
@@ -119,7 +127,7 @@ export class EventSpill {
   private dir: string | undefined;
   /** Hours with a file. */
   private readonly onDisk = new Set<number>();
-  private readonly places = new Map<string, number>();
+  private readonly places = new Map<string, Place>();
 
   constructor(
     private readonly budgetBytes: number,
@@ -128,8 +136,10 @@ export class EventSpill {
   ) {}
 
   add(e: CloudTrailEvent): void {
-    const place = `${e.accountId}|${e.awsRegion}`;
-    if (!(this.places.get(place)! >= e.eventTimeMs)) this.places.set(place, e.eventTimeMs);
+    const key = `${e.accountId}|${e.awsRegion}`;
+    const place = this.places.get(key);
+    if (!place) this.places.set(key, { accountId: e.accountId, region: e.awsRegion, latestMs: e.eventTimeMs });
+    else if (place.latestMs < e.eventTimeMs) place.latestMs = e.eventTimeMs;
     const hour = Math.floor(e.eventTimeMs / HOUR_MS);
     const line = lineOf(e);
     const list = this.held.get(hour);
