@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFresh, writeFreshWith } from '../src/util/fresh-file.js';
+import { removeDeadTempFiles, writeFresh, writeFreshWith } from '../src/util/fresh-file.js';
 import { tempDir } from './helpers/cli.js';
 
 describe('files are written whole or not at all', () => {
@@ -30,5 +31,17 @@ describe('files are written whole or not at all', () => {
     expect(readFileSync(victim, 'utf8')).toBe('untouched');
     expect(readFileSync(join(dir, 'out', 'report.json'), 'utf8')).toBe('{}');
     expect(existsSync(join(dir, 'out', '.report.json.tmp'))).toBe(false);
+  });
+});
+
+describe('removeDeadTempFiles', () => {
+  it('removes the temporary files of killed processes and leaves those of running ones and every other file', () => {
+    const dir = tempDir('fresh-dead');
+    // The id of a process that has ended.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const names = [`.a.json.gz.${dead}.tmp`, `.b.json.gz.${process.pid}.tmp`, 'c.json.gz', '.hidden', `d.${dead}.tmp`];
+    for (const n of names) writeFileSync(join(dir, n), 'x');
+    expect(removeDeadTempFiles(dir)).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(names.slice(1).sort());
   });
 });

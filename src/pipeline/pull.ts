@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { ownFolder, writeFresh } from '../util/fresh-file.js';
+import { ownFolder, removeDeadTempFiles, writeFresh } from '../util/fresh-file.js';
 import { dirname, join } from 'node:path';
 import type { Period, Rejection } from '../model/types.js';
 import { unsafeEntryName } from '../sources/archive.js';
@@ -72,6 +72,14 @@ export async function runPull(opts: PullOptions): Promise<PullResult> {
   let downloaded = 0;
   let resumed = 0;
   let bytes = 0;
+  // A pull that was killed can have left an object half written under a temporary name: a resumed
+  // pull removes those, once per folder it writes to, so the folder holds whole objects only.
+  const swept = new Set<string>();
+  const sweep = (dir: string) => {
+    if (done.size === 0 || swept.has(dir)) return;
+    swept.add(dir);
+    removeDeadTempFiles(dir);
+  };
 
   async function* listing(): AsyncGenerator<S3Object | { error: string }> {
     try {
@@ -107,6 +115,7 @@ export async function runPull(opts: PullOptions): Promise<PullResult> {
     try {
       const body = await fetchObject(client, loc.bucket, item, opts.maxFileBytes, opts.s3?.attempts);
       mkdirSync(dirname(target), { recursive: true });
+      sweep(dirname(target));
       writeFresh(target, body);
       const entry: PulledObject = { key: item.key, size: body.length, etag: item.etag, sha256: createHash('sha256').update(body).digest('hex') };
       appendFileSync(journalPath, `${JSON.stringify(entry)}\n`);

@@ -1,6 +1,7 @@
-import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigtrailError } from './errors.js';
+import { processAlive } from './tempdir.js';
 
 /**
  * Files configtrail writes are written whole or not at all: into a new temporary name beside the
@@ -14,7 +15,7 @@ export class FreshFile {
 
   constructor(readonly path: string) {
     ownFolder(dirname(path));
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    this.tmp = tempName(path, process.pid);
     rmSync(this.tmp, { force: true });
     try {
       this.fd = openSync(this.tmp, 'wx');
@@ -85,4 +86,24 @@ function writeError(path: string, err: unknown): Error {
   if (err instanceof ConfigtrailError) return err;
   const e = err as NodeJS.ErrnoException;
   return new ConfigtrailError(`cannot write ${path}: ${e.code ?? e.message ?? String(err)}${e.code === 'ENOSPC' ? ' (no space left on the device)' : ''}`);
+}
+
+function tempName(path: string, pid: number): string {
+  return join(dirname(path), `.${basename(path)}.${pid}.tmp`);
+}
+
+/**
+ * Removes, from a folder, the temporary files FreshFile left there in processes that died before
+ * they could commit or abandon them (killed): `.<name>.<pid>.tmp` where no process `pid` runs.
+ * Returns how many.
+ */
+export function removeDeadTempFiles(dir: string): number {
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    const pid = Number(/^\..+\.(\d+)\.tmp$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }

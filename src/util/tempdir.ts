@@ -52,3 +52,14 @@ export function removeNow(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   forget(dir);
 }
+
+/** Whether a process with this id runs (one of another user's counts: its id is taken). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: a process of another user has that id.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
