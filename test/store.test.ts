@@ -6,6 +6,7 @@ import type { CloudTrailEvent, ConfigItem, ParsedFile } from '../src/model/types
 import { buildReport } from '../src/report/build.js';
 import { parseFile } from '../src/parse/index.js';
 import { EvidenceStore } from '../src/store/index.js';
+import { withEventLines } from '../src/store/event-lines.js';
 import { isWrite, keepRule } from '../src/store/keep.js';
 import { resolvePeriod } from '../src/util/period.js';
 import { NO_COVERAGE, NO_CRITERIA } from './fixtures/report-fixture.js';
@@ -115,6 +116,43 @@ describe('store', () => {
     const ev = store.finish();
     expect([...ev.events].map((e) => e.eventId).sort()).toEqual(['failed', 'login', 'sts-early', 'write', 'write-in-window'].sort());
     expect(ev.counts.events).toMatchObject({ read: 9, kept: 5, failed: 1, readOnly: 4 });
+  });
+
+  it('takes a file whose events a parse worker made into lines as it takes the events themselves: counts, kept events, data events and AWS services\' sessions', () => {
+    const events = (): CloudTrailEvent[] => [
+      event('write', '2026-07-10T00:00:00Z'),
+      event('read', '2026-07-10T00:01:00Z', { readOnly: true, eventName: 'DescribeSecurityGroups' }),
+      event('failed', '2026-07-10T00:02:00Z', { errorCode: 'AccessDenied', readOnly: true }),
+      event('write-after', '2026-10-01T00:00:00Z'),
+      // A data event a SIEM export carried as an event: counted by group, not kept.
+      event('object', '2026-07-10T00:03:00Z', { eventSource: 's3.amazonaws.com', eventName: 'PutObject', managementEvent: false, eventCategory: 'Data' }),
+      // An instance profile's credential refresh: kept as its session record.
+      event('refresh', '2026-07-10T00:04:00Z', {
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRole',
+        readOnly: true,
+        userIdentity: { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' },
+        userAgent: 'ec2.amazonaws.com',
+        requestParameters: { roleArn: 'arn:aws:iam::111122223333:role/web', roleSessionName: 'i-0abc', durationSeconds: 3600 },
+        responseElements: { credentials: { accessKeyId: 'ASIAEXAMPLE', expiration: 'Jul 10, 2026, 6:04:00 AM', sessionToken: 'secret' }, assumedRoleUser: { arn: 'arn:aws:sts::111122223333:assumed-role/web/i-0abc' } },
+      }),
+    ];
+    const finish = (asLines: boolean) => {
+      const store = new EvidenceStore(period, { windowMs: HOUR });
+      const file = parsed('ct', { events: events() });
+      store.addParsed(asLines ? withEventLines(file, store.keep) : file);
+      return store.finish();
+    };
+    const worker = finish(true);
+    const inline = finish(false);
+    expect([...worker.events]).toEqual([...inline.events]);
+    expect(worker.counts).toEqual(inline.counts);
+    expect(worker.dataEvents).toEqual(inline.dataEvents);
+    expect([...worker.events].map((e) => e.eventId)).toEqual(['write', 'failed', 'refresh']);
+    expect(worker.counts.events).toMatchObject({ read: 6, kept: 3, failed: 1, readOnly: 2, data: 1 });
+    const refresh = [...worker.events].find((e) => e.eventId === 'refresh')!;
+    expect(refresh.responseElements).toEqual({ assumedRoleUser: { arn: 'arn:aws:sts::111122223333:assumed-role/web/i-0abc' }, credentials: { accessKeyId: 'ASIAEXAMPLE', expiration: 'Jul 10, 2026, 6:04:00 AM' } });
+    expect(refresh.userAgent).toBeUndefined();
   });
 
   it('keeps an event delivered twice (org trail + account trail) once', () => {

@@ -262,7 +262,10 @@ export interface CredentialReport {
 /** The parse stage's result for one file. */
 export interface ParsedFile {
   input: InputRecord;
+  /** The CloudTrail events built; empty once they are lines (`eventLines`). */
   events: CloudTrailEvent[];
+  /** The events as the store takes them, when made where the file was parsed (store/event-lines.ts). */
+  eventLines?: EventLines;
   items: ConfigItem[];
   digest?: DigestFile;
   /**
@@ -285,6 +288,19 @@ export interface ParsedFile {
   rejected: Rejection[];
   /** Set when the file is not something configtrail reads. */
   skipped?: Skip;
+}
+
+/**
+ * A file's CloudTrail events (data events aside) as the store's lines (store/events.ts): made on the
+ * parse worker, so that text crosses threads, not objects.
+ */
+export interface EventLines {
+  lines: string[];
+  /** Indexes of the lines the period's rule keeps, ascending. */
+  kept: number[];
+  /** Of the lines, the failed calls and the successful read-only ones. */
+  failed: number;
+  readOnly: number;
 }
 
 // ───────────────────────────── store ─────────────────────────────

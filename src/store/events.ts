@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir, removeAtExit } from '../util/tempdir.js';
+import { makeTempDir, processAlive, removeAtExit } from '../util/tempdir.js';
 import type { CloudTrailEvent, UserIdentity } from '../model/types.js';
 import { cmp } from '../util/compare.js';
 
@@ -27,18 +27,8 @@ const SPILL_PREFIX = 'configtrail-events-';
 function removeDeadRuns(parent: string): void {
   for (const name of readdirSync(parent)) {
     const pid = name.startsWith(SPILL_PREFIX) ? Number(/^(\d+)-/.exec(name.slice(SPILL_PREFIX.length))?.[1]) : 0;
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: a process of another user has that id.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -72,7 +62,8 @@ function keyOf(e: CloudTrailEvent): string {
   return JSON.stringify(key);
 }
 
-function lineOf(e: CloudTrailEvent): string {
+/** An event as a line of the spill (and of a saved ingest's events: store/ingest.ts). */
+export function lineOf(e: CloudTrailEvent): string {
   const { userIdentity, ...rest } = e;
   return `${keyOf(e)}\t${JSON.stringify(userIdentity)}\t${JSON.stringify(rest)}`;
 }
@@ -95,26 +86,35 @@ function sealHour(lines: string[]): string[] {
 /** Most distinct identities a pass shares objects for before it starts afresh (bounded memory). */
 const IDENTITIES_SHARED = 100_000;
 
-/** The events of sealed hours, in order, parsed one line at a time, equal identities as one object. */
-function* parseHours(hours: readonly number[], read: (hour: number) => string[]): Generator<CloudTrailEvent> {
-  let identities = new Map<string, UserIdentity>();
-  for (const hour of hours) {
-    for (const line of read(hour)) {
-      const a = line.indexOf('\t');
-      const b = line.indexOf('\t', a + 1);
-      const idText = line.slice(a + 1, b);
-      let identity = identities.get(idText);
-      if (identity === undefined) {
-        if (identities.size >= IDENTITIES_SHARED) identities = new Map();
-        identity = JSON.parse(idText) as UserIdentity;
-        // Keyed by a text of its own: `idText` is a slice that would hold the whole hour's text in memory.
-        identities.set(JSON.stringify(identity), identity);
-      }
-      const e = JSON.parse(line.slice(b + 1)) as CloudTrailEvent;
-      e.userIdentity = identity;
-      yield e;
+/**
+ * Parses lines back into events, equal identities as one object (an identity is resolved to its
+ * actor once: correlate/actor.ts), at most IDENTITIES_SHARED at a time.
+ */
+export class LineReader {
+  private identities = new Map<string, UserIdentity>();
+
+  event(line: string): CloudTrailEvent {
+    const a = line.indexOf('\t');
+    const b = line.indexOf('\t', a + 1);
+    if (a < 0 || b < 0) throw new Error('not an event line');
+    const idText = line.slice(a + 1, b);
+    let identity = this.identities.get(idText);
+    if (identity === undefined) {
+      if (this.identities.size >= IDENTITIES_SHARED) this.identities = new Map();
+      identity = JSON.parse(idText) as UserIdentity;
+      // Keyed by a text of its own: `idText` is a slice that would hold the whole text it came from in memory.
+      this.identities.set(JSON.stringify(identity), identity);
     }
+    const e = JSON.parse(line.slice(b + 1)) as CloudTrailEvent;
+    e.userIdentity = identity;
+    return e;
   }
+}
+
+/** The events of sealed hours, in order, parsed one line at a time. */
+function* parseHours(hours: readonly number[], read: (hour: number) => string[]): Generator<CloudTrailEvent> {
+  const reader = new LineReader();
+  for (const hour of hours) for (const line of read(hour)) yield reader.event(line);
 }
 
 /**
@@ -136,12 +136,17 @@ export class EventSpill {
   ) {}
 
   add(e: CloudTrailEvent): void {
-    const key = `${e.accountId}|${e.awsRegion}`;
+    this.addLine(lineOf(e));
+  }
+
+  /** Takes an event as its line (lineOf). */
+  addLine(line: string): void {
+    const [timeMs, , accountId, , , , region] = JSON.parse(line.slice(0, line.indexOf('\t'))) as Key;
+    const key = `${accountId}|${region}`;
     const place = this.places.get(key);
-    if (!place) this.places.set(key, { accountId: e.accountId, region: e.awsRegion, latestMs: e.eventTimeMs });
-    else if (place.latestMs < e.eventTimeMs) place.latestMs = e.eventTimeMs;
-    const hour = Math.floor(e.eventTimeMs / HOUR_MS);
-    const line = lineOf(e);
+    if (!place) this.places.set(key, { accountId, region, latestMs: timeMs });
+    else if (place.latestMs < timeMs) place.latestMs = timeMs;
+    const hour = Math.floor(timeMs / HOUR_MS);
     const list = this.held.get(hour);
     if (list) list.push(line);
     else this.held.set(hour, [line]);

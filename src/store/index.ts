@@ -1,5 +1,4 @@
 import type {
-  CloudTrailEvent,
   CredentialReport,
   ConfigItem,
   Counts,
@@ -12,22 +11,23 @@ import type {
   Skip,
   SourceEvent,
 } from '../model/types.js';
-import { dataEventGroup, DataEvents } from './data-events.js';
-import { EventSpill } from './events.js';
-import { DATA_EVENTS_FILE, LAID_OUT_FILE, readIntegrityLines, readSavedEvents, savedFile, type IngestMeta, type IngestRecorder } from './ingest.js';
+import { DataEvents } from './data-events.js';
+import { keeps, withEventLines } from './event-lines.js';
+import { EventSpill, LineReader } from './events.js';
+import { DATA_EVENTS_FILE, LAID_OUT_FILE, readIntegrityLines, readSavedLines, savedFile, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { verifyFile } from './checksum.js';
-import { isObj } from '../parse/values.js';
 import { oldGenerationLimit } from './memory.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
-import { isDataEvent, isWrite, keepRule, keepsEvent, SESSION_ISSUING_EVENTS, type KeepRule } from './keep.js';
+import { isWrite, keepRule, type KeepRule } from './keep.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
 import { append } from '../util/append.js';
 
 
 export { SESSION_ISSUING_EVENTS } from './keep.js';
+export { sessionRecord } from './event-lines.js';
 // Defined in a leaf module (store/integrity.ts needs it too), exported here where its users import it.
 export { cmp };
 
@@ -162,6 +162,8 @@ export class EvidenceStore {
       return;
     }
     this.counts.files.used++;
+    // Events as lines (a parse worker made them; else now), data events among them as groups.
+    withEventLines(file, this.keep);
     if (file.dropped) {
       // Records the parse stage validated and counted but did not build: never evidence.
       this.counts.events.read += file.dropped.read;
@@ -186,11 +188,15 @@ export class EvidenceStore {
       this.recorder?.item(item);
       this.addItem(item);
     }
-    for (const event of file.events) {
-      event.source.path = path;
-      this.recorder?.event(event);
-      this.addEvent(event);
-    }
+    const ev = withEventLines(file, this.keep).eventLines!;
+    const c = this.counts.events;
+    c.read += ev.lines.length;
+    c.failed += ev.failed;
+    c.readOnly += ev.readOnly;
+    if (this.recorder) for (const line of ev.lines) this.recorder.eventLine(line);
+    // The same record from two trails is dropped when the hours are sealed (store/events.ts).
+    for (const i of ev.kept) this.events.addLine(ev.lines[i]!);
+    this.keptSoFar += ev.kept.length;
   }
 
   /** Has everything the store receives from files recorded, for a saved ingest (store/ingest.ts). */
@@ -242,7 +248,17 @@ export class EvidenceStore {
     this.inputs = InputList.fromFile(inputs.path, meta.inputs, laidOut.path, inputs.checked.sha256);
     const items = savedFile(dir, meta, 'items.ndjson');
     for (const i of readJsonLines<ConfigItem>(items.path, items.checked)) this.addItem(i);
-    for (const e of readSavedEvents(dir, meta)) this.addEvent(e);
+    const reader = new LineReader();
+    const c = this.counts.events;
+    for (const line of readSavedLines(dir, meta)) {
+      const e = reader.event(line);
+      c.read++;
+      if (e.errorCode) c.failed++;
+      else if (!isWrite(e)) c.readOnly++;
+      if (!keeps(e, this.keep)) continue;
+      this.events.addLine(line);
+      this.keptSoFar++;
+    }
     const data = savedFile(dir, meta, DATA_EVENTS_FILE);
     for (const g of readJsonLines<DataEventGroup>(data.path, data.checked)) this.addDataGroups([g]);
     for (const line of readIntegrityLines(dir, meta)) {
@@ -268,28 +284,6 @@ export class EvidenceStore {
     this.dataEvents.add(groups);
   }
 
-  private addEvent(event: CloudTrailEvent): void {
-    const c = this.counts.events;
-    c.read++;
-    if (event.errorCode) c.failed++;
-    else if (!isWrite(event)) c.readOnly++;
-    if (isDataEvent(event)) {
-      // A data event the readers did not count themselves (a SIEM export, a record without eventID…).
-      this.addDataGroups([dataEventGroup({ ...event, region: event.awsRegion, identity: event.userIdentity })]);
-      return;
-    }
-    if (!this.keeps(event)) return;
-    const service = event.userIdentity.type === 'AWSService' && event.eventSource === 'sts.amazonaws.com' && SESSION_ISSUING_EVENTS.has(event.eventName) && !event.errorCode;
-    // The same record from two trails is dropped when the hours are sealed (store/events.ts).
-    this.events.add(service ? sessionRecord(event) : event);
-    this.keptSoFar++;
-  }
-
-  private keeps(e: CloudTrailEvent): boolean {
-    return keepsEvent({ eventTimeMs: e.eventTimeMs, eventName: e.eventName, eventSource: e.eventSource, errorCode: e.errorCode, readOnly: e.readOnly, userType: e.userIdentity.type, managementEvent: e.managementEvent, eventCategory: e.eventCategory }, this.keep);
-  }
-
-
   /** The evidence, in a stable order whatever order the files arrived in. */
   finish(): Evidence {
     const items = [...this.lastBefore.values(), ...this.inPeriodItems].sort(compareItems);
@@ -309,31 +303,6 @@ export class EvidenceStore {
       dataEvents: this.dataEvents.finish(),
     };
   }
-}
-
-/** The fields of an STS response or request the correlate stage reads (correlate/sessions.ts, actor.ts). */
-const SESSION_REQUEST = ['roleArn', 'roleSessionName', 'sourceIdentity'];
-const SESSION_RESPONSE = ['assumedRoleUser', 'federatedUser', 'subject', 'subjectFromWebIdentityToken'];
-
-/**
- * A credential-issuing call as a session record: who issued which key to which role and session,
- * until when; its other request and response fields, resources and payloads are let go. What the
- * store keeps of a session an AWS service issued (an instance profile's, a Lambda function's, a
- * service role's: one at every credential refresh), and what a pass's window of sessions holds of
- * every issuing call (correlate/sessions.ts).
- */
-export function sessionRecord(e: CloudTrailEvent): CloudTrailEvent {
-  const pick = (v: unknown, keys: string[]): Record<string, unknown> | undefined => {
-    if (!isObj(v)) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const k of keys) if (v[k] !== undefined) out[k] = v[k];
-    return out;
-  };
-  const request = pick(e.requestParameters, SESSION_REQUEST);
-  const response = pick(e.responseElements, SESSION_RESPONSE);
-  const credentials = pick(isObj(e.responseElements) ? e.responseElements.credentials : undefined, ['accessKeyId', 'expiration']);
-  const { requestParameters: _request, responseElements: _response, additionalEventData: _data, resources: _resources, userAgent: _agent, ...rest } = e;
-  return { ...rest, ...(request ? { requestParameters: request } : {}), ...(response ? { responseElements: credentials ? { ...response, credentials } : response } : {}) };
 }
 
 /** The string `seen` holds equal to `v`, else `v` (remembered while `seen` holds fewer than `max`). */

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CloudTrailEvent, ConfigItem, DataEventGroup, Counts, CredentialReport, DigestFile, Rejection, Skip, SourceEvent } from '../model/types.js';
+import type { ConfigItem, DataEventGroup, Counts, CredentialReport, DigestFile, Rejection, Skip, SourceEvent } from '../model/types.js';
 import { LAID_OUT_INDENT, writeLaidOut, type InputList } from './inputs.js';
 import { cmp } from '../util/compare.js';
 import { DataEventCounter } from './data-events.js';
@@ -97,8 +97,6 @@ export class IngestRecorder {
   private data: LineWriter | undefined;
   private readonly dataGroups = new DataEventCounter();
   private readonly dropped = { read: 0, readOnly: 0, failed: 0 };
-  private readonly identities = new Map<string, number>();
-  private readonly paths = new Map<string, number>();
   private broken = false;
 
   /** What the run was read from, when it can be checked again without a walk (see store/plan.ts). */
@@ -130,28 +128,11 @@ export class IngestRecorder {
   }
 
   /**
-   * An event, with its identity and file path written once each for the whole ingest and named by
-   * number in the events that share them (see readSavedEvents): a session's calls all carry the
-   * same identity, a file's events the same path, and a replay then parses each once.
+   * An event as the store's line (store/events.ts): its identity and path written with it, so what
+   * the recorder holds does not grow with the sessions and files it has seen.
    */
-  event(e: CloudTrailEvent): void {
-    this.guard(() => {
-      const events = this.events!;
-      const id = JSON.stringify(e.userIdentity);
-      let identity = this.identities.get(id);
-      if (identity === undefined) {
-        identity = this.identities.size;
-        this.identities.set(id, identity);
-        events.addLine(`["identity",${id}]`);
-      }
-      let path = this.paths.get(e.source.path);
-      if (path === undefined) {
-        path = this.paths.size;
-        this.paths.set(e.source.path, path);
-        events.addLine(`["path",${JSON.stringify(e.source.path)}]`);
-      }
-      events.add({ ...e, userIdentity: identity, source: { ...e.source, path } });
-    });
+  eventLine(line: string): void {
+    this.guard(() => this.events!.addLine(line));
   }
 
   item(i: ConfigItem): void {
@@ -292,27 +273,8 @@ export function readIngestMeta(dir: string): IngestMeta | undefined {
   }
 }
 
-/**
- * The events of a saved ingest, as they were recorded (see IngestRecorder.event): each with its
- * identity and path put back, events sharing an identity sharing one object.
- */
-export function* readSavedEvents(dir: string, meta: IngestMeta): Generator<CloudTrailEvent> {
-  const identities: CloudTrailEvent['userIdentity'][] = [];
-  const paths: string[] = [];
+/** The events of a saved ingest, as they were recorded (IngestRecorder.eventLine): lines of the store's spill. */
+export function readSavedLines(dir: string, meta: IngestMeta): Generator<string> {
   const { path: file, checked } = savedFile(dir, meta, 'events.ndjson');
-  for (const line of fileLines(file, Infinity, checked)) {
-    if (line.charCodeAt(0) === 91) {
-      const [kind, value] = JSON.parse(line) as ['identity', CloudTrailEvent['userIdentity']] | ['path', string];
-      if (kind === 'identity') identities.push(value as CloudTrailEvent['userIdentity']);
-      else paths.push(value as string);
-      continue;
-    }
-    const e = JSON.parse(line) as Omit<CloudTrailEvent, 'userIdentity' | 'source'> & { userIdentity: number | CloudTrailEvent['userIdentity']; source: { path: number | string; index: number } };
-    const identity = identities[e.userIdentity as number];
-    const path = paths[e.source.path as number];
-    if (identity === undefined || path === undefined) throw new Error(`${file}: an event names an identity or a path not given before it`);
-    e.userIdentity = identity;
-    e.source.path = path;
-    yield e as CloudTrailEvent;
-  }
+  return fileLines(file, Infinity, checked);
 }
