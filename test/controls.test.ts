@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALL_CHECKS, builtinFrameworkIds, checkRegistry, loadBuiltinFramework, loadWaivers, selectFrameworks } from '../src/controls/index.js';
+import { activityGathering, ALL_CHECKS, buildControlEvidence, builtinFrameworkIds, checkRegistry, controlContext, evaluateControls, loadBuiltinFramework, loadWaivers, selectFrameworks, withCorrelation } from '../src/controls/index.js';
+import { activityOf } from '../src/correlate/activity.js';
+import { correlate } from '../src/correlate/index.js';
 import { evaluateFrameworks, worstStatus } from '../src/controls/evaluate.js';
 import type { Framework } from '../src/controls/frameworks.js';
 import { loadFrameworkFile } from '../src/controls/frameworks.js';
 import type { ActivityEvent, Check } from '../src/controls/model.js';
 import { loadAuthorizedPrincipals } from '../src/controls/principals.js';
 import { tempDir } from './helpers/cli.js';
-import { ACCOUNT, ALICE, ROOT, evidenceOf, event, item, onePass } from './helpers/evidence.js';
+import { ACCOUNT, ALICE, ROOT, evidenceOf, event, item, onePass, storeEvidence } from './helpers/evidence.js';
 
 const FRAMEWORK_IDS = ['cis-aws-v3.0', 'cis-aws-v6.0', 'nist-800-53-r5', 'pci-dss-v4.0', 'soc2'];
 
@@ -286,6 +288,24 @@ describe('the activity is read once, as the checks\' declared queries', () => {
     authorizedPrincipals: [`arn:aws:sts::${ACCOUNT}:assumed-role/deployer/*`],
   };
   const frameworks = builtinFrameworkIds().map(loadBuiltinFramework);
+
+  it('every built-in framework concludes the same from the activity the correlate stage\'s pass hands over as from a pass of its own, the kept events read once', () => {
+    const evidence = storeEvidence(fixture.items, fixture.events);
+    const opts = { authorizedPrincipals: fixture.authorizedPrincipals };
+    // A pass of its own: the correlation's, then the controls'.
+    const own = evaluateControls(frameworks, buildControlEvidence(evidence, correlate(evidence, { windowMs: 3_600_000 }), { ...opts, activity: activityOf(evidence) }));
+    // One pass: the kept events can be iterated once.
+    const once = { ...evidence, events: Object.assign(onePass([...evidence.events]), { count: evidence.events.count, spilled: false, places: evidence.events.places }) };
+    const context = controlContext(once, opts);
+    const gathering = activityGathering(frameworks, context);
+    const correlation = correlate(once, { windowMs: 3_600_000 }, (a) => gathering.take(a));
+    const shared = evaluateControls(frameworks, withCorrelation(context, correlation, activityOf(once)), [], gathering.result());
+    expect(once.events.passes).toBe(1);
+    expect(shared).toEqual(own);
+    expect(shared.filter((r) => r.status === 'ERROR')).toEqual([]);
+    // The pass did decide things: the root user's five calls are one grouped finding.
+    expect(shared.flatMap((r) => r.findings).find((f) => f.check === 'activity-root-account-used')).toMatchObject({ count: 5, resourceId: fixture.events[0]!.eventId });
+  });
 
   it('every built-in framework reads a once-only activity in one pass and concludes as from a plain array', () => {
     const plain = evidenceOf(fixture);

@@ -3,7 +3,7 @@ import { cmp } from '../store/index.js';
 import { oneLine } from '../util/errors.js';
 import type { Framework } from './frameworks.js';
 import { ActivityGrouper } from './checks/util.js';
-import type { ActivityEvent, ActivityHits, ActivityQuery, Check, CheckResult, ControlEvidence } from './model.js';
+import type { ActivityContext, ActivityEvent, ActivityHits, ActivityQuery, Check, CheckResult, ControlEvidence } from './model.js';
 import { applyWaivers, type Waiver } from './waivers.js';
 
 /** Worst first: a requirement takes the worst status among its checks. */
@@ -55,48 +55,79 @@ interface Gathering {
   failed?: unknown;
 }
 
+/** What the checks' activity queries gathered, by check: their hits, or the error their query threw. */
+export type GatheredActivity = Map<Check, ActivityHits | { error: unknown }>;
+
 /**
- * Reads the activity once for all the given checks: each event goes to every query whose `match`
- * accepts it, to be grouped (`judge`) or handed over. The activity is not read at all when no check
- * has a query. A query that throws (building it, `match` or `judge`) is dropped from the pass and
- * its check gets the error, to become an ERROR result. The activity failing to be read (the kept
- * events' files, store/events.ts) is not a check's error: it ends the run, as any failure to read
- * the evidence does.
+ * The activity queries of some checks, fed one pass over the activity (`take`, in time order):
+ * each event goes to every query whose `match` accepts it, to be grouped (`judge`) or handed over.
+ * A query that throws (building it, `match` or `judge`) is dropped from the pass and its check gets
+ * the error, to become an ERROR result. The pass is the correlate stage's (correlate/index.ts), or
+ * gatherActivity's.
  */
-export function gatherActivity(checks: Iterable<Check>, ev: ControlEvidence): Map<Check, ActivityHits | { error: unknown }> {
-  const out = new Map<Check, ActivityHits | { error: unknown }>();
-  const reading = new Map<Check, Gathering>();
-  for (const check of checks) {
-    if (!check.activity || out.has(check) || reading.has(check)) continue;
-    try {
-      const query = check.activity(ev);
-      reading.set(check, { query, count: 0, grouper: query.judge ? new ActivityGrouper() : undefined, events: [] });
-    } catch (error) {
-      out.set(check, { error });
-    }
-  }
-  if (reading.size > 0) {
-    let live = [...reading.values()];
-    for (const a of ev.activity) {
-      let dropped = false;
-      for (const g of live) {
-        try {
-          if (!g.query.match(a)) continue;
-          g.count++;
-          if (g.grouper) {
-            const { status, what } = g.query.judge!(a);
-            g.grouper.add(a, status, what);
-          } else g.events.push(a);
-        } catch (error) {
-          g.failed = error;
-          dropped = true;
-        }
+export class ActivityGathering {
+  private readonly reading = new Map<Check, Gathering>();
+  private readonly errors: GatheredActivity = new Map();
+  private live: Gathering[];
+
+  constructor(checks: Iterable<Check>, ev: ActivityContext) {
+    for (const check of checks) {
+      if (!check.activity || this.errors.has(check) || this.reading.has(check)) continue;
+      try {
+        const query = check.activity(ev);
+        this.reading.set(check, { query, count: 0, grouper: query.judge ? new ActivityGrouper() : undefined, events: [] });
+      } catch (error) {
+        this.errors.set(check, { error });
       }
-      if (dropped) live = live.filter((g) => !('failed' in g));
     }
+    this.live = [...this.reading.values()];
   }
-  for (const [check, g] of reading) out.set(check, 'failed' in g ? { error: g.failed } : { count: g.count, findings: g.grouper?.findings() ?? [], events: g.events });
-  return out;
+
+  /** Whether any query reads the activity (else no pass is needed). */
+  get reads(): boolean {
+    return this.live.length > 0;
+  }
+
+  take(a: ActivityEvent): void {
+    let dropped = false;
+    for (const g of this.live) {
+      try {
+        if (!g.query.match(a)) continue;
+        g.count++;
+        if (g.grouper) {
+          const { status, what } = g.query.judge!(a);
+          g.grouper.add(a, status, what);
+        } else g.events.push(a);
+      } catch (error) {
+        g.failed = error;
+        dropped = true;
+      }
+    }
+    if (dropped) this.live = this.live.filter((g) => !('failed' in g));
+  }
+
+  result(): GatheredActivity {
+    const out: GatheredActivity = new Map(this.errors);
+    for (const [check, g] of this.reading) out.set(check, 'failed' in g ? { error: g.failed } : { count: g.count, findings: g.grouper?.findings() ?? [], events: g.events });
+    return out;
+  }
+}
+
+/**
+ * Reads the activity once for all the given checks (ActivityGathering): not at all when no check has
+ * a query. The activity failing to be read (the kept events' files, store/events.ts) is not a
+ * check's error: it ends the run, as any failure to read the evidence does.
+ */
+export function gatherActivity(checks: Iterable<Check>, ev: ControlEvidence): GatheredActivity {
+  const gathering = new ActivityGathering(checks, ev);
+  if (gathering.reads) for (const a of ev.activity) gathering.take(a);
+  return gathering.result();
+}
+
+/** The checks the frameworks' requirements use, known to `checks`, each once. */
+export function checksUsed(frameworks: Framework[], checks: Map<string, Check>): Check[] {
+  const ids = new Set(frameworks.flatMap((fw) => fw.requirements.flatMap((req) => [...req.checks, ...(req.indicators ?? []), ...(req.supporting ?? [])])));
+  return [...ids].map((id) => checks.get(id)).filter((c): c is Check => c !== undefined);
 }
 
 /**
@@ -130,13 +161,9 @@ export function evaluateFrameworks(
   checks: Map<string, Check>,
   ev: ControlEvidence,
   waivers: Waiver[] = [],
+  /** What the checks' queries gathered in the correlate stage's pass; else gathered here, in a pass of its own. */
+  gathered: GatheredActivity = gatherActivity(checksUsed(frameworks, checks), ev),
 ): ControlResult[] {
-  // The checks the frameworks use read the activity together, in one pass, before any runs.
-  const used = frameworks.flatMap((fw) => fw.requirements.flatMap((req) => [...req.checks, ...(req.indicators ?? []), ...(req.supporting ?? [])]));
-  const gathered = gatherActivity(
-    used.map((id) => checks.get(id)).filter((c): c is Check => c !== undefined),
-    ev,
-  );
   const cache = new Map<string, CheckResult>();
   const resultOf = (id: string): CheckResult => {
     let r = cache.get(id);

@@ -2,7 +2,7 @@ import type { Change, ConfigItem, Correlation, Coverage, Evidence } from '../mod
 import { configRuleResults } from '../report/build.js';
 import { cmp, resourceKey } from '../store/index.js';
 import { GONE } from './checks/util.js';
-import type { ActivityEvent, ControlEvidence } from './model.js';
+import type { ActivityContext, ActivityEvent, ControlEvidence } from './model.js';
 
 
 export interface ControlEvidenceOptions {
@@ -16,6 +16,11 @@ export interface ControlEvidenceOptions {
 
 /** Prepares, once, the read-only view of the evidence that every check evaluates against. */
 export function buildControlEvidence(evidence: Evidence, correlation: Correlation, opts: ControlEvidenceOptions): ControlEvidence {
+  return withCorrelation(controlContext(evidence, opts), correlation, opts.activity);
+}
+
+/** The view of the evidence but the changes: what the activity queries are built from, before the correlate stage's pass. */
+export function controlContext(evidence: Evidence, opts: Omit<ControlEvidenceOptions, 'activity'>): ActivityContext {
   const timelines = new Map<string, ConfigItem[]>();
   const configRegions = new Set<string>();
   for (const item of evidence.items) {
@@ -37,9 +42,6 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     if (l) l.push(last);
     else byType.set(last.resourceType, [last]);
   }
-  const changeByState = new Map<string, Change>();
-  for (const c of correlation.changes) changeByState.set(`${resourceKey(c)}|${c.captureTime}`, c);
-
   const trailRegions = new Set<string>();
   const trailAccounts = new Set<string>();
   for (const [key, place] of evidence.events.places) {
@@ -63,14 +65,23 @@ export function buildControlEvidence(evidence: Evidence, correlation: Correlatio
     endState: (type) => byType.get(type) ?? [],
     timelines: (type) => timelinesByType.get(type) ?? [],
     timeline: (item) => timelines.get(resourceKey(item)) ?? [],
-    changeFor: (item) => changeByState.get(`${resourceKey(item)}|${item.captureTime}`),
-    changes: correlation.changes,
-    activity: opts.activity,
     dataEvents,
     credentialReports: evidence.credentialReports ?? [],
     configRuleResults: configRuleResults(evidence),
     authorizedPrincipals: opts.authorizedPrincipals ?? [],
     coverage: opts.coverage ?? { expected: { accounts, regions: [] }, declared: { accounts: false, regions: false }, cells: [], gaps: [] },
     ...(opts.trailUnverified !== undefined ? { trailUnverified: opts.trailUnverified } : {}),
+  };
+}
+
+/** The view of the evidence with the changes the correlate stage found, and the activity (a pass per iteration). */
+export function withCorrelation(context: ActivityContext, correlation: Correlation, activity: Iterable<ActivityEvent>): ControlEvidence {
+  const changeByState = new Map<string, Change>();
+  for (const c of correlation.changes) changeByState.set(`${resourceKey(c)}|${c.captureTime}`, c);
+  return {
+    ...context,
+    changeFor: (item) => changeByState.get(`${resourceKey(item)}|${item.captureTime}`),
+    changes: correlation.changes,
+    activity,
   };
 }

@@ -1,12 +1,12 @@
 import type { ControlResult } from '../model/types.js';
 import { UsageError } from '../util/errors.js';
 import { checkRegistry } from './checks/index.js';
-import { evaluateFrameworks } from './evaluate.js';
+import { ActivityGathering, checksUsed, evaluateFrameworks, type GatheredActivity } from './evaluate.js';
 import { DEFAULT_FRAMEWORK, loadBuiltinFramework, loadFrameworkFile, type Framework } from './frameworks.js';
-import type { ControlEvidence } from './model.js';
+import type { ActivityContext, ControlEvidence } from './model.js';
 import type { Waiver } from './waivers.js';
 
-export { buildControlEvidence } from './evidence.js';
+export { buildControlEvidence, controlContext, withCorrelation } from './evidence.js';
 export { loadWaivers } from './waivers.js';
 export { loadAuthorizedPrincipals } from './principals.js';
 export { DEFAULT_FRAMEWORK, builtinFrameworkIds, loadBuiltinFramework } from './frameworks.js';
@@ -28,7 +28,18 @@ export function selectFrameworks(ids: string[], files: string[]): Framework[] {
   return frameworks;
 }
 
-/** The controls stage: every requirement of every selected framework, evaluated over the evidence. */
-export function evaluateControls(frameworks: Framework[], ev: ControlEvidence, waivers: Waiver[] = []): ControlResult[] {
-  return evaluateFrameworks(frameworks, checkRegistry(), ev, waivers);
+/**
+ * The activity queries of the checks the frameworks use, to be fed the correlate stage's pass
+ * (correlate/index.ts) before the controls are evaluated.
+ */
+export function activityGathering(frameworks: Framework[], context: ActivityContext): ActivityGathering {
+  return new ActivityGathering(checksUsed(frameworks, checkRegistry()), context);
+}
+
+/**
+ * The controls stage: every requirement of every selected framework, evaluated over the evidence,
+ * from what the checks' activity queries gathered (`gathered`: else in a pass of their own).
+ */
+export function evaluateControls(frameworks: Framework[], ev: ControlEvidence, waivers: Waiver[] = [], gathered?: GatheredActivity): ControlResult[] {
+  return evaluateFrameworks(frameworks, checkRegistry(), ev, waivers, gathered);
 }

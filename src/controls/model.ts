@@ -54,8 +54,11 @@ export interface ActivityHits {
 
 export interface Check {
   meta: CheckMeta;
-  /** The calls this check reads (built from the evidence, e.g. the authorised principals). */
-  activity?: (ev: ControlEvidence) => ActivityQuery;
+  /**
+   * The calls this check reads, built from the evidence (e.g. the authorised principals) before the
+   * correlate stage's pass, which feeds it: so from everything but the changes.
+   */
+  activity?: (ev: ActivityContext) => ActivityQuery;
   /** `hits`: what the controls stage's one pass over the activity gathered for `activity` (evaluate.ts). */
   evaluate(evidence: ControlEvidence, hits: ActivityHits): CheckResult;
 }
@@ -66,6 +69,9 @@ export interface ActivityEvent {
   event: CloudTrailEvent;
   actor: Actor;
 }
+
+/** What an activity query is built from: the evidence but the changes (built before they are correlated). */
+export type ActivityContext = Omit<ControlEvidence, 'changes' | 'changeFor' | 'activity'>;
 
 /**
  * Everything a check may read, prepared once. All lists are in a stable order; checks must not

@@ -1,4 +1,4 @@
-import { buildControlEvidence, evaluateControls } from '../controls/index.js';
+import { activityGathering, controlContext, evaluateControls, withCorrelation } from '../controls/index.js';
 import type { Framework } from '../controls/frameworks.js';
 import type { Waiver } from '../controls/waivers.js';
 import { activityOf } from '../correlate/activity.js';
@@ -123,15 +123,13 @@ export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats'
   tell();
   const trailUnverified = opts.engine ? engineIntegrity(opts.engine, evidence) : undefined;
   const coverage = coverageOf(evidence, opts.expected ?? {}, opts.engine?.trailDays);
-  const correlation = correlate(evidence, { windowMs: opts.windowMs });
+  // The controls' activity queries are built first, so that the correlate stage's pass feeds them:
+  // the kept events are read once for both.
+  const context = controlContext(evidence, { authorizedPrincipals: opts.authorizedPrincipals, coverage, ...(trailUnverified !== undefined ? { trailUnverified } : {}) });
+  const gathering = activityGathering(opts.frameworks, context);
+  const correlation = correlate(evidence, { windowMs: opts.windowMs }, gathering.reads ? (a) => gathering.take(a) : undefined);
   const activity = activityOf(evidence);
-  const controlEvidence = buildControlEvidence(evidence, correlation, {
-    activity,
-    authorizedPrincipals: opts.authorizedPrincipals,
-    coverage,
-    ...(trailUnverified !== undefined ? { trailUnverified } : {}),
-  });
-  const controls = evaluateControls(opts.frameworks, controlEvidence, opts.waivers);
+  const controls = evaluateControls(opts.frameworks, withCorrelation(context, correlation, activity), opts.waivers, gathering.result());
   const report = buildReport(evidence, correlation, {
     generator: generatorInfo(),
     generated: opts.generated ?? generationTime(),

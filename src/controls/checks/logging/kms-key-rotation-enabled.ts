@@ -3,7 +3,7 @@ import type { ActivityEvent, Check, ControlEvidence } from '../../model.js';
 import { activityFinding, get, insufficient, resourceFinding } from '../util.js';
 
 /** The customer managed symmetric keys recorded at the end of the period, not pending deletion. */
-function customerKeys(ev: ControlEvidence): ConfigItem[] {
+function customerKeys(ev: Pick<ControlEvidence, 'endState'>): ConfigItem[] {
   return ev.endState('AWS::KMS::Key').filter((k) => get(k.configuration, 'keyManager') === 'CUSTOMER' && (get(k.configuration, 'keySpec') ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT' && get(k.configuration, 'keyState') !== 'PendingDeletion');
 }
 
