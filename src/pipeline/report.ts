@@ -9,7 +9,7 @@ import type { Evidence, Generated, Period, Report, Signoff, SourceEvent, SourceF
 import { unreadable } from '../parse/index.js';
 import { BATCH_FILES, BatchCutter, ParsePool } from '../parse/pool.js';
 import { coverageOf, type ExpectedScope } from '../store/coverage.js';
-import { writeQueryTables } from '../store/query.js';
+import { QueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
 import { buildReport } from '../report/build.js';
 import { describeCriteria } from '../report/criteria.js';
@@ -123,37 +123,43 @@ export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats'
   tell();
   const trailUnverified = opts.engine ? engineIntegrity(opts.engine, evidence) : undefined;
   const coverage = coverageOf(evidence, opts.expected ?? {}, opts.engine?.trailDays);
-  // The controls' activity queries are built first, so that the correlate stage's pass feeds them:
-  // the kept events are read once for both.
+  // The controls' activity queries, and the query tables' events table with a workspace (the tables
+  // but findings follow from the ingest, the period and the window alone: they stand when those do),
+  // are opened first, so that the correlate stage's pass feeds them: the kept events are read once.
   const context = controlContext(evidence, { authorizedPrincipals: opts.authorizedPrincipals, coverage, ...(trailUnverified !== undefined ? { trailUnverified } : {}) });
   const gathering = activityGathering(opts.frameworks, context);
-  const correlation = correlate(evidence, { windowMs: opts.windowMs }, gathering.reads ? (a) => gathering.take(a) : undefined);
+  const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });
+  const tables = opts.workspace ? new QueryTables(opts.workspace, evidenceKey) : undefined;
+  const takers = [gathering, tables].filter((t) => t?.reads === true) as { take(a: ActivityEvent): void }[];
   const activity = activityOf(evidence);
-  const controls = evaluateControls(opts.frameworks, withCorrelation(context, correlation, activity), opts.waivers, gathering.result());
-  const report = buildReport(evidence, correlation, {
-    generator: generatorInfo(),
-    generated: opts.generated ?? generationTime(),
-    invocation: { argv: opts.argv ?? [], inputs: [...opts.inputs] },
-    signoff: opts.signoff ?? {},
-    frameworks: opts.frameworks.map((f) => f.id),
-    controls,
-    coverage,
-    criteria: describeCriteria({
-      period: opts.period,
-      windowMs: opts.windowMs,
-      expected: opts.expected ?? {},
-      frameworks: opts.frameworks,
-      authorizedPrincipals: opts.authorizedPrincipals,
-      principalFiles: opts.criteriaFiles?.principals ?? [],
-      ...(opts.criteriaFiles?.waivers ? { waiversFile: opts.criteriaFiles.waivers } : {}),
-      waivers: opts.waivers,
-      publicKeyFiles: opts.criteriaFiles?.publicKeys ?? [],
-    }),
-  });
-  if (opts.workspace) {
-    // The tables but findings follow from the ingest, the period and the window alone.
-    const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });
-    writeQueryTables(opts.workspace, report, activity, evidenceKey);
+  let report: Report;
+  try {
+    const correlation = correlate(evidence, { windowMs: opts.windowMs }, takers.length > 0 ? (a) => takers.forEach((t) => t.take(a)) : undefined);
+    const controls = evaluateControls(opts.frameworks, withCorrelation(context, correlation, activity), opts.waivers, gathering.result());
+    report = buildReport(evidence, correlation, {
+      generator: generatorInfo(),
+      generated: opts.generated ?? generationTime(),
+      invocation: { argv: opts.argv ?? [], inputs: [...opts.inputs] },
+      signoff: opts.signoff ?? {},
+      frameworks: opts.frameworks.map((f) => f.id),
+      controls,
+      coverage,
+      criteria: describeCriteria({
+        period: opts.period,
+        windowMs: opts.windowMs,
+        expected: opts.expected ?? {},
+        frameworks: opts.frameworks,
+        authorizedPrincipals: opts.authorizedPrincipals,
+        principalFiles: opts.criteriaFiles?.principals ?? [],
+        ...(opts.criteriaFiles?.waivers ? { waiversFile: opts.criteriaFiles.waivers } : {}),
+        waivers: opts.waivers,
+        publicKeyFiles: opts.criteriaFiles?.publicKeys ?? [],
+      }),
+    });
+    tables?.finish(report);
+  } catch (err) {
+    tables?.abandon();
+    throw err;
   }
   await closed;
   return { report, evidence, activity };

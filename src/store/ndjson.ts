@@ -113,6 +113,12 @@ export class LineWriter {
     return this.sum?.current();
   }
 
+  /** Closes the file and removes it: nothing is left under its name or a temporary one. */
+  abandon(): void {
+    this.block = [];
+    this.file.abandon();
+  }
+
   /** Writes what is left and puts the file in place under its name. */
   close(): void {
     try {

@@ -35,14 +35,12 @@ function* json(rows: Iterable<unknown>): Generator<string> {
   for (const r of rows) yield JSON.stringify(r);
 }
 
-function* eventRows(activity: Iterable<ActivityEvent>): Generator<unknown> {
-  for (const { event: e, actor } of activity) {
-    yield {
-      eventTime: e.eventTime, eventId: e.eventId, eventSource: e.eventSource, eventName: e.eventName, accountId: e.accountId, region: e.awsRegion,
-      errorCode: e.errorCode ?? null, readOnly: e.readOnly ?? null, sourceIPAddress: e.sourceIPAddress ?? null, principalType: e.userIdentity.type ?? null, principalArn: e.userIdentity.arn ?? null,
-      origin: actor.origin, originType: actor.originType, chain: actor.chain.map((s) => s.name).join(' → '), requestParameters: e.requestParameters === undefined ? null : JSON.stringify(e.requestParameters),
-    };
-  }
+function eventRow({ event: e, actor }: ActivityEvent): unknown {
+  return {
+    eventTime: e.eventTime, eventId: e.eventId, eventSource: e.eventSource, eventName: e.eventName, accountId: e.accountId, region: e.awsRegion,
+    errorCode: e.errorCode ?? null, readOnly: e.readOnly ?? null, sourceIPAddress: e.sourceIPAddress ?? null, principalType: e.userIdentity.type ?? null, principalArn: e.userIdentity.arn ?? null,
+    origin: actor.origin, originType: actor.originType, chain: actor.chain.map((s) => s.name).join(' → '), requestParameters: e.requestParameters === undefined ? null : JSON.stringify(e.requestParameters),
+  };
 }
 
 function* changeRows(report: Report): Generator<unknown> {
@@ -115,37 +113,70 @@ function intact(path: string, sha256: string | undefined, remedy: string): boole
 const WRITE_AGAIN = 'it is written again';
 
 /**
- * Writes the tables for `configtrail query`. `evidenceKey` names what the events, changes and inputs
- * tables follow from (the saved ingest, the period, the window, the generator): when the tables in
- * the workspace were written from the same and match their checksums, they stand and only findings
- * (which follow from the frameworks, waivers and principals too) are written again.
+ * The tables for `configtrail query`, as a run writes them. `evidenceKey` names what the events,
+ * changes and inputs tables follow from (the saved ingest, the period, the window, the generator):
+ * when the tables in the workspace were written from the same and match their checksums, they stand
+ * and only findings (which follow from the frameworks, waivers and principals too) are written
+ * again. Otherwise the events table takes the period's calls as the correlate stage's pass hands
+ * them over (`take`, while `reads`), and `finish` writes the rest once the report is built.
  */
-export function writeQueryTables(workspace: string, report: Report, activity: Iterable<ActivityEvent>, evidenceKey?: string): void {
-  const dir = join(workspace, 'tables');
-  ownFolder(workspace);
-  ownFolder(dir);
-  const before = evidenceKey === undefined ? undefined : readTableSums(dir, WRITE_AGAIN);
-  const stands = before !== undefined && before.evidenceKey === evidenceKey && EVIDENCE_TABLES.every((t) => intact(join(dir, `${t}.ndjson`), before.sums[`${t}.ndjson`], WRITE_AGAIN));
-  // Gone before the tables change, written once they are whole (evidence.key: the file before checksums).
-  for (const f of [SUMS_FILE, 'evidence.key']) rmSync(join(dir, f), { force: true });
-  const sums: Record<string, string | undefined> = {};
-  if (stands) for (const t of EVIDENCE_TABLES) sums[`${t}.ndjson`] = before.sums[`${t}.ndjson`];
-  else {
-    sums['events.ndjson'] = writeTable(join(dir, 'events.ndjson'), json(eventRows(activity)));
-    sums['changes.ndjson'] = writeTable(join(dir, 'changes.ndjson'), json(changeRows(report)));
-    // The input list can be millions of files: copied when it is a saved ingest's file (checked as it was replayed), else its lines as they stand.
-    const inputsTable = join(dir, 'inputs.ndjson');
-    if (report.inputs instanceof InputList && report.inputs.file !== undefined && report.inputs.fileSum !== undefined) {
-      copyFileSync(report.inputs.file, inputsTable);
-      sums['inputs.ndjson'] = report.inputs.fileSum;
-    } else sums['inputs.ndjson'] = writeTable(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : json(report.inputs));
+export class QueryTables {
+  private readonly dir: string;
+  private readonly before: TableSums | undefined;
+  private events: LineWriter | undefined;
+
+  constructor(
+    workspace: string,
+    private readonly evidenceKey?: string,
+  ) {
+    this.dir = join(workspace, 'tables');
+    ownFolder(workspace);
+    ownFolder(this.dir);
+    const before = evidenceKey === undefined ? undefined : readTableSums(this.dir, WRITE_AGAIN);
+    const stands = before !== undefined && before.evidenceKey === evidenceKey && EVIDENCE_TABLES.every((t) => intact(join(this.dir, `${t}.ndjson`), before.sums[`${t}.ndjson`], WRITE_AGAIN));
+    this.before = stands ? before : undefined;
+    // Gone before the tables change, written once they are whole (evidence.key: the file before checksums).
+    for (const f of [SUMS_FILE, 'evidence.key']) rmSync(join(this.dir, f), { force: true });
+    if (!stands) this.events = new LineWriter(join(this.dir, 'events.ndjson'), 4096);
   }
-  sums['findings.ndjson'] = writeTable(join(dir, 'findings.ndjson'), json(findingRows(report)));
-  const period = `${JSON.stringify(report.period)}\n`;
-  writeFresh(join(dir, 'period.json'), period);
-  sums['period.json'] = sha256Of(period);
-  const written: TableSums = { version: TABLES_VERSION, evidenceKey: evidenceKey ?? null, sums: sums as Record<string, string> };
-  writeFresh(join(dir, SUMS_FILE), seal(JSON.stringify(written)));
+
+  /** Whether the events table is being written (it does not stand). */
+  get reads(): boolean {
+    return this.events !== undefined;
+  }
+
+  take(a: ActivityEvent): void {
+    this.events!.addLine(JSON.stringify(eventRow(a)));
+  }
+
+  /** Writes the other tables and the sums; the events table must have taken the whole pass. */
+  finish(report: Report): void {
+    const dir = this.dir;
+    const sums: Record<string, string | undefined> = {};
+    if (this.before) for (const t of EVIDENCE_TABLES) sums[`${t}.ndjson`] = this.before.sums[`${t}.ndjson`];
+    else {
+      this.events!.close();
+      sums['events.ndjson'] = this.events!.sha256;
+      sums['changes.ndjson'] = writeTable(join(dir, 'changes.ndjson'), json(changeRows(report)));
+      // The input list can be millions of files: copied when it is a saved ingest's file (checked as it was replayed), else its lines as they stand.
+      const inputsTable = join(dir, 'inputs.ndjson');
+      if (report.inputs instanceof InputList && report.inputs.file !== undefined && report.inputs.fileSum !== undefined) {
+        copyFileSync(report.inputs.file, inputsTable);
+        sums['inputs.ndjson'] = report.inputs.fileSum;
+      } else sums['inputs.ndjson'] = writeTable(inputsTable, report.inputs instanceof InputList ? report.inputs.lines() : json(report.inputs));
+    }
+    sums['findings.ndjson'] = writeTable(join(dir, 'findings.ndjson'), json(findingRows(report)));
+    const period = `${JSON.stringify(report.period)}\n`;
+    writeFresh(join(dir, 'period.json'), period);
+    sums['period.json'] = sha256Of(period);
+    const written: TableSums = { version: TABLES_VERSION, evidenceKey: this.evidenceKey ?? null, sums: sums as Record<string, string> };
+    writeFresh(join(dir, SUMS_FILE), seal(JSON.stringify(written)));
+  }
+
+  /** A run that fails leaves no half-written table (and no sums: `query` then says to run a report). */
+  abandon(): void {
+    this.events?.abandon();
+  }
 }
 
 export type QueryFormat = 'table' | 'csv' | 'json';
