@@ -2,6 +2,8 @@ import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateExport } from '../samples/generator.js';
+import { QueryTables } from '../src/store/query.js';
+import { event, simpleActor } from './helpers/evidence.js';
 import { reportApartFromInvocation, runCli, tempDir } from './helpers/cli.js';
 
 // Every file configtrail writes into the workspace carries a checksum (src/store/checksum.ts): a
@@ -160,5 +162,19 @@ describe('workspace checksums', () => {
     const good = runCli(['query', 'SELECT count(*)::INTEGER AS n FROM changes', '--workspace', ws, '--format', 'json']);
     expect(good.stderr).toBe('');
     expect(good.status).toBe(0);
+  });
+
+  it('a run that fails while the events table is written leaves neither the table nor its sums, and query says to run a report', () => {
+    const ws = copyWorkspace('ws-abandoned');
+    // Another period: the events table no longer stands and is written from the pass.
+    const tables = new QueryTables(ws, 'another period');
+    expect(tables.reads).toBe(true);
+    const e = event('RunInstances');
+    tables.take({ event: e, actor: simpleActor(e.userIdentity) });
+    tables.abandon();
+    expect(readdirSync(join(ws, 'tables')).filter((f) => f.startsWith('.') || f === 'tables.sums')).toEqual([]);
+    const r = runCli(['query', 'SELECT count(*) FROM events', '--workspace', ws]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`configtrail: error: no query tables in ${ws}: run \`configtrail report … --workspace ${ws}\` first\n`);
   });
 });
