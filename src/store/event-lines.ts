@@ -36,7 +36,7 @@ export function withEventLines(file: ParsedFile, rule: KeepRule): ParsedFile {
 }
 
 /** Whether the period's rule keeps an event (store/keep.ts). */
-export function keeps(e: CloudTrailEvent, rule: KeepRule): boolean {
+function keeps(e: CloudTrailEvent, rule: KeepRule): boolean {
   return keepsEvent({ eventTimeMs: e.eventTimeMs, eventName: e.eventName, eventSource: e.eventSource, errorCode: e.errorCode, readOnly: e.readOnly, userType: e.userIdentity.type, managementEvent: e.managementEvent, eventCategory: e.eventCategory }, rule);
 }
 

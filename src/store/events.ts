@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { makeTempDir, processAlive, removeAtExit } from '../util/tempdir.js';
 import type { CloudTrailEvent, UserIdentity } from '../model/types.js';
 import { cmp } from '../util/compare.js';
+import type { KeepFields } from './keep.js';
 
 /**
  * The kept CloudTrail events (writes, session-issuing calls, failed calls, sign-ins), held by the
@@ -53,13 +54,36 @@ export interface KeptEvents extends Iterable<CloudTrailEvent> {
 /**
  * The sort key of an event, whose first six fields also tell duplicates apart: organisation and
  * account trails, and lookup-events output, can carry the same record. The id alone is not enough:
- * exports (and sample data) reuse ids for different records.
+ * exports (and sample data) reuse ids for different records. The last four are what the store's
+ * rule and counts read (store/keep.ts), so a replay decides from the key alone.
  */
-type Key = [timeMs: number, eventId: string, accountId: string, eventName: string, eventTime: string, who: string, region: string];
+export type Key = [
+  timeMs: number,
+  eventId: string,
+  accountId: string,
+  eventName: string,
+  eventTime: string,
+  who: string,
+  region: string,
+  eventSource: string,
+  errorCode: string,
+  readOnly: boolean | null,
+  userType: string,
+];
 
 function keyOf(e: CloudTrailEvent): string {
-  const key: Key = [e.eventTimeMs, e.eventId, e.accountId, e.eventName, e.eventTime, e.userIdentity.arn ?? e.userIdentity.principalId ?? '', e.awsRegion];
+  const key: Key = [e.eventTimeMs, e.eventId, e.accountId, e.eventName, e.eventTime, e.userIdentity.arn ?? e.userIdentity.principalId ?? '', e.awsRegion, e.eventSource, e.errorCode ?? '', e.readOnly ?? null, e.userIdentity.type ?? ''];
   return JSON.stringify(key);
+}
+
+/** The key of a line (lineOf). */
+export function keyOfLine(line: string): Key {
+  return JSON.parse(line.slice(0, line.indexOf('\t'))) as Key;
+}
+
+/** What the store's rule and counts read of an event (store/keep.ts), from its key: lines hold no data events. */
+export function keepFieldsOf(key: Key): KeepFields {
+  return { eventTimeMs: key[0], eventName: key[3], eventSource: key[7], errorCode: key[8], readOnly: key[9] ?? undefined, userType: key[10] };
 }
 
 /** An event as a line of the spill (and of a saved ingest's events: store/ingest.ts). */
@@ -70,7 +94,7 @@ export function lineOf(e: CloudTrailEvent): string {
 
 /** An hour's lines sorted (time, id, account, region, API, then the whole line), and of lines that are the same record the first in that order. */
 function sealHour(lines: string[]): string[] {
-  const keyed = lines.map((line) => ({ line, key: JSON.parse(line.slice(0, line.indexOf('\t'))) as Key }));
+  const keyed = lines.map((line) => ({ line, key: keyOfLine(line) }));
   keyed.sort((a, b) => a.key[0] - b.key[0] || cmp(a.key[1], b.key[1]) || cmp(a.key[2], b.key[2]) || cmp(a.key[6], b.key[6]) || cmp(a.key[3], b.key[3]) || cmp(a.line, b.line));
   const out: string[] = [];
   const seen = new Set<string>();
@@ -139,12 +163,12 @@ export class EventSpill {
     this.addLine(lineOf(e));
   }
 
-  /** Takes an event as its line (lineOf). */
-  addLine(line: string): void {
-    const [timeMs, , accountId, , , , region] = JSON.parse(line.slice(0, line.indexOf('\t'))) as Key;
-    const key = `${accountId}|${region}`;
-    const place = this.places.get(key);
-    if (!place) this.places.set(key, { accountId, region, latestMs: timeMs });
+  /** Takes an event as its line (lineOf), and its key when the caller has it. */
+  addLine(line: string, key: Key = keyOfLine(line)): void {
+    const [timeMs, , accountId, , , , region] = key;
+    const at = `${accountId}|${region}`;
+    const place = this.places.get(at);
+    if (!place) this.places.set(at, { accountId, region, latestMs: timeMs });
     else if (place.latestMs < timeMs) place.latestMs = timeMs;
     const hour = Math.floor(timeMs / HOUR_MS);
     const list = this.held.get(hour);

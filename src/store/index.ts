@@ -12,15 +12,15 @@ import type {
   SourceEvent,
 } from '../model/types.js';
 import { DataEvents } from './data-events.js';
-import { keeps, withEventLines } from './event-lines.js';
-import { EventSpill, LineReader } from './events.js';
+import { withEventLines } from './event-lines.js';
+import { EventSpill, keepFieldsOf, keyOfLine } from './events.js';
 import { DATA_EVENTS_FILE, LAID_OUT_FILE, readIntegrityLines, readSavedLines, savedFile, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { verifyFile } from './checksum.js';
 import { oldGenerationLimit } from './memory.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
-import { isWrite, keepRule, type KeepRule } from './keep.js';
+import { isWrite, keepRule, keepsEvent, type KeepRule } from './keep.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
 import { append } from '../util/append.js';
@@ -248,15 +248,16 @@ export class EvidenceStore {
     this.inputs = InputList.fromFile(inputs.path, meta.inputs, laidOut.path, inputs.checked.sha256);
     const items = savedFile(dir, meta, 'items.ndjson');
     for (const i of readJsonLines<ConfigItem>(items.path, items.checked)) this.addItem(i);
-    const reader = new LineReader();
+    // Decided from each line's key: the event itself is parsed by the passes that read it.
     const c = this.counts.events;
     for (const line of readSavedLines(dir, meta)) {
-      const e = reader.event(line);
+      const key = keyOfLine(line);
+      const e = keepFieldsOf(key);
       c.read++;
       if (e.errorCode) c.failed++;
       else if (!isWrite(e)) c.readOnly++;
-      if (!keeps(e, this.keep)) continue;
-      this.events.addLine(line);
+      if (!keepsEvent(e, this.keep)) continue;
+      this.events.addLine(line, key);
       this.keptSoFar++;
     }
     const data = savedFile(dir, meta, DATA_EVENTS_FILE);

@@ -6,9 +6,10 @@ import type { SourceEvent } from '../model/types.js';
  * sources walk CloudTrail's log files and digests side by side (sources/layout.ts), so an ingest
  * saved in i2's order is not replayed: its input list would come out in the old order. i5: every
  * file of a saved ingest has its checksum (store/checksum.ts). i6: events are saved as the store's
- * lines (store/events.ts), each with its identity and path.
+ * lines (store/events.ts), each with its identity and path. i7: a line's key carries what the
+ * store's rule reads, which a replay decides from.
  */
-export const INGEST_VERSION = 'i6';
+export const INGEST_VERSION = 'i7';
 
 /** Builds the run key from the sources' events in order; unusable (undefined) once any part has no stable key. */
 export class RunKey {
