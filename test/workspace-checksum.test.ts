@@ -2,6 +2,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateExport } from '../samples/generator.js';
+import { readIngestMeta } from '../src/store/ingest.js';
 import { QueryTables } from '../src/store/query.js';
 import { event, simpleActor } from './helpers/evidence.js';
 import { reportApartFromInvocation, runCli, tempDir } from './helpers/cli.js';
@@ -77,6 +78,11 @@ describe('workspace checksums', () => {
     expect(s.workspace.reused).toBeGreaterThan(0);
     expect(s.workspace.decoded).toBe(0);
     expect(reportApartFromInvocation(join(work, 'out-intact'))).toBe(reportApartFromInvocation(clean));
+    // The input list's inputs.csv hash comes from the saved ingest, and is the one a run that reads the files computes.
+    const csvHash = (out: string) => (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { inputList: { inputsCsvSha256: string } }).inputList.inputsCsvSha256;
+    expect(csvHash(join(work, 'out-intact'))).toMatch(/^[0-9a-f]{64}$/);
+    expect(csvHash(join(work, 'out-intact'))).toBe(csvHash(clean));
+    expect(readIngestMeta(theRun(ws))?.inputsCsvSha256).toBe(csvHash(clean));
   });
 
   // Each file of a saved ingest (and its plan): the ingest is not used, the run says which file.

@@ -11,6 +11,7 @@ import { BATCH_FILES, BatchCutter, ParsePool } from '../parse/pool.js';
 import { coverageOf, type ExpectedScope } from '../store/coverage.js';
 import { QueryTables } from '../store/query.js';
 import { writeOutputs, type OutputFormat } from '../render/index.js';
+import { inputsCsvSha256 } from '../render/csv.js';
 import { buildReport } from '../report/build.js';
 import { describeCriteria } from '../report/criteria.js';
 import { localInputBytes } from '../sources/estimate.js';
@@ -368,7 +369,8 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
       for (const parsed of opts.engine?.parsed ?? []) store.addParsed(parsed, seq++);
       if (recorder) {
         ingestKey = key.digest();
-        recorder.finish(ingestKey, store.ingestMeta(), store.inputList);
+        // The list's inputs.csv hash, which every report over this ingest cites, is saved with it.
+        recorder.finish(ingestKey, { ...store.ingestMeta(), inputsCsvSha256: inputsCsvSha256({ inputs: store.inputList }) }, store.inputList);
       }
     }
   } catch (err) {

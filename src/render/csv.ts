@@ -4,6 +4,7 @@ import { writeFreshWith } from '../util/fresh-file.js';
 import { cellJson } from '../util/pretty-json.js';
 import { csvStringify } from '../util/lazy.js';
 import type { Actor, CloudTrailEvent, DataEventRow, Report } from '../model/types.js';
+import { InputList } from '../store/inputs.js';
 
 /**
  * A cell a spreadsheet could read as a formula (`= + - @`, or TAB/CR that some apps strip first) is
@@ -110,12 +111,12 @@ function writeBlocks(path: string, blocks: Iterable<string>): void {
   });
 }
 
-function* inputRows(report: Report): Generator<unknown[]> {
+function* inputRows(report: Pick<Report, 'inputs'>): Generator<unknown[]> {
   for (const i of report.inputs) yield [i.path, i.container ?? '', i.kind, i.size, i.records, i.rejected, i.sha256];
 }
 
 /** inputs.csv's text (there can be millions of inputs). */
-function inputsCsvBlocks(report: Report): Generator<string> {
+function inputsCsvBlocks(report: Pick<Report, 'inputs'>): Generator<string> {
   return csvBlocks(INPUT_HEADER, inputRows(report));
 }
 
@@ -140,19 +141,22 @@ export function writeActivityCsv(activity: Iterable<{ event: CloudTrailEvent; ac
   writeBlocks(path, csvBlocks(ACTIVITY_HEADER, activityRows(activity)));
 }
 
-const csvSha256 = new WeakMap<Report, string>();
+const csvSha256 = new WeakMap<Report['inputs'], string>();
 
 /**
  * The SHA-256 of inputs.csv as writeInputsCsv writes it: the document cites the list by this hash.
- * Computed once per report (the HTML, each PDF pass and the manifest all cite it).
+ * Computed once per input list (the HTML, each PDF pass and the manifest all cite it), and not at
+ * all for a list a saved ingest recorded it for (store/ingest.ts).
  */
-export function inputsCsvSha256(report: Report): string {
-  let sha = csvSha256.get(report);
+export function inputsCsvSha256(report: Pick<Report, 'inputs'>): string {
+  const inputs = report.inputs;
+  let sha = inputs instanceof InputList ? inputs.csvSha256 : csvSha256.get(inputs);
   if (sha === undefined) {
     const h = createHash('sha256');
     for (const text of inputsCsvBlocks(report)) h.update(text);
     sha = h.digest('hex');
-    csvSha256.set(report, sha);
+    if (inputs instanceof InputList) inputs.csvSha256 = sha;
+    else csvSha256.set(inputs, sha);
   }
   return sha;
 }

@@ -246,6 +246,7 @@ export class EvidenceStore {
     verifyFile(inputs.path, inputs.checked);
     verifyFile(laidOut.path, laidOut.checked);
     this.inputs = InputList.fromFile(inputs.path, meta.inputs, laidOut.path, inputs.checked.sha256);
+    this.inputs.csvSha256 = meta.inputsCsvSha256;
     const items = savedFile(dir, meta, 'items.ndjson');
     for (const i of readJsonLines<ConfigItem>(items.path, items.checked)) this.addItem(i);
     // Decided from each line's key: the event itself is parsed by the passes that read it.

@@ -38,6 +38,8 @@ export interface IngestMeta {
   credentialReports: CredentialReport[];
   /** The SHA-256 of every other file of the saved ingest, by name (store/checksum.ts); meta.json itself is sealed. */
   sums: Record<string, string>;
+  /** The SHA-256 of the input list as inputs.csv, which every report cites (render/csv.ts inputsCsvSha256). */
+  inputsCsvSha256?: string;
 }
 
 /** A saved ingest's file, with the sum it must have. */

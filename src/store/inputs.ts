@@ -87,6 +87,8 @@ export class InputList implements Iterable<InputRecord> {
   private laidOutFile: string | undefined;
   private externalSum: string | undefined;
   length = 0;
+  /** The SHA-256 of the list as inputs.csv (render/csv.ts inputsCsvSha256), once known: a saved ingest records it. */
+  csvSha256: string | undefined;
 
   constructor(private readonly inMemory = IN_MEMORY) {}
 
