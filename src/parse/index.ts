@@ -6,7 +6,7 @@ import type { ConfigItem, DigestFile, InputKind, ParsedFile, SourceFile } from '
 import { looksLikeEvent, looksLikeInsight, normaliseEvent } from './cloudtrail.js';
 import { normaliseDigestEntry, normaliseItem } from './config.js';
 import { looksLikeCredentialReport, readCredentialReport } from './credential-report.js';
-import { isDataEvent, isWrite, keepsEvent, type KeepRule } from '../store/keep.js';
+import { isDataEvent, keepsEvent, tally, type KeepRule } from '../store/keep.js';
 import { DataEventCounter } from '../store/data-events.js';
 import { readFileNative, scanTrail, type TrailScan } from './native.js';
 import { readOpen } from '../util/read-open.js';
@@ -419,8 +419,7 @@ function dropIfNotEvidence(out: ParsedFile, raw: unknown, rule: KeepRule): boole
   else if (keepsEvent({ eventTimeMs, eventName, eventSource, errorCode, readOnly, userType: ui ? str(ui.type) : undefined }, rule)) return false;
   const d = (out.dropped ??= { read: 0, readOnly: 0, failed: 0 });
   d.read++;
-  if (errorCode) d.failed++;
-  else if (!isWrite({ eventName, readOnly })) d.readOnly++;
+  tally(d, { errorCode, eventName, readOnly });
   return true;
 }
 

@@ -131,7 +131,9 @@ export async function analyseWithEvidence(opts: Omit<ReportRunOptions, 'formats'
   const gathering = activityGathering(opts.frameworks, context);
   const evidenceKey = ingestKey === undefined ? undefined : JSON.stringify({ ingest: ingestKey, period: [opts.period.startMs, opts.period.endMs], windowMs: opts.windowMs, generator: generatorInfo().version });
   const tables = opts.workspace ? new QueryTables(opts.workspace, evidenceKey) : undefined;
-  const takers = [gathering, tables].filter((t) => t?.reads === true) as { take(a: ActivityEvent): void }[];
+  const takers: { take(a: ActivityEvent): void }[] = [];
+  if (gathering.reads) takers.push(gathering);
+  if (tables?.reads) takers.push(tables);
   const activity = activityOf(evidence);
   let report: Report;
   try {

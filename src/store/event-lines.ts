@@ -2,7 +2,7 @@ import type { CloudTrailEvent, EventLines, ParsedFile } from '../model/types.js'
 import { isObj } from '../parse/values.js';
 import { dataEventGroup } from './data-events.js';
 import { lineOf } from './events.js';
-import { isDataEvent, isWrite, keepsEvent, SESSION_ISSUING_EVENTS, type KeepRule } from './keep.js';
+import { isDataEvent, keepsEvent, SESSION_ISSUING_EVENTS, tally, type KeepRule } from './keep.js';
 
 /**
  * A parsed file's CloudTrail events as the store takes them: each as the line the store's spill
@@ -20,13 +20,11 @@ export function withEventLines(file: ParsedFile, rule: KeepRule): ParsedFile {
       // as a record not built, and by group with the file's other data events.
       const dropped = (file.dropped ??= { read: 0, readOnly: 0, failed: 0 });
       dropped.read++;
-      if (e.errorCode) dropped.failed++;
-      else if (!isWrite(e)) dropped.readOnly++;
+      tally(dropped, e);
       (file.dataEvents ??= []).push(dataEventGroup({ ...e, region: e.awsRegion, identity: e.userIdentity }));
       continue;
     }
-    if (e.errorCode) out.failed++;
-    else if (!isWrite(e)) out.readOnly++;
+    tally(out, e);
     if (keeps(e, rule)) out.kept.push(out.lines.length);
     out.lines.push(lineOf(isServiceSession(e) ? sessionRecord(e) : e));
   }

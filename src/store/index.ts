@@ -20,7 +20,7 @@ import { oldGenerationLimit } from './memory.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
-import { isWrite, keepRule, keepsEvent, type KeepRule } from './keep.js';
+import { keepRule, keepsEvent, tally, type KeepRule } from './keep.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
 import { append } from '../util/append.js';
@@ -255,8 +255,7 @@ export class EvidenceStore {
       const key = keyOfLine(line);
       const e = keepFieldsOf(key);
       c.read++;
-      if (e.errorCode) c.failed++;
-      else if (!isWrite(e)) c.readOnly++;
+      tally(c, e);
       if (!keepsEvent(e, this.keep)) continue;
       this.events.addLine(line, key);
       this.keptSoFar++;

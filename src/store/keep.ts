@@ -35,6 +35,15 @@ export function isWrite(e: { eventName: string; readOnly?: boolean | undefined }
 }
 
 /**
+ * Counts a call among the failed ones or the successful read-only ones (what `counts.events` and
+ * `ParsedFile.dropped` hold; native/trail.cc mirrors it).
+ */
+export function tally(c: { failed: number; readOnly: number }, e: { errorCode?: string | undefined; eventName: string; readOnly?: boolean | undefined }): void {
+  if (e.errorCode) c.failed++;
+  else if (!isWrite(e)) c.readOnly++;
+}
+
+/**
  * A data event (S3 object calls, Lambda invocations, DynamoDB items…): `managementEvent: false` or
  * `eventCategory: "Data"`. It cannot cause a change AWS Config records, so it is never kept: it is
  * counted by group (store/data-events.ts). Both readers apply this first (native/trail.cc mirrors it).
