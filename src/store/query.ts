@@ -135,8 +135,7 @@ export class QueryTables {
     const before = evidenceKey === undefined ? undefined : readTableSums(this.dir, WRITE_AGAIN);
     const stands = before !== undefined && before.evidenceKey === evidenceKey && EVIDENCE_TABLES.every((t) => intact(join(this.dir, `${t}.ndjson`), before.sums[`${t}.ndjson`], WRITE_AGAIN));
     this.before = stands ? before : undefined;
-    // Gone before the tables change, written once they are whole (evidence.key: the file before checksums).
-    for (const f of [SUMS_FILE, 'evidence.key']) rmSync(join(this.dir, f), { force: true });
+    // Written beside the table until it is whole (FreshFile): the tables in place stand meanwhile.
     if (!stands) this.events = new LineWriter(join(this.dir, 'events.ndjson'), 4096);
   }
 
@@ -152,6 +151,8 @@ export class QueryTables {
   /** Writes the other tables and the sums; the events table must have taken the whole pass. */
   finish(report: Report): void {
     const dir = this.dir;
+    // Gone before the tables change, written once they are whole (evidence.key: the file before checksums).
+    for (const f of [SUMS_FILE, 'evidence.key']) rmSync(join(dir, f), { force: true });
     const sums: Record<string, string | undefined> = {};
     if (this.before) for (const t of EVIDENCE_TABLES) sums[`${t}.ndjson`] = this.before.sums[`${t}.ndjson`];
     else {
@@ -173,7 +174,7 @@ export class QueryTables {
     writeFresh(join(dir, SUMS_FILE), seal(JSON.stringify(written)));
   }
 
-  /** A run that fails leaves no half-written table (and no sums: `query` then says to run a report). */
+  /** A run that fails leaves no half-written table: the tables of the run before stand, with their sums. */
   abandon(): void {
     this.events?.abandon();
   }
