@@ -72,11 +72,12 @@ export async function runPull(opts: PullOptions): Promise<PullResult> {
   let downloaded = 0;
   let resumed = 0;
   let bytes = 0;
-  // A pull that was killed can have left an object half written under a temporary name: a resumed
-  // pull removes those, once per folder it writes to, so the folder holds whole objects only.
+  // A pull that was killed can have left an object half written under a temporary name (even before
+  // its journal had a line): a pull removes those, once per folder it writes to, so the folder holds
+  // whole objects only.
   const swept = new Set<string>();
   const sweep = (dir: string) => {
-    if (done.size === 0 || swept.has(dir)) return;
+    if (swept.has(dir)) return;
     swept.add(dir);
     removeDeadTempFiles(dir);
   };
