@@ -163,7 +163,7 @@ export class EvidenceStore {
     }
     this.counts.files.used++;
     // Events as lines (a parse worker made them; else now), data events among them as groups.
-    withEventLines(file, this.keep);
+    const ev = withEventLines(file, this.keep).eventLines!;
     if (file.dropped) {
       // Records the parse stage validated and counted but did not build: never evidence.
       this.counts.events.read += file.dropped.read;
@@ -188,7 +188,6 @@ export class EvidenceStore {
       this.recorder?.item(item);
       this.addItem(item);
     }
-    const ev = withEventLines(file, this.keep).eventLines!;
     const c = this.counts.events;
     c.read += ev.lines.length;
     c.failed += ev.failed;
