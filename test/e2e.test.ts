@@ -661,7 +661,9 @@ describe('workspace and query', () => {
     run('ws-broken-1');
     const runs = join(space, 'runs');
     const [saved] = readdirSync(runs);
-    const events = join(runs, saved!, 'events.ndjson');
+    // The saved events: one sealed file an hour (store/events.ts); the first of the period's hours.
+    const hours = join(runs, saved!, 'hours');
+    const events = join(hours, readdirSync(hours).sort((a, b) => parseInt(a) - parseInt(b)).find((n) => parseInt(n) * 3_600_000 >= Date.parse(FROM))!);
     const lines = readFileSync(events, 'utf8').split('\n');
     // A line is `<key>\t<identity>\t<event>` (store/events.ts).
     const firstEvent = lines.findIndex((l) => l.split('\t').length === 3);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateExport } from '../samples/generator.js';
 import type { CloudTrailEvent } from '../src/model/types.js';
-import { EventSpill } from '../src/store/events.js';
+import { EventSpill, keyOfLine, lineOf, savedEvents } from '../src/store/events.js';
+import { ANY_PERIOD, keepRule, keepsEvent, type KeepRule } from '../src/store/keep.js';
 import { event } from './helpers/evidence.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { readEvidence } from '../src/pipeline/report.js';
@@ -58,6 +59,60 @@ describe('kept events held or spilled', () => {
     for (const e of [...events].reverse()) reversed.add(e);
     expect(ids(reversed.finish())).toEqual(ids(a));
     expect(JSON.stringify([...b])).toEqual(JSON.stringify([...a]));
+  });
+});
+
+/** What the store's rule reads of an event (store/keep.ts). */
+const keeps = (e: CloudTrailEvent, rule: KeepRule) =>
+  keepsEvent({ eventTimeMs: e.eventTimeMs, eventName: e.eventName, eventSource: e.eventSource, errorCode: e.errorCode, readOnly: e.readOnly, userType: e.userIdentity.type }, rule);
+
+describe('a saved ingest\'s events read where they are', () => {
+  it('give, for any period, what a run that kept only that period\'s events gives: same events, count and places', () => {
+    // Six days around the start of July, every 20 minutes: writes, failed reads, reads, sign-ins and
+    // session-issuing calls, and records delivered twice (once with another error code: another record).
+    const all: CloudTrailEvent[] = [];
+    const start = Date.parse('2026-06-28T00:00:00Z');
+    for (let i = 0; i < 6 * 72; i++) {
+      const time = new Date(start + i * 1_200_000).toISOString().replace('.000', '');
+      const kind = i % 5;
+      const o = { time, id: `e-${i % 300}`, accountId: i % 3 ? '111111111111' : '222222222222', region: i % 2 ? 'us-east-1' : 'eu-west-1' };
+      if (kind === 0) all.push(event('CreateTags', { ...o, readOnly: false }));
+      else if (kind === 1) all.push(event('DescribeInstances', { ...o, readOnly: true, errorCode: 'AccessDenied' }), event('DescribeInstances', { ...o, readOnly: true }));
+      else if (kind === 2) all.push(event('ConsoleLogin', { ...o, eventSource: 'signin.amazonaws.com' }));
+      else if (kind === 3) all.push(event('AssumeRole', { ...o, eventSource: 'sts.amazonaws.com', readOnly: true }));
+      else all.push(event('RunInstances', { ...o, readOnly: false }), event('RunInstances', { ...o, readOnly: false }));
+    }
+    // Each period starts mid-hour, so that hours before, across and inside it are read.
+    const rules = [
+      keepRule({ startMs: Date.parse('2026-07-01T00:30:00Z'), endMs: Date.parse('2026-07-02T12:00:00Z') } as never, 24 * 3_600_000),
+      keepRule({ startMs: Date.parse('2026-06-30T07:10:00Z'), endMs: Date.parse('2026-07-04T00:00:00Z') } as never, 3_600_000, 30 * 3_600_000),
+      keepRule({ startMs: Date.parse('2026-07-20T00:00:00Z'), endMs: Date.parse('2026-07-21T00:00:00Z') } as never, 24 * 3_600_000),
+    ];
+    // Saved by a run over the first period, every hour on disk: the events any period keeps, that period's marked.
+    const saving = new EventSpill(0, tempDir('saved-hours'), rules[0]);
+    saving.saving = true;
+    for (const e of all) if (keeps(e, ANY_PERIOD)) saving.addLine(lineOf(e), keyOfLine(lineOf(e)), keeps(e, rules[0]!));
+    const first = saving.finish();
+    const saved = saving.saved!;
+    expect(saved.hours.length).toBe(6 * 24);
+    for (const rule of rules) {
+      const only = new EventSpill(Infinity, undefined, rule);
+      for (const e of all) if (keeps(e, rule)) only.add(e);
+      const want = only.finish();
+      const got = savedEvents(saved.dir, saved.hours, rule, 'read again');
+      expect(JSON.stringify([...got])).toBe(JSON.stringify([...want]));
+      expect(got.count).toBe(want.count);
+      expect([...got.places]).toEqual([...want.places]);
+      if (rule === rules[0]) {
+        expect(JSON.stringify([...first])).toBe(JSON.stringify([...want]));
+        expect([first.count, [...first.places]]).toEqual([want.count, [...want.places]]);
+      }
+    }
+    // The periods differ: each keeps its own events, and the last none.
+    const counts = rules.map((r) => savedEvents(saved.dir, saved.hours, r, 'read again').count);
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[1]).toBeGreaterThan(counts[0]!);
+    expect(counts[2]).toBe(0);
   });
 });
 

@@ -238,6 +238,7 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
   const planHeader: PlanHeader = { plan: 1, keyParts, inline: pool.threads === 0 };
   // The saved ingest this run's evidence came from (replayed or just recorded), when there is one.
   let ingestKey: string | undefined;
+  let evidence: Evidence | undefined;
   try {
     let replayed = false;
     const saved = ws !== undefined ? savedIngests(ws) : [];
@@ -369,6 +370,8 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
         throw failure;
       }
       for (const parsed of opts.engine?.parsed ?? []) store.addParsed(parsed, seq++);
+      // The store seals the kept events' hours, which a saved ingest then holds as they are.
+      evidence = store.finish();
       if (recorder) {
         ingestKey = key.digest();
         // The list's inputs.csv hash, which every report over this ingest cites, is saved with it.
@@ -381,7 +384,7 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
   }
   // The workers end while this thread correlates: waited for only before returning.
   const closed = pool.close();
-  const evidence = store.finish();
+  evidence ??= store.finish();
   progress.stage = 'correlate';
   return { evidence, ingestKey, closed, tell: () => tell() };
 }

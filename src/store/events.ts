@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { makeTempDir, processAlive, removeAtExit } from '../util/tempdir.js';
 import type { CloudTrailEvent, UserIdentity } from '../model/types.js';
 import { cmp } from '../util/compare.js';
-import type { KeepFields } from './keep.js';
+import { damaged, DamagedFile, sha256Of } from './checksum.js';
+import { keepsEvent, type KeepFields, type KeepRule } from './keep.js';
 
 /**
  * The kept CloudTrail events (writes, session-issuing calls, failed calls, sign-ins), held by the
@@ -15,6 +16,11 @@ import type { KeepFields } from './keep.js';
  * A line is `<sort key as JSON>\t<identity as JSON>\t<event without its identity as JSON>`: the key
  * sorts and de-duplicates an hour without parsing the events, and the identity's text lets a pass
  * share one object per identity (the actor of an identity is resolved once: correlate/actor.ts).
+ *
+ * A run that saves its ingest (store/ingest.ts) holds the events that are evidence for any period
+ * here, and its sealed hour files become the saved ingest's events: a later run reads them where
+ * they are (savedEvents), and the period's rule picks its events from them as a pass reads them
+ * (hourKeeps). One mechanism holds a run's kept events and a saved ingest's.
  */
 
 const HOUR_MS = 3_600_000;
@@ -92,20 +98,60 @@ export function lineOf(e: CloudTrailEvent): string {
   return `${keyOf(e)}\t${JSON.stringify(userIdentity)}\t${JSON.stringify(rest)}`;
 }
 
-/** An hour's lines sorted (time, id, account, region, API, then the whole line), and of lines that are the same record the first in that order. */
-function sealHour(lines: string[]): string[] {
+/** A line with its key. */
+interface Keyed {
+  line: string;
+  key: Key;
+}
+
+/**
+ * An hour's lines sorted (time, id, account, region, API, then the whole line), and of lines that
+ * are the same record the first in that order. The same record carries the same fields the rule
+ * reads (they are part of what makes it the same), so whether duplicates are dropped before the
+ * period's rule picks events or after, the same events remain.
+ */
+function sealHour(lines: string[]): Keyed[] {
   const keyed = lines.map((line) => ({ line, key: keyOfLine(line) }));
   keyed.sort((a, b) => a.key[0] - b.key[0] || cmp(a.key[1], b.key[1]) || cmp(a.key[2], b.key[2]) || cmp(a.key[6], b.key[6]) || cmp(a.key[3], b.key[3]) || cmp(a.line, b.line));
-  const out: string[] = [];
+  const out: Keyed[] = [];
   const seen = new Set<string>();
-  for (const { line, key } of keyed) {
-    const record = JSON.stringify(key.slice(1, 6));
+  for (const k of keyed) {
+    const record = JSON.stringify([...k.key.slice(1, 6), ...k.key.slice(7)]);
     if (seen.has(record)) continue;
     seen.add(record);
-    out.push(line);
+    out.push(k);
   }
   return out;
 }
+
+/**
+ * Which of an hour's lines the period's rule keeps, when the lines are evidence for some period (a
+ * read-only success is in none): all of an hour inside the period, none of an hour after it or
+ * before both its margins, else some, decided line by line from the key. Without a rule, all.
+ */
+export function hourKeeps(hour: number, rule: KeepRule | undefined): 'all' | 'none' | 'some' {
+  if (rule === undefined) return 'all';
+  const from = hour * HOUR_MS;
+  const to = from + HOUR_MS;
+  if (from >= rule.endMs || to <= Math.min(rule.writeFromMs, rule.sessionFromMs)) return 'none';
+  return from >= rule.startMs && to <= rule.endMs ? 'all' : 'some';
+}
+
+function keptByRule(key: Key, rule: KeepRule): boolean {
+  return keepsEvent(keepFieldsOf(key), rule);
+}
+
+/** Notes where a kept event was logged (KeptEvents.places). */
+function addPlace(places: Map<string, Place>, key: Key): void {
+  const [timeMs, , accountId, , , , region] = key;
+  const at = `${accountId}|${region}`;
+  const place = places.get(at);
+  if (!place) places.set(at, { accountId, region, latestMs: timeMs });
+  else if (place.latestMs < timeMs) place.latestMs = timeMs;
+}
+
+/** A sealed hour's file, as a saved ingest lists it: its hour (since the epoch) and the SHA-256 of its content. */
+export type SavedHour = [hour: number, sha256: string];
 
 /** Most distinct identities a pass shares objects for before it starts afresh (bounded memory). */
 const IDENTITIES_SHARED = 100_000;
@@ -135,15 +181,21 @@ export class LineReader {
   }
 }
 
-/** The events of sealed hours, in order, parsed one line at a time. */
-function* parseHours(hours: readonly number[], read: (hour: number) => string[]): Generator<CloudTrailEvent> {
+/** The events of sealed hours the rule keeps, in order, parsed one line at a time. */
+function* parseHours(hours: readonly number[], read: (hour: number) => string[], rule: KeepRule | undefined): Generator<CloudTrailEvent> {
   const reader = new LineReader();
-  for (const hour of hours) for (const line of read(hour)) yield reader.event(line);
+  for (const hour of hours) {
+    const keeps = hourKeeps(hour, rule);
+    if (keeps === 'none') continue;
+    for (const line of read(hour)) if (keeps === 'all' || keptByRule(keyOfLine(line), rule!)) yield reader.event(line);
+  }
 }
 
 /**
  * Receives the kept events as the store takes them, holding them by hour; past `budgetBytes` of
- * held text every hour goes to its file (appended), and later events follow it there.
+ * held text every hour goes to its file (appended), and later events follow it there. With a rule,
+ * it may also receive events other periods would keep (a run that saves its ingest): the rule picks
+ * the period's as they are read.
  */
 export class EventSpill {
   private readonly held = new Map<number, string[]>();
@@ -152,25 +204,27 @@ export class EventSpill {
   /** Hours with a file. */
   private readonly onDisk = new Set<number>();
   private readonly places = new Map<string, Place>();
+  /** Every hour is written to its file when sealed, and listed (`saved`): the saved ingest's events (store/ingest.ts). */
+  saving = false;
+  /** The sealed hours' files, once finish() has written them, when `saving`. */
+  saved: { dir: string; hours: SavedHour[] } | undefined;
 
   constructor(
     private readonly budgetBytes: number,
     /** Where the folder of hour files is made (the workspace, else the system's temporary folder). */
     private readonly parent: string | undefined,
+    /** The period's rule, when the spill receives events it does not keep. */
+    private readonly rule?: KeepRule,
   ) {}
 
   add(e: CloudTrailEvent): void {
     this.addLine(lineOf(e));
   }
 
-  /** Takes an event as its line (lineOf), and its key when the caller has it. */
-  addLine(line: string, key: Key = keyOfLine(line)): void {
-    const [timeMs, , accountId, , , , region] = key;
-    const at = `${accountId}|${region}`;
-    const place = this.places.get(at);
-    if (!place) this.places.set(at, { accountId, region, latestMs: timeMs });
-    else if (place.latestMs < timeMs) place.latestMs = timeMs;
-    const hour = Math.floor(timeMs / HOUR_MS);
+  /** Takes an event as its line (lineOf), and its key when the caller has it; `kept` when the period's rule keeps it. */
+  addLine(line: string, key: Key = keyOfLine(line), kept = true): void {
+    if (kept) addPlace(this.places, key);
+    const hour = Math.floor(key[0] / HOUR_MS);
     const list = this.held.get(hour);
     if (list) list.push(line);
     else this.held.set(hour, [line]);
@@ -179,7 +233,7 @@ export class EventSpill {
     if (this.heldBytes > this.budgetBytes) this.flush();
   }
 
-  private flush(): void {
+  private folder(): string {
     if (!this.dir) {
       if (this.parent === undefined) this.dir = makeTempDir('events');
       else {
@@ -190,8 +244,13 @@ export class EventSpill {
         removeAtExit(this.dir);
       }
     }
+    return this.dir;
+  }
+
+  private flush(): void {
+    const dir = this.folder();
     for (const [hour, lines] of this.held) {
-      appendFileSync(join(this.dir, `${hour}.ndjson`), `${lines.join('\n')}\n`);
+      appendFileSync(join(dir, `${hour}.ndjson`), `${lines.join('\n')}\n`);
       this.onDisk.add(hour);
     }
     this.held.clear();
@@ -199,40 +258,80 @@ export class EventSpill {
   }
 
   /**
-   * Seals every hour (sorted, duplicates dropped; an hour on disk is rewritten so), and hands the
-   * events over for reading. Only one hour is in memory at a time beyond what was held.
+   * Seals every hour (sorted, duplicates dropped; an hour on disk, or every hour when saving, is
+   * written so), and hands the period's events over for reading. Only one hour is in memory at a
+   * time beyond what was held.
    */
   finish(): KeptEvents {
     const hours = [...new Set([...this.held.keys(), ...this.onDisk])].sort((a, b) => a - b);
     let count = 0;
     const sealed = new Map<number, string[]>();
+    const saved: SavedHour[] = [];
     for (const hour of hours) {
-      const lines = this.held.get(hour) ?? [];
-      if (this.onDisk.has(hour)) {
-        const all = sealHour([...readHour(this.dir!, hour), ...lines]);
-        writeFileSync(join(this.dir!, `${hour}.ndjson`), `${all.join('\n')}\n`);
-        count += all.length;
-      } else {
-        const all = sealHour(lines);
-        sealed.set(hour, all);
-        count += all.length;
-      }
+      const keyed = sealHour([...(this.onDisk.has(hour) ? readHour(this.dir!, hour) : []), ...(this.held.get(hour) ?? [])]);
+      const keeps = hourKeeps(hour, this.rule);
+      count += keeps === 'all' ? keyed.length : keeps === 'none' ? 0 : keyed.filter((k) => keptByRule(k.key, this.rule!)).length;
+      const lines = keyed.map((k) => k.line);
+      if (this.onDisk.has(hour) || this.saving) {
+        const text = `${lines.join('\n')}\n`;
+        writeFileSync(join(this.folder(), `${hour}.ndjson`), text);
+        if (this.saving) saved.push([hour, sha256Of(text)]);
+        if (!this.onDisk.has(hour)) sealed.set(hour, lines);
+      } else sealed.set(hour, lines);
       this.held.delete(hour);
     }
+    if (this.saving) this.saved = { dir: this.folder(), hours: saved };
     const dir = this.dir;
-    const read = (hour: number): string[] => sealed.get(hour) ?? readHour(dir!, hour);
-    return {
-      count,
-      spilled: dir !== undefined,
-      places: this.places,
-      [Symbol.iterator]: () => parseHours(hours, read),
-    };
+    return overHours(hours, count, this.places, dir !== undefined, (hour) => sealed.get(hour) ?? readHour(dir!, hour), this.rule);
   }
+}
+
+/** Kept events over sealed hours: `read` gives an hour's lines, of which the rule keeps the period's. */
+function overHours(hours: readonly number[], count: number, places: ReadonlyMap<string, Place>, spilled: boolean, read: (hour: number) => string[], rule: KeepRule | undefined): KeptEvents {
+  return { count, spilled, places, [Symbol.iterator]: () => parseHours(hours, read, rule) };
+}
+
+/**
+ * The events a saved ingest holds (EventSpill.saved, moved into the ingest's folder), as the period's
+ * rule keeps them, read where they are. Each hour the period reads is checked against its sum first
+ * (store/checksum.ts): a damaged one throws DamagedFile, and the run reads its inputs again.
+ */
+export function savedEvents(dir: string, hours: readonly SavedHour[], rule: KeepRule, remedy: string): KeptEvents {
+  let count = 0;
+  const places = new Map<string, Place>();
+  const read: number[] = [];
+  for (const [hour, sha256] of hours) {
+    const keeps = hourKeeps(hour, rule);
+    if (keeps === 'none') continue;
+    const path = join(dir, `${hour}.ndjson`);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      bytes = undefined;
+    }
+    if (bytes === undefined || sha256Of(bytes) !== sha256) {
+      damaged(path, remedy);
+      throw new DamagedFile(path);
+    }
+    read.push(hour);
+    for (const line of linesOf(bytes.toString('utf8'))) {
+      const key = keyOfLine(line);
+      if (keeps === 'some' && !keptByRule(key, rule)) continue;
+      count++;
+      addPlace(places, key);
+    }
+  }
+  return overHours(read, count, places, true, (hour) => readHour(dir, hour), rule);
 }
 
 /** The lines of an hour's file (an hour is what a pass holds in memory at a time). */
 function readHour(dir: string, hour: number): string[] {
-  return readFileSync(join(dir, `${hour}.ndjson`), 'utf8').split('\n').filter((l) => l.length > 0);
+  return linesOf(readFileSync(join(dir, `${hour}.ndjson`), 'utf8'));
+}
+
+function linesOf(text: string): string[] {
+  return text.split('\n').filter((l) => l.length > 0);
 }
 
 /** Events given as a list (tests, and stages that build evidence by hand) as kept events, sealed as the store seals them. */

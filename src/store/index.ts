@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type {
   CredentialReport,
   ConfigItem,
@@ -13,14 +14,14 @@ import type {
 } from '../model/types.js';
 import { DataEvents } from './data-events.js';
 import { withEventLines } from './event-lines.js';
-import { EventSpill, keepFieldsOf, keyOfLine } from './events.js';
-import { DATA_EVENTS_FILE, LAID_OUT_FILE, readIntegrityLines, readSavedLines, savedFile, type IngestMeta, type IngestRecorder } from './ingest.js';
-import { verifyFile } from './checksum.js';
+import { EventSpill, keepFieldsOf, keyOfLine, savedEvents, type KeptEvents } from './events.js';
+import { DATA_EVENTS_FILE, HOURS_DIR, LAID_OUT_FILE, readIntegrityLines, savedFile, type IngestMeta, type IngestRecorder } from './ingest.js';
+import { READ_AGAIN, verifyFile } from './checksum.js';
 import { oldGenerationLimit } from './memory.js';
 import { InputList, Reorder } from './inputs.js';
 import { IntegrityTracker } from './integrity.js';
 import type { DigestPublicKey } from './keys.js';
-import { keepRule, keepsEvent, tally, type KeepRule } from './keep.js';
+import { ANY_PERIOD, keepRule, keepsEvent, type KeepRule } from './keep.js';
 import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
 import { append } from '../util/append.js';
@@ -84,6 +85,8 @@ export class EvidenceStore {
   private readonly lastBefore = new Map<string, ConfigItem>();
   /** The kept events, by hour, in memory up to the budget and on disk beyond it. */
   private readonly events: EventSpill;
+  /** A saved ingest's events, when one was replayed (store/ingest.ts). */
+  private saved: KeptEvents | undefined;
   private keptSoFar = 0;
   /** The period's data events by group: counted, never kept. */
   private readonly dataEvents: DataEvents;
@@ -104,7 +107,7 @@ export class EvidenceStore {
   ) {
     this.keep = keepRule(period, opts.windowMs, opts.sessionMarginMs);
     this.dataEvents = new DataEvents(period);
-    this.events = new EventSpill(opts.memoryBytes ?? defaultMemoryBytes(), opts.spillDir);
+    this.events = new EventSpill(opts.memoryBytes ?? defaultMemoryBytes(), opts.spillDir, this.keep);
     this.integrity = new IntegrityTracker({
       ...(opts.integrityWindow === 'all' ? {} : { window: opts.integrityWindow ?? { startMs: period.startMs, endMs: period.endMs } }),
       ...(opts.publicKeys ? { publicKeys: opts.publicKeys } : {}),
@@ -169,7 +172,7 @@ export class EvidenceStore {
       this.counts.events.read += file.dropped.read;
       this.counts.events.readOnly += file.dropped.readOnly;
       this.counts.events.failed += file.dropped.failed;
-      this.recorder?.droppedRecords(file.dropped);
+      this.recorder?.tally(file.dropped);
     }
     if (file.digest) {
       file.digest.source.path = file.input.path;
@@ -192,19 +195,29 @@ export class EvidenceStore {
     c.read += ev.lines.length;
     c.failed += ev.failed;
     c.readOnly += ev.readOnly;
-    if (this.recorder) for (const line of ev.lines) this.recorder.eventLine(line);
     // The same record from two trails is dropped when the hours are sealed (store/events.ts).
-    for (const i of ev.kept) this.events.addLine(ev.lines[i]!);
+    if (this.recorder) {
+      // Saving the ingest: the spill takes what any period would keep, the period's marked.
+      this.recorder.tally({ read: ev.lines.length, failed: ev.failed, readOnly: ev.readOnly });
+      let next = 0;
+      ev.lines.forEach((line, i) => {
+        const kept = ev.kept[next] === i;
+        if (kept) next++;
+        const key = keyOfLine(line);
+        if (kept || keepsEvent(keepFieldsOf(key), ANY_PERIOD)) this.events.addLine(line, key, kept);
+      });
+    } else for (const i of ev.kept) this.events.addLine(ev.lines[i]!);
     this.keptSoFar += ev.kept.length;
   }
 
   /** Has everything the store receives from files recorded, for a saved ingest (store/ingest.ts). */
   recordTo(recorder: IngestRecorder): void {
     this.recorder = recorder;
+    this.events.saving = true;
   }
 
   /** What a saved ingest holds besides its events and items (a run that read files): none of it depends on the period. */
-  ingestMeta(): Omit<IngestMeta, 'version' | 'dropped' | 'sums'> {
+  ingestMeta(): Omit<IngestMeta, 'version' | 'events' | 'hours' | 'sums'> {
     return {
       inputs: this.inputs.length,
       counts: { files: { ...this.counts.files }, records: { ...this.counts.records } },
@@ -233,9 +246,9 @@ export class EvidenceStore {
   replay(dir: string, meta: IngestMeta): void {
     this.counts.files = { ...meta.counts.files };
     this.counts.records = { ...meta.counts.records };
-    this.counts.events.read += meta.dropped.read;
-    this.counts.events.readOnly += meta.dropped.readOnly;
-    this.counts.events.failed += meta.dropped.failed;
+    this.counts.events.read += meta.events.read;
+    this.counts.events.readOnly += meta.events.readOnly;
+    this.counts.events.failed += meta.events.failed;
     append(this.rejected, meta.rejected);
     append(this.skipped, meta.skipped);
     append(this.credentialReports, meta.credentialReports);
@@ -248,17 +261,9 @@ export class EvidenceStore {
     this.inputs.csvSha256 = meta.inputsCsvSha256;
     const items = savedFile(dir, meta, 'items.ndjson');
     for (const i of readJsonLines<ConfigItem>(items.path, items.checked)) this.addItem(i);
-    // Decided from each line's key: the event itself is parsed by the passes that read it.
-    const c = this.counts.events;
-    for (const line of readSavedLines(dir, meta)) {
-      const key = keyOfLine(line);
-      const e = keepFieldsOf(key);
-      c.read++;
-      tally(c, e);
-      if (!keepsEvent(e, this.keep)) continue;
-      this.events.addLine(line, key);
-      this.keptSoFar++;
-    }
+    // Read where they are, the period's picked by its rule as they are read.
+    this.saved = savedEvents(join(dir, HOURS_DIR), meta.hours, this.keep, READ_AGAIN);
+    this.keptSoFar = this.saved.count;
     const data = savedFile(dir, meta, DATA_EVENTS_FILE);
     for (const g of readJsonLines<DataEventGroup>(data.path, data.checked)) this.addDataGroups([g]);
     for (const line of readIntegrityLines(dir, meta)) {
@@ -287,7 +292,8 @@ export class EvidenceStore {
   /** The evidence, in a stable order whatever order the files arrived in. */
   finish(): Evidence {
     const items = [...this.lastBefore.values(), ...this.inPeriodItems].sort(compareItems);
-    const events = this.events.finish();
+    const events = this.saved ?? this.events.finish();
+    if (this.events.saved) this.recorder?.eventHours(this.events.saved);
     this.counts.configurationItems.kept = items.length;
     this.counts.events.kept = events.count;
     return {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigItem, DataEventGroup, Counts, CredentialReport, DigestFile, Rejection, Skip, SourceEvent } from '../model/types.js';
 import { LAID_OUT_INDENT, writeLaidOut, type InputList } from './inputs.js';
@@ -6,6 +6,7 @@ import { cmp } from '../util/compare.js';
 import { DataEventCounter } from './data-events.js';
 import { INGEST_VERSION } from './runkey.js';
 import { fileLines, LineWriter } from './ndjson.js';
+import type { SavedHour } from './events.js';
 import { FOLDERS_FILE, PARTS_FILE, PlanRecorder, type PlanHeader } from './plan.js';
 import { forget, removeAtExit, removeNow } from '../util/tempdir.js';
 import { isSealed, READ_AGAIN, seal, unseal, type Checked } from './checksum.js';
@@ -20,6 +21,8 @@ import { isSealed, READ_AGAIN, seal, unseal, type Checked } from './checksum.js'
 
 /** Data-event groups a recorder merges in memory before it writes them out. */
 const DATA_GROUPS_HELD = 100_000;
+/** The folder of a saved ingest's events: the sealed hour files of the run that saved it (store/events.ts). */
+export const HOURS_DIR = 'hours';
 /** A saved ingest's data-event groups, one a line (IngestRecorder.dataEvents). */
 export const DATA_EVENTS_FILE = 'data-events.ndjson';
 /** The input list as report.json lays it out (an ingest saved before it existed has none: then it is laid out anew). */
@@ -32,7 +35,10 @@ export interface IngestMeta {
   /** Lines of inputs.ndjson. */
   inputs: number;
   counts: Pick<Counts, 'files' | 'records'>;
-  dropped: { read: number; readOnly: number; failed: number };
+  /** The CloudTrail events the files held, and among them read-only successes and failed calls (`counts.events`): any period's. */
+  events: { read: number; readOnly: number; failed: number };
+  /** The events any period could keep, one file an hour in HOURS_DIR (store/events.ts savedEvents), with their sums. */
+  hours: SavedHour[];
   rejected: Rejection[];
   skipped: Skip[];
   credentialReports: CredentialReport[];
@@ -93,12 +99,12 @@ export function savedIngest(workspace: string, key: string): string | undefined 
  */
 export class IngestRecorder {
   private readonly tmp: string;
-  private events: LineWriter | undefined;
+  private hours: SavedHour[] | undefined;
   private items: LineWriter | undefined;
   private integrity: LineWriter | undefined;
   private data: LineWriter | undefined;
   private readonly dataGroups = new DataEventCounter();
-  private readonly dropped = { read: 0, readOnly: 0, failed: 0 };
+  private readonly events = { read: 0, readOnly: 0, failed: 0 };
   private broken = false;
 
   /** What the run was read from, when it can be checked again without a walk (see store/plan.ts). */
@@ -112,7 +118,6 @@ export class IngestRecorder {
     this.guard(() => {
       mkdirSync(this.tmp, { recursive: true });
       removeAtExit(this.tmp);
-      this.events = new LineWriter(join(this.tmp, 'events.ndjson'));
       this.items = new LineWriter(join(this.tmp, 'items.ndjson'));
       this.integrity = new LineWriter(join(this.tmp, 'integrity.ndjson'));
       this.data = new LineWriter(join(this.tmp, DATA_EVENTS_FILE));
@@ -130,11 +135,24 @@ export class IngestRecorder {
   }
 
   /**
-   * An event as the store's line (store/events.ts): its identity and path written with it, so what
-   * the recorder holds does not grow with the sessions and files it has seen.
+   * The store's sealed hour files (EventSpill.saved) become the ingest's events: linked into its
+   * folder (the spill's own folder goes when the run ends), copied where links cannot be made.
    */
-  eventLine(line: string): void {
-    this.guard(() => this.events!.addLine(line));
+  eventHours(saved: { dir: string; hours: SavedHour[] }): void {
+    this.guard(() => {
+      const into = join(this.tmp, HOURS_DIR);
+      mkdirSync(into, { recursive: true });
+      for (const [hour] of saved.hours) {
+        const from = join(saved.dir, `${hour}.ndjson`);
+        const to = join(into, `${hour}.ndjson`);
+        try {
+          linkSync(from, to);
+        } catch {
+          copyFileSync(from, to);
+        }
+      }
+      this.hours = saved.hours;
+    });
   }
 
   item(i: ConfigItem): void {
@@ -176,27 +194,28 @@ export class IngestRecorder {
     });
   }
 
-  droppedRecords(d: { read: number; readOnly: number; failed: number }): void {
-    this.dropped.read += d.read;
-    this.dropped.readOnly += d.readOnly;
-    this.dropped.failed += d.failed;
+  /** Events counted as the store counts them (`counts.events`: read, read-only, failed), whether built or not. */
+  tally(d: { read: number; readOnly: number; failed: number }): void {
+    this.events.read += d.read;
+    this.events.readOnly += d.readOnly;
+    this.events.failed += d.failed;
   }
 
   /** Saves the ingest under `key` (or discards it when the run has none) and prunes old ones. */
-  finish(key: string | undefined, meta: Omit<IngestMeta, 'version' | 'dropped' | 'sums'>, inputs: InputList): void {
+  finish(key: string | undefined, meta: Omit<IngestMeta, 'version' | 'events' | 'hours' | 'sums'>, inputs: InputList): void {
     let sums: Record<string, string | undefined> = {};
     this.guard(() => {
-      this.events!.close();
       this.items!.close();
       this.integrity!.close();
       this.flushDataGroups();
       this.data!.close();
-      sums = { 'events.ndjson': this.events!.sha256, 'items.ndjson': this.items!.sha256, 'integrity.ndjson': this.integrity!.sha256, [DATA_EVENTS_FILE]: this.data!.sha256 };
+      sums = { 'items.ndjson': this.items!.sha256, 'integrity.ndjson': this.integrity!.sha256, [DATA_EVENTS_FILE]: this.data!.sha256 };
       // A plan that cannot stand for the run is not kept: a later run then walks the folders.
       if (this.plan && !this.plan.close()) for (const f of [FOLDERS_FILE, PARTS_FILE]) rmSync(join(this.tmp, f), { force: true });
       else if (this.plan) Object.assign(sums, this.plan.sums());
     });
-    if (key === undefined || this.broken) return this.discard();
+    // Without the store's hours (it could not write them) there is nothing to replay.
+    if (key === undefined || this.broken || this.hours === undefined) return this.discard();
     this.guard(() => {
       const lines = new LineWriter(join(this.tmp, 'inputs.ndjson'));
       for (const line of inputs.lines()) lines.addLine(line);
@@ -209,7 +228,7 @@ export class IngestRecorder {
         copyFileSync(laidOut, join(this.tmp, LAID_OUT_FILE));
         sums[LAID_OUT_FILE] = laidOutSum;
       } else sums[LAID_OUT_FILE] = writeLaidOut(inputs, join(this.tmp, LAID_OUT_FILE));
-      const full: IngestMeta = { version: INGEST_VERSION, ...meta, dropped: this.dropped, sums: sums as Record<string, string> };
+      const full: IngestMeta = { version: INGEST_VERSION, ...meta, events: this.events, hours: this.hours!, sums: sums as Record<string, string> };
       writeFileSync(join(this.tmp, 'meta.json'), seal(JSON.stringify(full)));
       const dest = join(runsDir(this.workspace), key);
       rmSync(dest, { recursive: true, force: true });
@@ -275,8 +294,3 @@ export function readIngestMeta(dir: string): IngestMeta | undefined {
   }
 }
 
-/** The events of a saved ingest, as they were recorded (IngestRecorder.eventLine): lines of the store's spill. */
-export function readSavedLines(dir: string, meta: IngestMeta): Generator<string> {
-  const { path: file, checked } = savedFile(dir, meta, 'events.ndjson');
-  return fileLines(file, Infinity, checked);
-}

@@ -62,6 +62,9 @@ export interface KeepRule {
   sessionFromMs: number;
 }
 
+/** Evidence for any period (what packs and saved ingests hold): the store narrows it to the period it reports on. */
+export const ANY_PERIOD: KeepRule = { startMs: -Infinity, endMs: Infinity, writeFromMs: -Infinity, sessionFromMs: -Infinity };
+
 export function keepRule(period: Period, windowMs: number, sessionMarginMs = 48 * HOUR_MS): KeepRule {
   return { startMs: period.startMs, endMs: period.endMs, writeFromMs: period.startMs - windowMs, sessionFromMs: period.startMs - sessionMarginMs };
 }

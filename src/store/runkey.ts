@@ -7,9 +7,11 @@ import type { SourceEvent } from '../model/types.js';
  * saved in i2's order is not replayed: its input list would come out in the old order. i5: every
  * file of a saved ingest has its checksum (store/checksum.ts). i6: events are saved as the store's
  * lines (store/events.ts), each with its identity and path. i7: a line's key carries what the
- * store's rule reads, which a replay decides from.
+ * store's rule reads, which a replay decides from. i8: the events are the store's sealed hour files,
+ * read where they are (store/events.ts savedEvents), and the same record is told apart by what the
+ * rule reads too.
  */
-export const INGEST_VERSION = 'i7';
+export const INGEST_VERSION = 'i8';
 
 /** Builds the run key from the sources' events in order; unusable (undefined) once any part has no stable key. */
 export class RunKey {

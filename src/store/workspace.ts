@@ -3,7 +3,6 @@ import { ownFolder } from '../util/fresh-file.js';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ParsedFile, SourceFile } from '../model/types.js';
-import type { KeepRule } from './keep.js';
 import { statLinesNative } from '../parse/native.js';
 import { NO_BYTES } from '../util/no-bytes.js';
 import { seal, sha256Of, unseal } from './checksum.js';
@@ -30,8 +29,7 @@ import { seal, sha256Of, unseal } from './checksum.js';
  */
 const CACHE_VERSION = 'v4';
 
-/** Evidence for any period: the store narrows it to the period it reports on. */
-export const ANY_PERIOD: KeepRule = { startMs: -Infinity, endMs: Infinity, writeFromMs: -Infinity, sessionFromMs: -Infinity };
+export { ANY_PERIOD } from './keep.js';
 
 export { sha256Of };
 
