@@ -295,8 +295,9 @@ function overHours(hours: readonly number[], count: number, places: ReadonlyMap<
  * The events a saved ingest holds (EventSpill.saved, moved into the ingest's folder), as the period's
  * rule keeps them, read where they are. Each hour the period reads is checked against its sum first
  * (store/checksum.ts): a damaged one throws DamagedFile, and the run reads its inputs again.
+ * `onRead` is called before a pass reads an hour.
  */
-export function savedEvents(dir: string, hours: readonly SavedHour[], rule: KeepRule, remedy: string): KeptEvents {
+export function savedEvents(dir: string, hours: readonly SavedHour[], rule: KeepRule, remedy: string, onRead?: () => void): KeptEvents {
   let count = 0;
   const places = new Map<string, Place>();
   const read: number[] = [];
@@ -322,7 +323,10 @@ export function savedEvents(dir: string, hours: readonly SavedHour[], rule: Keep
       addPlace(places, key);
     }
   }
-  return overHours(read, count, places, true, (hour) => readHour(dir, hour), rule);
+  return overHours(read, count, places, true, (hour) => {
+    onRead?.();
+    return readHour(dir, hour);
+  }, rule);
 }
 
 /** The lines of an hour's file (an hour is what a pass holds in memory at a time). */

@@ -15,7 +15,7 @@ import type {
 import { DataEvents } from './data-events.js';
 import { withEventLines } from './event-lines.js';
 import { EventSpill, keepFieldsOf, keyOfLine, savedEvents, type KeptEvents } from './events.js';
-import { DATA_EVENTS_FILE, HOURS_DIR, LAID_OUT_FILE, readIntegrityLines, savedFile, type IngestMeta, type IngestRecorder } from './ingest.js';
+import { DATA_EVENTS_FILE, HOURS_DIR, LAID_OUT_FILE, readIntegrityLines, savedFile, touchIngest, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { READ_AGAIN, verifyFile } from './checksum.js';
 import { oldGenerationLimit } from './memory.js';
 import { InputList, Reorder } from './inputs.js';
@@ -26,6 +26,9 @@ import { readJsonLines } from './ndjson.js';
 import { cmp } from '../util/compare.js';
 import { append } from '../util/append.js';
 
+
+/** How often a replayed ingest is marked in use while its events are read (store/ingest.ts prune). */
+const TOUCH_EVERY_MS = 600_000;
 
 export { SESSION_ISSUING_EVENTS } from './keep.js';
 export { sessionRecord } from './event-lines.js';
@@ -262,7 +265,14 @@ export class EvidenceStore {
     const items = savedFile(dir, meta, 'items.ndjson');
     for (const i of readJsonLines<ConfigItem>(items.path, items.checked)) this.addItem(i);
     // Read where they are, the period's picked by its rule as they are read.
-    this.saved = savedEvents(join(dir, HOURS_DIR), meta.hours, this.keep, READ_AGAIN);
+    // Marked in use again as passes read it, however long they take: no concurrent run prunes it meanwhile.
+    let touched = Date.now();
+    const inUse = () => {
+      if (Date.now() - touched < TOUCH_EVERY_MS) return;
+      touched = Date.now();
+      touchIngest(dir);
+    };
+    this.saved = savedEvents(join(dir, HOURS_DIR), meta.hours, this.keep, READ_AGAIN, inUse);
     this.keptSoFar = this.saved.count;
     const data = savedFile(dir, meta, DATA_EVENTS_FILE);
     for (const g of readJsonLines<DataEventGroup>(data.path, data.checked)) this.addDataGroups([g]);
