@@ -98,6 +98,7 @@ describe('workspace checksums', () => {
     ['meta.json', 'truncate', false],
     ['hours/', 'flip', false],
     ['hours/', 'truncate', false],
+    ['hours.ndjson', 'flip', false],
     ['items.ndjson', 'flip', false],
     ['integrity.ndjson', 'flip', false],
     ['inputs.ndjson', 'flip', false],

@@ -150,8 +150,23 @@ function addPlace(places: Map<string, Place>, key: Key): void {
   else if (place.latestMs < timeMs) place.latestMs = timeMs;
 }
 
-/** A sealed hour's file, as a saved ingest lists it: its hour (since the epoch) and the SHA-256 of its content. */
-export type SavedHour = [hour: number, sha256: string];
+/**
+ * A sealed hour's file, as a saved ingest lists it: its hour (since the epoch), the SHA-256 of its
+ * content, its lines, and where they were logged (`account|region`, and the latest time there). A
+ * replay counts and places an hour its period keeps whole from these, without reading its lines.
+ */
+export type SavedHour = [hour: number, sha256: string, lines: number, places: [string, number][]];
+
+/** Merges an hour's places (SavedHour) into a pass's. */
+function addPlaces(places: Map<string, Place>, hourPlaces: [string, number][]): void {
+  for (const [at, latestMs] of hourPlaces) {
+    const place = places.get(at);
+    if (!place) {
+      const [accountId = '', region = ''] = at.split('|');
+      places.set(at, { accountId, region, latestMs });
+    } else if (place.latestMs < latestMs) place.latestMs = latestMs;
+  }
+}
 
 /** Most distinct identities a pass shares objects for before it starts afresh (bounded memory). */
 const IDENTITIES_SHARED = 100_000;
@@ -275,7 +290,11 @@ export class EventSpill {
       if (this.onDisk.has(hour) || this.saving) {
         const text = `${lines.join('\n')}\n`;
         writeFileSync(join(this.folder(), `${hour}.ndjson`), text);
-        if (this.saving) saved.push([hour, sha256Of(text)]);
+        if (this.saving) {
+          const here = new Map<string, Place>();
+          for (const k of keyed) addPlace(here, k.key);
+          saved.push([hour, sha256Of(text), lines.length, [...here].map(([at, p]) => [at, p.latestMs])]);
+        }
         if (!this.onDisk.has(hour)) sealed.set(hour, lines);
       } else sealed.set(hour, lines);
       this.held.delete(hour);
@@ -301,7 +320,7 @@ export function savedEvents(dir: string, hours: readonly SavedHour[], rule: Keep
   let count = 0;
   const places = new Map<string, Place>();
   const read: number[] = [];
-  for (const [hour, sha256] of hours) {
+  for (const [hour, sha256, lines, hourPlaces] of hours) {
     const keeps = hourKeeps(hour, rule);
     if (keeps === 'none') continue;
     const path = join(dir, `${hour}.ndjson`);
@@ -316,6 +335,11 @@ export function savedEvents(dir: string, hours: readonly SavedHour[], rule: Keep
       throw new DamagedFile(path);
     }
     read.push(hour);
+    if (keeps === 'all') {
+      count += lines;
+      addPlaces(places, hourPlaces);
+      continue;
+    }
     for (const line of linesOf(bytes.toString('utf8'))) {
       const key = keyOfLine(line);
       if (keeps === 'some' && !keptByRule(key, rule)) continue;

@@ -14,8 +14,8 @@ import type {
 } from '../model/types.js';
 import { DataEvents } from './data-events.js';
 import { withEventLines } from './event-lines.js';
-import { EventSpill, keepFieldsOf, keyOfLine, savedEvents, type KeptEvents } from './events.js';
-import { DATA_EVENTS_FILE, HOURS_DIR, LAID_OUT_FILE, readIntegrityLines, savedFile, touchIngest, type IngestMeta, type IngestRecorder } from './ingest.js';
+import { EventSpill, keepFieldsOf, keyOfLine, savedEvents, type KeptEvents, type SavedHour } from './events.js';
+import { DATA_EVENTS_FILE, HOURS_DIR, HOURS_FILE, LAID_OUT_FILE, readIntegrityLines, savedFile, touchIngest, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { READ_AGAIN, verifyFile } from './checksum.js';
 import { oldGenerationLimit } from './memory.js';
 import { InputList, Reorder } from './inputs.js';
@@ -220,7 +220,7 @@ export class EvidenceStore {
   }
 
   /** What a saved ingest holds besides its events and items (a run that read files): none of it depends on the period. */
-  ingestMeta(): Omit<IngestMeta, 'version' | 'events' | 'hours' | 'sums'> {
+  ingestMeta(): Omit<IngestMeta, 'version' | 'events' | 'sums'> {
     return {
       inputs: this.inputs.length,
       counts: { files: { ...this.counts.files }, records: { ...this.counts.records } },
@@ -272,7 +272,8 @@ export class EvidenceStore {
       touched = Date.now();
       touchIngest(dir);
     };
-    this.saved = savedEvents(join(dir, HOURS_DIR), meta.hours, this.keep, READ_AGAIN, inUse);
+    const hours = savedFile(dir, meta, HOURS_FILE);
+    this.saved = savedEvents(join(dir, HOURS_DIR), [...readJsonLines<SavedHour>(hours.path, hours.checked)], this.keep, READ_AGAIN, inUse);
     this.keptSoFar = this.saved.count;
     const data = savedFile(dir, meta, DATA_EVENTS_FILE);
     for (const g of readJsonLines<DataEventGroup>(data.path, data.checked)) this.addDataGroups([g]);

@@ -23,6 +23,8 @@ import { isSealed, READ_AGAIN, seal, unseal, type Checked } from './checksum.js'
 const DATA_GROUPS_HELD = 100_000;
 /** The folder of a saved ingest's events: the sealed hour files of the run that saved it (store/events.ts). */
 export const HOURS_DIR = 'hours';
+/** The hour files of HOURS_DIR, one a line (store/events.ts SavedHour: sum, lines, places). */
+export const HOURS_FILE = 'hours.ndjson';
 /** A saved ingest's data-event groups, one a line (IngestRecorder.dataEvents). */
 export const DATA_EVENTS_FILE = 'data-events.ndjson';
 /** The input list as report.json lays it out (an ingest saved before it existed has none: then it is laid out anew). */
@@ -37,8 +39,6 @@ export interface IngestMeta {
   counts: Pick<Counts, 'files' | 'records'>;
   /** The CloudTrail events the files held, and among them read-only successes and failed calls (`counts.events`): any period's. */
   events: { read: number; readOnly: number; failed: number };
-  /** The events any period could keep, one file an hour in HOURS_DIR (store/events.ts savedEvents), with their sums. */
-  hours: SavedHour[];
   rejected: Rejection[];
   skipped: Skip[];
   credentialReports: CredentialReport[];
@@ -202,7 +202,7 @@ export class IngestRecorder {
   }
 
   /** Saves the ingest under `key` (or discards it when the run has none) and prunes old ones. */
-  finish(key: string | undefined, meta: Omit<IngestMeta, 'version' | 'events' | 'hours' | 'sums'>, inputs: InputList): void {
+  finish(key: string | undefined, meta: Omit<IngestMeta, 'version' | 'events' | 'sums'>, inputs: InputList): void {
     let sums: Record<string, string | undefined> = {};
     this.guard(() => {
       this.items!.close();
@@ -228,7 +228,11 @@ export class IngestRecorder {
         copyFileSync(laidOut, join(this.tmp, LAID_OUT_FILE));
         sums[LAID_OUT_FILE] = laidOutSum;
       } else sums[LAID_OUT_FILE] = writeLaidOut(inputs, join(this.tmp, LAID_OUT_FILE));
-      const full: IngestMeta = { version: INGEST_VERSION, ...meta, events: this.events, hours: this.hours!, sums: sums as Record<string, string> };
+      const hours = new LineWriter(join(this.tmp, HOURS_FILE));
+      for (const h of this.hours!) hours.add(h);
+      hours.close();
+      sums[HOURS_FILE] = hours.sha256;
+      const full: IngestMeta = { version: INGEST_VERSION, ...meta, events: this.events, sums: sums as Record<string, string> };
       writeFileSync(join(this.tmp, 'meta.json'), seal(JSON.stringify(full)));
       const dest = join(runsDir(this.workspace), key);
       rmSync(dest, { recursive: true, force: true });
