@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ParsedFile, SourceFile } from '../model/types.js';
 import { defaultThreads, startWorker, takePrestarted, workerScript } from './prestart.js';
 import { namesInFolder, statKey, statKeyIn } from '../store/workspace.js';
+import { sealHourFile, type SealedHour, type SealJob } from '../store/events.js';
 import { parseBatch } from './cached.js';
 import { unreadable, type ParseOptions } from './index.js';
 import { shortReason } from './values.js';
@@ -30,6 +31,8 @@ export interface BatchRequest {
    * read): each the files of one folder, each read where it is listed.
    */
   statIn?: StatRequest[];
+  /** Only this hour file of the store's kept events is to be sealed (store/events.ts sealHourFile). */
+  seal?: SealJob;
 }
 
 /** A batch whose stat key is wanted: files of one folder (ending with its separator), by name. */
@@ -44,6 +47,8 @@ export interface BatchResponse {
   batchKey?: string;
   /** The stat keys of a statIn request, in its order. */
   batchKeys?: (string | undefined)[];
+  /** The answer to a seal request. */
+  sealed?: SealedHour;
 }
 
 /** Stat-key requests that go to a worker as one message (see ParsePool.statKeyIn). */
@@ -114,6 +119,7 @@ export class ParsePool {
   private readonly slots: Slot[] = [];
   private readonly waiting = new Map<number, Batch>();
   private readonly statWaiting = new Map<number, StatGroup>();
+  private readonly sealWaiting = new Map<number, { job: SealJob; done: (s: SealedHour) => void; failed: (err: unknown) => void }>();
   private statGroup: StatGroup | undefined;
   private nextId = 0;
   private closed = false;
@@ -163,6 +169,13 @@ export class ParsePool {
     w.on('message', (m: BatchResponse) => {
       const at = slot.sent.indexOf(m.id);
       if (at >= 0) slot.sent.splice(at, 1);
+      const seal = this.sealWaiting.get(m.id);
+      if (seal) {
+        this.sealWaiting.delete(m.id);
+        slot.load -= 1;
+        seal.done(m.sealed!);
+        return;
+      }
       const stat = this.statWaiting.get(m.id);
       if (stat) {
         this.statWaiting.delete(m.id);
@@ -200,6 +213,17 @@ export class ParsePool {
    * that cannot come only means the saved ingest is not used.
    */
   private lost(id: number, err: Error): void {
+    const seal = this.sealWaiting.get(id);
+    if (seal) {
+      // Sealed here instead: a file is written whole or not at all, and sealing it again gives the same.
+      this.sealWaiting.delete(id);
+      try {
+        seal.done(sealHourFile(seal.job));
+      } catch (failure) {
+        seal.failed(failure);
+      }
+      return;
+    }
     const group = this.statWaiting.get(id);
     if (group) {
       this.statWaiting.delete(id);
@@ -267,6 +291,21 @@ export class ParsePool {
       group.done.push(resolve);
       group.files += names.length;
       if (group.files >= STAT_GROUP_FILES) this.sendStats();
+    });
+  }
+
+  /**
+   * Seals an hour file of the store's kept events on a worker (store/events.ts sealHourFile): once
+   * the files are read, the workers seal the hours while this thread waits, rather than it sealing
+   * them alone. Inline when the pool has no workers.
+   */
+  seal(job: SealJob): Promise<SealedHour> {
+    if (this.threads === 0) return Promise.resolve(sealHourFile(job));
+    return new Promise((done, failed) => {
+      this.start();
+      const id = this.nextId++;
+      this.sealWaiting.set(id, { job, done, failed });
+      this.post(id, { id, files: [], seal: job, opts: this.opts }, 1);
     });
   }
 

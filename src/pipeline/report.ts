@@ -370,7 +370,8 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
         throw failure;
       }
       for (const parsed of opts.engine?.parsed ?? []) store.addParsed(parsed, seq++);
-      // The store seals the kept events' hours, which a saved ingest then holds as they are.
+      // The store seals the kept events' hours (on the workers, now idle), which a saved ingest then holds as they are.
+      await store.sealEvents((job) => pool.seal(job));
       evidence = store.finish();
       if (recorder) {
         ingestKey = key.digest();

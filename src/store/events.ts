@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, processAlive, removeAtExit } from '../util/tempdir.js';
 import type { CloudTrailEvent, UserIdentity } from '../model/types.js';
@@ -273,36 +273,101 @@ export class EventSpill {
   }
 
   /**
-   * Seals every hour (sorted, duplicates dropped; an hour on disk, or every hour when saving, is
-   * written so), and hands the period's events over for reading. Only one hour is in memory at a
-   * time beyond what was held.
+   * Seals every hour (sorted, duplicates dropped) and hands the period's events over for reading.
+   * Hours that all fit in memory are sealed there; otherwise (or when saving) every hour goes to its
+   * file and each file is sealed in place, one hour in memory at a time.
    */
   finish(): KeptEvents {
-    const hours = [...new Set([...this.held.keys(), ...this.onDisk])].sort((a, b) => a - b);
-    let count = 0;
-    const sealed = new Map<number, string[]>();
-    const saved: SavedHour[] = [];
-    for (const hour of hours) {
-      const keyed = sealHour([...(this.onDisk.has(hour) ? readHour(this.dir!, hour) : []), ...(this.held.get(hour) ?? [])]);
-      const keeps = hourKeeps(hour, this.rule);
-      count += keeps === 'all' ? keyed.length : keeps === 'none' ? 0 : keyed.filter((k) => keptByRule(k.key, this.rule!)).length;
-      const lines = keyed.map((k) => k.line);
-      if (this.onDisk.has(hour) || this.saving) {
-        const text = `${lines.join('\n')}\n`;
-        writeFileSync(join(this.folder(), `${hour}.ndjson`), text);
-        if (this.saving) {
-          const here = new Map<string, Place>();
-          for (const k of keyed) addPlace(here, k.key);
-          saved.push([hour, sha256Of(text), lines.length, [...here].map(([at, p]) => [at, p.latestMs])]);
-        }
-        if (!this.onDisk.has(hour)) sealed.set(hour, lines);
-      } else sealed.set(hour, lines);
-      this.held.delete(hour);
-    }
-    if (this.saving) this.saved = { dir: this.folder(), hours: saved };
-    const dir = this.dir;
-    return overHours(hours, count, this.places, dir !== undefined, (hour) => sealed.get(hour) ?? readHour(dir!, hour), this.rule);
+    if (!this.toDisk()) return this.sealHeld();
+    return this.kept(this.hours().map((hour) => sealHourFile(this.job(hour))));
   }
+
+  /**
+   * finish(), with the hour files sealed by `seal` (the parse workers: store/index.ts sealEvents),
+   * several at a time. Each file is sealed alike wherever it is.
+   */
+  async finishWith(seal: (job: SealJob) => Promise<SealedHour>): Promise<KeptEvents> {
+    if (!this.toDisk()) return this.sealHeld();
+    return this.kept(await Promise.all(this.hours().map((hour) => seal(this.job(hour)))));
+  }
+
+  private hours(): number[] {
+    return [...new Set([...this.held.keys(), ...this.onDisk])].sort((a, b) => a - b);
+  }
+
+  /** Whether the hours are sealed in their files: some are there already, or the ingest is saved. When so, every held hour is written out. */
+  private toDisk(): boolean {
+    if (this.dir === undefined && !this.saving) return false;
+    this.flush();
+    return true;
+  }
+
+  private job(hour: number): SealJob {
+    return { dir: this.dir!, hour, ...(this.rule ? { rule: this.rule } : {}), saving: this.saving };
+  }
+
+  /** The hour files sealed: their events, and when saving the list a saved ingest holds. */
+  private kept(sealed: SealedHour[]): KeptEvents {
+    const hours = sealed.map((s) => s.hour);
+    if (this.saving) this.saved = { dir: this.dir!, hours: sealed.map((s) => s.saved!) };
+    const dir = this.dir!;
+    return overHours(hours, sealed.reduce((n, s) => n + s.count, 0), this.places, true, (hour) => readHour(dir, hour), this.rule);
+  }
+
+  /** Every hour sealed in memory (none was written out). */
+  private sealHeld(): KeptEvents {
+    const sealed = new Map<number, string[]>();
+    let count = 0;
+    for (const hour of this.hours()) {
+      const keyed = sealHour(this.held.get(hour)!);
+      count += keptIn(hour, keyed, this.rule);
+      sealed.set(hour, keyed.map((k) => k.line));
+    }
+    this.held.clear();
+    return overHours([...sealed.keys()], count, this.places, false, (hour) => sealed.get(hour)!, this.rule);
+  }
+}
+
+/** What sealing an hour's file takes: the rule picks the period's events (to count them); `saving` lists the file for a saved ingest. */
+export interface SealJob {
+  dir: string;
+  hour: number;
+  rule?: KeepRule;
+  saving: boolean;
+}
+
+export interface SealedHour {
+  hour: number;
+  /** The hour's events the rule keeps. */
+  count: number;
+  /** When saving. */
+  saved?: SavedHour;
+}
+
+/** How many of an hour's sealed lines the rule keeps. */
+function keptIn(hour: number, keyed: Keyed[], rule: KeepRule | undefined): number {
+  const keeps = hourKeeps(hour, rule);
+  return keeps === 'all' ? keyed.length : keeps === 'none' ? 0 : keyed.filter((k) => keptByRule(k.key, rule!)).length;
+}
+
+/**
+ * Seals an hour's file in place: its lines sorted, duplicates dropped, written anew (whole, or not
+ * at all: a file sealed twice is the same). Pure but for the file: a parse worker runs it as the
+ * main thread would.
+ */
+export function sealHourFile({ dir, hour, rule, saving }: SealJob): SealedHour {
+  const keyed = sealHour(readHour(dir, hour));
+  const text = `${keyed.map((k) => k.line).join('\n')}\n`;
+  const path = join(dir, `${hour}.ndjson`);
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+  const sealed: SealedHour = { hour, count: keptIn(hour, keyed, rule) };
+  if (saving) {
+    const here = new Map<string, Place>();
+    for (const k of keyed) addPlace(here, k.key);
+    sealed.saved = [hour, sha256Of(text), keyed.length, [...here].map(([at, p]) => [at, p.latestMs])];
+  }
+  return sealed;
 }
 
 /** Kept events over sealed hours: `read` gives an hour's lines, of which the rule keeps the period's. */

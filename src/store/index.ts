@@ -14,7 +14,7 @@ import type {
 } from '../model/types.js';
 import { DataEvents } from './data-events.js';
 import { withEventLines } from './event-lines.js';
-import { EventSpill, keepFieldsOf, keyOfLine, savedEvents, type KeptEvents, type SavedHour } from './events.js';
+import { EventSpill, keepFieldsOf, keyOfLine, savedEvents, type KeptEvents, type SavedHour, type SealedHour, type SealJob } from './events.js';
 import { DATA_EVENTS_FILE, HOURS_DIR, HOURS_FILE, LAID_OUT_FILE, readIntegrityLines, savedFile, touchIngest, type IngestMeta, type IngestRecorder } from './ingest.js';
 import { READ_AGAIN, verifyFile } from './checksum.js';
 import { oldGenerationLimit } from './memory.js';
@@ -88,8 +88,8 @@ export class EvidenceStore {
   private readonly lastBefore = new Map<string, ConfigItem>();
   /** The kept events, by hour, in memory up to the budget and on disk beyond it. */
   private readonly events: EventSpill;
-  /** A saved ingest's events, when one was replayed (store/ingest.ts). */
-  private saved: KeptEvents | undefined;
+  /** The kept events once sealed (sealEvents), or a saved ingest's when one was replayed (store/ingest.ts). */
+  private kept: KeptEvents | undefined;
   private keptSoFar = 0;
   /** The period's data events by group: counted, never kept. */
   private readonly dataEvents: DataEvents;
@@ -273,8 +273,8 @@ export class EvidenceStore {
       touchIngest(dir);
     };
     const hours = savedFile(dir, meta, HOURS_FILE);
-    this.saved = savedEvents(join(dir, HOURS_DIR), [...readJsonLines<SavedHour>(hours.path, hours.checked)], this.keep, READ_AGAIN, inUse);
-    this.keptSoFar = this.saved.count;
+    this.kept = savedEvents(join(dir, HOURS_DIR), [...readJsonLines<SavedHour>(hours.path, hours.checked)], this.keep, READ_AGAIN, inUse);
+    this.keptSoFar = this.kept.count;
     const data = savedFile(dir, meta, DATA_EVENTS_FILE);
     for (const g of readJsonLines<DataEventGroup>(data.path, data.checked)) this.addDataGroups([g]);
     for (const line of readIntegrityLines(dir, meta)) {
@@ -300,10 +300,18 @@ export class EvidenceStore {
     this.dataEvents.add(groups);
   }
 
+  /**
+   * Seals the kept events' hours with `seal` (the parse workers, several hours at a time), before
+   * finish(); without it, finish() seals them on this thread.
+   */
+  async sealEvents(seal: (job: SealJob) => Promise<SealedHour>): Promise<void> {
+    this.kept ??= await this.events.finishWith(seal);
+  }
+
   /** The evidence, in a stable order whatever order the files arrived in. */
   finish(): Evidence {
     const items = [...this.lastBefore.values(), ...this.inPeriodItems].sort(compareItems);
-    const events = this.saved ?? this.events.finish();
+    const events = this.kept ?? this.events.finish();
     if (this.events.saved) this.recorder?.eventHours(this.events.saved);
     this.counts.configurationItems.kept = items.length;
     this.counts.events.kept = events.count;
