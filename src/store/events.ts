@@ -273,58 +273,68 @@ export class EventSpill {
   }
 
   /**
-   * Seals every hour (sorted, duplicates dropped) and hands the period's events over for reading.
-   * Hours that all fit in memory are sealed there; otherwise (or when saving) every hour goes to its
-   * file and each file is sealed in place, one hour in memory at a time.
+   * Seals every hour (sorted, duplicates dropped) and hands the period's events over for reading:
+   * an hour with a file is sealed in place, one in memory at a time; an hour held in memory is sealed
+   * there (and written to its file when saving).
    */
   finish(): KeptEvents {
-    if (!this.toDisk()) return this.sealHeld();
-    return this.kept(this.hours().map((hour) => sealHourFile(this.job(hour))));
+    const onDisk = this.withFiles();
+    return this.assemble(onDisk.map((hour) => sealHourFile(this.job(hour))), this.sealHeld());
   }
 
   /**
    * finish(), with the hour files sealed by `seal` (the parse workers: store/index.ts sealEvents),
-   * several at a time. Each file is sealed alike wherever it is.
+   * several at a time, while this thread seals the hours held in memory. A file is sealed alike
+   * wherever it is.
    */
   async finishWith(seal: (job: SealJob) => Promise<SealedHour>): Promise<KeptEvents> {
-    if (!this.toDisk()) return this.sealHeld();
-    return this.kept(await Promise.all(this.hours().map((hour) => seal(this.job(hour)))));
+    const fromFiles = Promise.all(this.withFiles().map((hour) => seal(this.job(hour))));
+    const held = this.sealHeld();
+    return this.assemble(await fromFiles, held);
   }
 
-  private hours(): number[] {
-    return [...new Set([...this.held.keys(), ...this.onDisk])].sort((a, b) => a - b);
-  }
-
-  /** Whether the hours are sealed in their files: some are there already, or the ingest is saved. When so, every held hour is written out. */
-  private toDisk(): boolean {
-    if (this.dir === undefined && !this.saving) return false;
-    this.flush();
-    return true;
+  /** The hours with a file, each holding its held lines too. */
+  private withFiles(): number[] {
+    const hours = [...this.onDisk].sort((a, b) => a - b);
+    for (const hour of hours) {
+      const lines = this.held.get(hour);
+      if (lines === undefined) continue;
+      appendFileSync(join(this.dir!, `${hour}.ndjson`), `${lines.join('\n')}\n`);
+      this.held.delete(hour);
+    }
+    return hours;
   }
 
   private job(hour: number): SealJob {
     return { dir: this.dir!, hour, ...(this.rule ? { rule: this.rule } : {}), saving: this.saving };
   }
 
-  /** The hour files sealed: their events, and when saving the list a saved ingest holds. */
-  private kept(sealed: SealedHour[]): KeptEvents {
-    const hours = sealed.map((s) => s.hour);
-    if (this.saving) this.saved = { dir: this.dir!, hours: sealed.map((s) => s.saved!) };
-    const dir = this.dir!;
-    return overHours(hours, sealed.reduce((n, s) => n + s.count, 0), this.places, true, (hour) => readHour(dir, hour), this.rule);
-  }
-
-  /** Every hour sealed in memory (none was written out). */
-  private sealHeld(): KeptEvents {
-    const sealed = new Map<number, string[]>();
-    let count = 0;
-    for (const hour of this.hours()) {
-      const keyed = sealHour(this.held.get(hour)!);
-      count += keptIn(hour, keyed, this.rule);
-      sealed.set(hour, keyed.map((k) => k.line));
+  /** The hours held in memory only, sealed there; when saving, each written to its file. */
+  private sealHeld(): { sealed: SealedHour[]; lines: Map<number, string[]> } {
+    const sealed: SealedHour[] = [];
+    const lines = new Map<number, string[]>();
+    for (const [hour, held] of this.held) {
+      const keyed = sealHour(held);
+      const one: SealedHour = { hour, count: keptIn(hour, keyed, this.rule) };
+      lines.set(hour, keyed.map((k) => k.line));
+      if (this.saving) {
+        const text = `${lines.get(hour)!.join('\n')}\n`;
+        writeFileSync(join(this.folder(), `${hour}.ndjson`), text);
+        one.saved = savedHour(hour, text, keyed);
+      }
+      sealed.push(one);
     }
     this.held.clear();
-    return overHours([...sealed.keys()], count, this.places, false, (hour) => sealed.get(hour)!, this.rule);
+    return { sealed, lines };
+  }
+
+  /** The sealed hours as the period's events, and when saving the list a saved ingest holds. */
+  private assemble(fromFiles: SealedHour[], held: { sealed: SealedHour[]; lines: Map<number, string[]> }): KeptEvents {
+    const all = [...fromFiles, ...held.sealed].sort((a, b) => a.hour - b.hour);
+    if (this.saving) this.saved = { dir: this.folder(), hours: all.map((s) => s.saved!) };
+    const dir = this.dir;
+    const count = all.reduce((n, s) => n + s.count, 0);
+    return overHours(all.map((s) => s.hour), count, this.places, dir !== undefined, (hour) => held.lines.get(hour) ?? readHour(dir!, hour), this.rule);
   }
 }
 
@@ -362,12 +372,15 @@ export function sealHourFile({ dir, hour, rule, saving }: SealJob): SealedHour {
   writeFileSync(`${path}.tmp`, text);
   renameSync(`${path}.tmp`, path);
   const sealed: SealedHour = { hour, count: keptIn(hour, keyed, rule) };
-  if (saving) {
-    const here = new Map<string, Place>();
-    for (const k of keyed) addPlace(here, k.key);
-    sealed.saved = [hour, sha256Of(text), keyed.length, [...here].map(([at, p]) => [at, p.latestMs])];
-  }
+  if (saving) sealed.saved = savedHour(hour, text, keyed);
   return sealed;
+}
+
+/** A sealed hour as a saved ingest lists it. */
+function savedHour(hour: number, text: string, keyed: Keyed[]): SavedHour {
+  const here = new Map<string, Place>();
+  for (const k of keyed) addPlace(here, k.key);
+  return [hour, sha256Of(text), keyed.length, [...here].map(([at, p]) => [at, p.latestMs])];
 }
 
 /** Kept events over sealed hours: `read` gives an hour's lines, of which the rule keeps the period's. */
@@ -405,9 +418,10 @@ export function savedEvents(dir: string, hours: readonly SavedHour[], rule: Keep
       addPlaces(places, hourPlaces);
       continue;
     }
+    // An hour at the period's edges: its lines decided one by one.
     for (const line of linesOf(bytes.toString('utf8'))) {
       const key = keyOfLine(line);
-      if (keeps === 'some' && !keptByRule(key, rule)) continue;
+      if (!keptByRule(key, rule)) continue;
       count++;
       addPlace(places, key);
     }
