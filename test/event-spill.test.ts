@@ -2,8 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateExport } from '../samples/generator.js';
-import type { CloudTrailEvent } from '../src/model/types.js';
+import type { CloudTrailEvent, Period } from '../src/model/types.js';
 import { EventSpill, keyOfLine, lineOf, savedEvents } from '../src/store/events.js';
+import { ParsePool } from '../src/parse/pool.js';
 import { ANY_PERIOD, keepRule, keepsEvent, type KeepRule } from '../src/store/keep.js';
 import { event } from './helpers/evidence.js';
 import { runCli, tempDir } from './helpers/cli.js';
@@ -62,6 +63,9 @@ describe('kept events held or spilled', () => {
   });
 });
 
+/** A period between two instants (a report's is whole days; these start and end inside hours, as the window's edge does). */
+const periodOf = (start: string, end: string): Period => ({ from: start.slice(0, 10), to: end.slice(0, 10), startMs: Date.parse(start), endMs: Date.parse(end), label: `${start} – ${end}` });
+
 /** What the store's rule reads of an event (store/keep.ts). */
 const keeps = (e: CloudTrailEvent, rule: KeepRule) =>
   keepsEvent({ eventTimeMs: e.eventTimeMs, eventName: e.eventName, eventSource: e.eventSource, errorCode: e.errorCode, readOnly: e.readOnly, userType: e.userIdentity.type }, rule);
@@ -84,9 +88,9 @@ describe('a saved ingest\'s events read where they are', () => {
     }
     // Each period starts mid-hour, so that hours before, across and inside it are read.
     const rules = [
-      keepRule({ startMs: Date.parse('2026-07-01T00:30:00Z'), endMs: Date.parse('2026-07-02T12:00:00Z') } as never, 24 * 3_600_000),
-      keepRule({ startMs: Date.parse('2026-06-30T07:10:00Z'), endMs: Date.parse('2026-07-04T00:00:00Z') } as never, 3_600_000, 30 * 3_600_000),
-      keepRule({ startMs: Date.parse('2026-07-20T00:00:00Z'), endMs: Date.parse('2026-07-21T00:00:00Z') } as never, 24 * 3_600_000),
+      keepRule(periodOf('2026-07-01T00:30:00Z', '2026-07-02T12:00:00Z'), 24 * 3_600_000),
+      keepRule(periodOf('2026-06-30T07:10:00Z', '2026-07-04T00:00:00Z'), 3_600_000, 30 * 3_600_000),
+      keepRule(periodOf('2026-07-20T00:00:00Z', '2026-07-21T00:00:00Z'), 24 * 3_600_000),
     ];
     // Saved by a run over the first period, every hour on disk: the events any period keeps, that period's marked.
     const saving = new EventSpill(0, tempDir('saved-hours'), rules[0]);
@@ -116,6 +120,40 @@ describe('a saved ingest\'s events read where they are', () => {
     expect(counts[0]).toBeGreaterThan(0);
     expect(counts[1]).toBeGreaterThan(counts[0]!);
     expect(counts[2]).toBe(0);
+  });
+});
+
+describe('hours sealed by the parse workers', () => {
+  it('are the hours the main thread seals: same files, events, count and saved list, with hours held in memory beside them', async () => {
+    const rule = keepRule(periodOf('2026-07-01T12:00:00Z', '2026-07-03T00:00:00Z'), 24 * 3_600_000);
+    // In time order, with a budget that writes out the first hours and holds the last ones in memory.
+    const events = scrambled().sort((x, y) => x.eventTimeMs - y.eventTimeMs);
+    const budget = lineOf(events[0]!).length * 2 * 400;
+    const fill = (dir: string) => {
+      const spill = new EventSpill(budget, dir, rule);
+      spill.saving = true;
+      for (const e of events) spill.addLine(lineOf(e), keyOfLine(lineOf(e)), keeps(e, rule));
+      return spill;
+    };
+    const here = fill(tempDir('sealed-here'));
+    const there = fill(tempDir('sealed-there'));
+    const a = here.finish();
+    const pool = new ParsePool({ maxFileBytes: 1 << 20 }, 2);
+    expect(pool.threads).toBe(2);
+    let sent = 0;
+    const b = await there.finishWith((job) => {
+      sent++;
+      return pool.seal(job);
+    });
+    await pool.close();
+    // Some hours went to the workers, others were held in memory.
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(here.saved!.hours.length);
+    expect(there.saved!.hours).toEqual(here.saved!.hours);
+    for (const [hour] of here.saved!.hours) expect(readFileSync(join(there.saved!.dir, `${hour}.ndjson`), 'utf8')).toBe(readFileSync(join(here.saved!.dir, `${hour}.ndjson`), 'utf8'));
+    expect(b.count).toBe(a.count);
+    expect(a.count).toBeGreaterThan(0);
+    expect(JSON.stringify([...b])).toBe(JSON.stringify([...a]));
   });
 });
 
