@@ -238,7 +238,6 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
   const planHeader: PlanHeader = { plan: 1, keyParts, inline: pool.threads === 0 };
   // The saved ingest this run's evidence came from (replayed or just recorded), when there is one.
   let ingestKey: string | undefined;
-  let evidence: Evidence | undefined;
   try {
     let replayed = false;
     const saved = ws !== undefined ? savedIngests(ws) : [];
@@ -372,7 +371,6 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
       for (const parsed of opts.engine?.parsed ?? []) store.addParsed(parsed, seq++);
       // The store seals the kept events' hours (on the workers, now idle), which a saved ingest then holds as they are.
       await store.sealEvents((job) => pool.seal(job));
-      evidence = store.finish();
       if (recorder) {
         ingestKey = key.digest();
         // The list's inputs.csv hash, which every report over this ingest cites, is saved with it.
@@ -385,7 +383,7 @@ export async function readEvidence(opts: ReadOptions): Promise<{ evidence: Evide
   }
   // The workers end while this thread correlates: waited for only before returning.
   const closed = pool.close();
-  evidence ??= store.finish();
+  const evidence = store.finish();
   progress.stage = 'correlate';
   return { evidence, ingestKey, closed, tell: () => tell() };
 }

@@ -305,14 +305,20 @@ export class EvidenceStore {
    * finish(); without it, finish() seals them on this thread.
    */
   async sealEvents(seal: (job: SealJob) => Promise<SealedHour>): Promise<void> {
-    this.kept ??= await this.events.finishWith(seal);
+    if (this.kept === undefined) this.sealed(await this.events.finishWith(seal));
+  }
+
+  /** Takes the sealed kept events; a saved ingest takes their hour files as its events. */
+  private sealed(kept: KeptEvents): KeptEvents {
+    this.kept = kept;
+    if (this.events.saved) this.recorder?.eventHours(this.events.saved);
+    return kept;
   }
 
   /** The evidence, in a stable order whatever order the files arrived in. */
   finish(): Evidence {
     const items = [...this.lastBefore.values(), ...this.inPeriodItems].sort(compareItems);
-    const events = this.kept ?? this.events.finish();
-    if (this.events.saved) this.recorder?.eventHours(this.events.saved);
+    const events = this.kept ?? this.sealed(this.events.finish());
     this.counts.configurationItems.kept = items.length;
     this.counts.events.kept = events.count;
     return {
