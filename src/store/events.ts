@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { makeTempDir, processAlive, removeAtExit } from '../util/tempdir.js';
 import type { CloudTrailEvent, UserIdentity } from '../model/types.js';
 import { cmp } from '../util/compare.js';
-import { damaged, DamagedFile, sha256Of } from './checksum.js';
+import { sha256Of, verifyFile } from './checksum.js';
 import { keepsEvent, type KeepFields, type KeepRule } from './keep.js';
 
 /**
@@ -401,25 +401,15 @@ export function savedEvents(dir: string, hours: readonly SavedHour[], rule: Keep
   for (const [hour, sha256, lines, hourPlaces] of hours) {
     const keeps = hourKeeps(hour, rule);
     if (keeps === 'none') continue;
-    const path = join(dir, `${hour}.ndjson`);
-    let bytes: Buffer | undefined;
-    try {
-      bytes = readFileSync(path);
-    } catch {
-      bytes = undefined;
-    }
-    if (bytes === undefined || sha256Of(bytes) !== sha256) {
-      damaged(path, remedy);
-      throw new DamagedFile(path);
-    }
+    verifyFile(join(dir, `${hour}.ndjson`), { sha256, remedy });
     read.push(hour);
     if (keeps === 'all') {
       count += lines;
       addPlaces(places, hourPlaces);
       continue;
     }
-    // An hour at the period's edges: its lines decided one by one.
-    for (const line of linesOf(bytes.toString('utf8'))) {
+    // An hour at the period's edges (a few): its lines decided one by one.
+    for (const line of readHour(dir, hour)) {
       const key = keyOfLine(line);
       if (!keptByRule(key, rule)) continue;
       count++;
@@ -434,11 +424,7 @@ export function savedEvents(dir: string, hours: readonly SavedHour[], rule: Keep
 
 /** The lines of an hour's file (an hour is what a pass holds in memory at a time). */
 function readHour(dir: string, hour: number): string[] {
-  return linesOf(readFileSync(join(dir, `${hour}.ndjson`), 'utf8'));
-}
-
-function linesOf(text: string): string[] {
-  return text.split('\n').filter((l) => l.length > 0);
+  return readFileSync(join(dir, `${hour}.ndjson`), 'utf8').split('\n').filter((l) => l.length > 0);
 }
 
 /** Events given as a list (tests, and stages that build evidence by hand) as kept events, sealed as the store seals them. */
